@@ -1,0 +1,67 @@
+//! Article storage. The only place that writes the `articles` table.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{Article, CanonicalUrl};
+use crate::storage::DbConn;
+use crate::storage::schema::articles;
+
+#[derive(Insertable)]
+#[diesel(table_name = articles)]
+struct NewArticle<'a> {
+    canonical_url: &'a str,
+    host: &'a str,
+    path: &'a str,
+    report_count: i64,
+    open_report_count: i64,
+    first_reported_at: NaiveDateTime,
+    last_reported_at: NaiveDateTime,
+}
+
+/// Finds or creates the article for `url` and counts one more (open) report on it, in one statement.
+pub fn record_report(
+    conn: &mut DbConn,
+    url: &CanonicalUrl,
+    now: NaiveDateTime,
+) -> QueryResult<Article> {
+    let new = NewArticle {
+        canonical_url: url.as_str(),
+        host: url.host(),
+        path: url.path(),
+        report_count: 1,
+        open_report_count: 1,
+        first_reported_at: now,
+        last_reported_at: now,
+    };
+    let bump = (
+        articles::report_count.eq(articles::report_count + 1),
+        articles::open_report_count.eq(articles::open_report_count + 1),
+        articles::last_reported_at.eq(now),
+    );
+    // The multi-backend connection has no ON CONFLICT; both backends do, so dispatch on the variant.
+    match conn {
+        DbConn::Sqlite(c) => diesel::insert_into(articles::table)
+            .values(&new)
+            .on_conflict(articles::canonical_url)
+            .do_update()
+            .set(bump)
+            .returning(articles::all_columns)
+            .get_result(c),
+        DbConn::Postgres(c) => diesel::insert_into(articles::table)
+            .values(&new)
+            .on_conflict(articles::canonical_url)
+            .do_update()
+            .set(bump)
+            .returning(articles::all_columns)
+            .get_result(c),
+    }
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Article>> {
+    articles::table
+        .find(id)
+        .select(Article::as_select())
+        .first(conn)
+        .optional()
+}

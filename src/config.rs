@@ -1,0 +1,306 @@
+//! Layered configuration: `config/default.toml`, then `config/<DESK_ENV>.toml`, then `DESK__SECTION__KEY`
+//! environment variables. Secrets are wrapped so they never reach logs or `check-config` output.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize, Serializer};
+
+/// The development key shipped in `config/default.toml`; production refuses it.
+pub const DEV_SECRET_KEY: &str = "dev-only-secret-key-do-not-use-in-production-0000";
+const MIN_SECRET_KEY_LEN: usize = 32;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("could not read configuration: {0}")]
+    Load(#[from] config::ConfigError),
+    #[error("unknown DESK_ENV {0:?}: use development, test or production")]
+    UnknownEnvironment(String),
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    Development,
+    Test,
+    Production,
+}
+
+impl Environment {
+    pub fn from_env_var() -> Result<Self, ConfigError> {
+        match std::env::var("DESK_ENV") {
+            Ok(value) => value.parse(),
+            Err(_) => Ok(Self::Development),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Development => "development",
+            Self::Test => "test",
+            Self::Production => "production",
+        }
+    }
+}
+
+impl std::str::FromStr for Environment {
+    type Err = ConfigError;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "development" | "dev" | "" => Ok(Self::Development),
+            "test" => Ok(Self::Test),
+            "production" | "prod" => Ok(Self::Production),
+            other => Err(ConfigError::UnknownEnvironment(other.to_string())),
+        }
+    }
+}
+
+/// A secret string: shown as `********` in Debug and when serialised (check-config).
+#[derive(Clone, Deserialize, Default)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("********")
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(if self.0.is_empty() { "" } else { "********" })
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Settings {
+    #[serde(skip_deserializing, default = "default_environment")]
+    pub environment: Environment,
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub publisher: PublisherSettings,
+    pub intake: IntakeSettings,
+    pub log: LogSettings,
+}
+
+fn default_environment() -> Environment {
+    Environment::Development
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ServerSettings {
+    pub bind: String,
+    pub public_url: String,
+    pub secret_key: Secret,
+    #[serde(default)]
+    pub trusted_proxies: Vec<IpAddr>,
+    pub max_body_bytes: usize,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct DatabaseSettings {
+    pub url: Secret,
+    pub pool_size: u32,
+    pub connect_timeout_secs: u64,
+    pub sqlite_synchronous: SqliteSynchronous,
+    pub sqlite_busy_timeout_ms: u32,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SqliteSynchronous {
+    Full,
+    Normal,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct PublisherSettings {
+    pub name: String,
+    pub hosts: Vec<String>,
+    #[serde(default)]
+    pub host_aliases: BTreeMap<String, String>,
+    #[serde(default)]
+    pub amp_path_suffixes: Vec<String>,
+    #[serde(default)]
+    pub amp_path_prefixes: Vec<String>,
+    #[serde(default)]
+    pub amp_query_params: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct IntakeSettings {
+    pub languages: Vec<String>,
+    pub default_language: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    pub filter: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+impl Settings {
+    /// Loads from `$DESK_CONFIG_DIR` (default `./config`) for the environment named by `DESK_ENV`.
+    pub fn load() -> Result<Self, ConfigError> {
+        let dir = std::env::var_os("DESK_CONFIG_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("config"));
+        Self::load_from(&dir, Environment::from_env_var()?)
+    }
+
+    pub fn load_from(dir: &Path, environment: Environment) -> Result<Self, ConfigError> {
+        let env_source = config::Environment::with_prefix("DESK")
+            .prefix_separator("__")
+            .separator("__")
+            .list_separator(",")
+            .with_list_parse_key("publisher.hosts")
+            .with_list_parse_key("publisher.amp_path_suffixes")
+            .with_list_parse_key("publisher.amp_path_prefixes")
+            .with_list_parse_key("publisher.amp_query_params")
+            .with_list_parse_key("intake.languages")
+            .with_list_parse_key("server.trusted_proxies")
+            .try_parsing(true);
+        let loaded = config::Config::builder()
+            .add_source(config::File::from(dir.join("default.toml")).required(true))
+            .add_source(
+                config::File::from(dir.join(format!("{}.toml", environment.as_str())))
+                    .required(false),
+            )
+            .add_source(env_source)
+            .build()?;
+        let mut settings: Settings = loaded.try_deserialize()?;
+        settings.environment = environment;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks that would otherwise fail later, or silently: refuse them at start.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let key = self.server.secret_key.expose();
+        if self.environment == Environment::Production {
+            if key == DEV_SECRET_KEY {
+                return Err(ConfigError::Invalid(
+                    "server.secret_key is the development key; set DESK__SERVER__SECRET_KEY to a random value of at least 32 characters".into(),
+                ));
+            }
+            if key.chars().count() < MIN_SECRET_KEY_LEN {
+                return Err(ConfigError::Invalid(format!(
+                    "server.secret_key must be at least {MIN_SECRET_KEY_LEN} characters in production (set DESK__SERVER__SECRET_KEY)"
+                )));
+            }
+        } else if key.is_empty() {
+            return Err(ConfigError::Invalid("server.secret_key is empty".into()));
+        }
+        if self.publisher.hosts.is_empty() {
+            return Err(ConfigError::Invalid(
+                "publisher.hosts must list at least one host".into(),
+            ));
+        }
+        if self.database.pool_size == 0 {
+            return Err(ConfigError::Invalid(
+                "database.pool_size must be at least 1".into(),
+            ));
+        }
+        if self.server.max_body_bytes < 1024 {
+            return Err(ConfigError::Invalid(
+                "server.max_body_bytes must be at least 1024".into(),
+            ));
+        }
+        if !self
+            .intake
+            .languages
+            .iter()
+            .any(|l| l == &self.intake.default_language)
+        {
+            return Err(ConfigError::Invalid(
+                "intake.default_language must be one of intake.languages".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The effective configuration as TOML, secrets masked (for `check-config`).
+    pub fn to_masked_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_else(|e| format!("# could not render: {e}\n"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shipped(environment: Environment) -> Result<Settings, ConfigError> {
+        Settings::load_from(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("config")
+                .as_path(),
+            environment,
+        )
+    }
+
+    #[test]
+    fn shipped_default_config_loads() {
+        let settings = shipped(Environment::Development).expect("default config loads");
+        assert_eq!(settings.server.bind, "127.0.0.1:8080");
+        assert!(settings.database.url.expose().starts_with("sqlite://data/"));
+        assert!(!settings.publisher.hosts.is_empty());
+    }
+
+    #[test]
+    fn production_refuses_development_secret() {
+        let mut settings = shipped(Environment::Development).expect("loads");
+        settings.environment = Environment::Production;
+        settings.server.secret_key = Secret::new(DEV_SECRET_KEY);
+        let err = settings.validate().expect_err("dev key refused");
+        assert!(err.to_string().contains("development key"), "{err}");
+        settings.server.secret_key = Secret::new("short");
+        assert!(settings.validate().is_err());
+        settings.server.secret_key = Secret::new("x".repeat(40));
+        settings.validate().expect("a long random key is accepted");
+    }
+
+    #[test]
+    fn shipped_production_file_without_secret_is_refused() {
+        // production.toml blanks the key, so it must come from the environment.
+        let err = shipped(Environment::Production).expect_err("no secret in production");
+        assert!(err.to_string().contains("secret_key"), "{err}");
+    }
+
+    #[test]
+    fn masked_output_hides_secrets() {
+        let settings = shipped(Environment::Development).expect("loads");
+        let shown = settings.to_masked_toml();
+        assert!(!shown.contains(DEV_SECRET_KEY));
+        assert!(shown.contains("********"));
+        assert!(shown.contains("[publisher]"));
+    }
+
+    #[test]
+    fn environment_names_parse() {
+        assert_eq!(
+            "production".parse::<Environment>().ok(),
+            Some(Environment::Production)
+        );
+        assert!("staging".parse::<Environment>().is_err());
+    }
+}

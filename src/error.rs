@@ -1,0 +1,182 @@
+//! The one place where errors become HTTP responses: JSON for the API, an HTML page for people.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+use serde::Serialize;
+
+use crate::i18n::{Messages, messages};
+use crate::reports::{FieldErrors, ReportError};
+use crate::storage::StorageError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The request could not be read (bad JSON, wrong field type, unknown field, bad header).
+    #[error("{message}")]
+    Malformed {
+        message: String,
+        fields: FieldErrors,
+    },
+    #[error("{0}")]
+    NotFound(String),
+    #[error("the request body is larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("send this as {expected}")]
+    UnsupportedMediaType { expected: &'static str },
+    #[error("some fields are not valid")]
+    Validation(FieldErrors),
+    #[error("this Idempotency-Key was already used with a different request body")]
+    IdempotencyKeyReused,
+    #[error("the service is temporarily unavailable; please try again shortly")]
+    Unavailable(#[source] anyhow::Error),
+    #[error("something went wrong on our side; please try again")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl AppError {
+    pub fn malformed(message: impl Into<String>) -> Self {
+        Self::Malformed {
+            message: message.into(),
+            fields: FieldErrors::default(),
+        }
+    }
+
+    /// The machine-readable kind, stable for API clients.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Malformed { .. } => "malformed_request",
+            Self::NotFound(_) => "not_found",
+            Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::UnsupportedMediaType { .. } => "unsupported_media_type",
+            Self::Validation(_) => "validation_failed",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::Unavailable(_) => "unavailable",
+            Self::Internal(_) => "internal_error",
+        }
+    }
+
+    fn fields(&self) -> Option<&FieldErrors> {
+        match self {
+            Self::Malformed { fields, .. } if !fields.is_empty() => Some(fields),
+            Self::Validation(fields) => Some(fields),
+            _ => None,
+        }
+    }
+
+    fn log(&self) {
+        match self {
+            Self::Internal(cause) => tracing::error!(error = ?cause, "request failed"),
+            Self::Unavailable(cause) => tracing::warn!(error = %cause, "service unavailable"),
+            _ => {}
+        }
+    }
+}
+
+impl From<ReportError> for AppError {
+    fn from(error: ReportError) -> Self {
+        match error {
+            ReportError::Invalid(fields) => Self::Validation(fields),
+            ReportError::IdempotencyMismatch => Self::IdempotencyKeyReused,
+            ReportError::NotFound => Self::NotFound("No report has that tracking code.".into()),
+            ReportError::Storage(e) => e.into(),
+            ReportError::Randomness(e) => Self::Internal(e.into()),
+        }
+    }
+}
+
+impl From<StorageError> for AppError {
+    fn from(error: StorageError) -> Self {
+        if error.is_unavailable() {
+            Self::Unavailable(error.into())
+        } else {
+            Self::Internal(error.into())
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<&'a FieldErrors>,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Malformed { .. } => StatusCode::BAD_REQUEST,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Validation(_) | Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        self.log();
+        let mut response = HttpResponse::build(self.status_code());
+        if matches!(self, Self::Unavailable(_)) {
+            response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("5")));
+        }
+        response.json(ErrorBody {
+            error: self.kind(),
+            message: self.to_string(),
+            fields: self.fields(),
+        })
+    }
+}
+
+/// The same errors, for pages people read.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct HtmlError(#[from] pub AppError);
+
+impl From<ReportError> for HtmlError {
+    fn from(error: ReportError) -> Self {
+        Self(error.into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage<'a> {
+    pub t: &'a Messages,
+    pub publisher: &'a str,
+    pub title: String,
+    pub message: String,
+}
+
+impl ResponseError for HtmlError {
+    fn status_code(&self) -> StatusCode {
+        self.0.status_code()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        self.0.log();
+        let t = messages("en");
+        let title_id = match self.0 {
+            AppError::NotFound(_) => "error.not_found.title",
+            AppError::Unavailable(_) => "error.unavailable.title",
+            AppError::Internal(_) => "error.internal.title",
+            _ => "error.bad_request.title",
+        };
+        let page = ErrorPage {
+            t,
+            publisher: t.t("brand.generic"),
+            title: t.t(title_id).to_string(),
+            message: self.0.to_string(),
+        };
+        let body = page
+            .render()
+            .unwrap_or_else(|_| format!("<h1>{}</h1>", t.t(title_id)));
+        let mut response = HttpResponse::build(self.status_code());
+        if matches!(self.0, AppError::Unavailable(_)) {
+            response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("5")));
+        }
+        response.content_type("text/html; charset=utf-8").body(body)
+    }
+}

@@ -1,0 +1,12 @@
+//! disinfo-desk: an intake desk for disinformation reports about a publisher's articles.
+//! See ARCHITECTURE.md in the shared notes for the layout and the flow of a request.
+
+pub mod articles;
+pub mod config;
+pub mod error;
+pub mod i18n;
+pub mod reports;
+pub mod startup;
+pub mod storage;
+pub mod telemetry;
+pub mod web;

@@ -1,0 +1,452 @@
+//! Thin handlers for the public form, the status pages and the public JSON API.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::{Deserialize, Serialize};
+
+use super::input::{FieldErrors, IntakeRules, MAX_EVIDENCE_URLS, ReportInput};
+use super::service::{self, IdempotencyKey, StatusView, Submission, SubmitOutcome, Submitted};
+use super::{Category, Channel, PublicStatus, TrackingCode};
+use crate::error::{AppError, HtmlError};
+use crate::i18n::{Messages, messages};
+use crate::startup::AppState;
+use crate::web::{body, client, page};
+
+const PAGE_LANGUAGE: &str = "en";
+
+fn rules(state: &AppState) -> IntakeRules<'_> {
+    IntakeRules {
+        urls: &state.urls,
+        default_language: &state.settings.intake.default_language,
+    }
+}
+
+fn client_hash(req: &HttpRequest, state: &AppState) -> Option<String> {
+    client::client_ip(req, &state.settings.server.trusted_proxies)
+        .map(|ip| client::client_hash(&state.settings.server.secret_key, ip))
+}
+
+fn status_url(state: &AppState, code: &str) -> String {
+    format!(
+        "{}/status/{code}",
+        state.settings.server.public_url.trim_end_matches('/')
+    )
+}
+
+// ---------------------------------------------------------------- the form
+
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "public/report_form.html")]
+pub struct ReportFormPage<'a> {
+    pub t: &'a Messages,
+    pub publisher: &'a str,
+    pub input: ReportInput,
+    pub errors: FieldErrors,
+    pub categories: Vec<Choice>,
+    pub languages: Vec<Choice>,
+    pub evidence_slots: Vec<String>,
+}
+
+impl<'a> ReportFormPage<'a> {
+    fn new(state: &'a AppState, input: ReportInput, errors: FieldErrors) -> Self {
+        let t = messages(PAGE_LANGUAGE);
+        let categories = Category::ALL
+            .into_iter()
+            .map(|c| Choice {
+                value: c.as_str().to_string(),
+                label: t.t(c.label_id()).to_string(),
+                selected: input.category == c.as_str(),
+            })
+            .collect();
+        let chosen_language = input
+            .language
+            .clone()
+            .unwrap_or_else(|| state.settings.intake.default_language.clone());
+        let languages = state
+            .settings
+            .intake
+            .languages
+            .iter()
+            .map(|tag| Choice {
+                value: tag.clone(),
+                label: language_name(t, tag),
+                selected: tag.eq_ignore_ascii_case(&chosen_language),
+            })
+            .collect();
+        // Always offer every evidence slot, keeping what the reader typed in the first ones.
+        let mut evidence_slots = input.evidence_urls.clone();
+        evidence_slots.resize(
+            (MAX_EVIDENCE_URLS as usize).max(evidence_slots.len()),
+            String::new(),
+        );
+        Self {
+            t,
+            publisher: &state.settings.publisher.name,
+            input,
+            errors,
+            categories,
+            languages,
+            evidence_slots,
+        }
+    }
+
+    pub fn value<'v>(&self, field: &'v Option<String>) -> &'v str {
+        field.as_deref().unwrap_or("")
+    }
+}
+
+fn language_name(t: &Messages, tag: &str) -> String {
+    let id = format!("language.{tag}");
+    if t.has(&id) {
+        t.t(&id).to_string()
+    } else {
+        tag.to_string()
+    }
+}
+
+#[derive(Deserialize)]
+pub struct FormQuery {
+    url: Option<String>,
+    category: Option<String>,
+}
+
+pub async fn home() -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/report"))
+        .finish()
+}
+
+/// `GET /report?url=…`: an article page can link straight to a prefilled form.
+pub async fn report_form(
+    state: web::Data<AppState>,
+    query: web::Query<FormQuery>,
+) -> Result<HttpResponse, HtmlError> {
+    let query = query.into_inner();
+    let input = ReportInput {
+        article_url: query.url.unwrap_or_default(),
+        category: query
+            .category
+            .filter(|c| Category::parse(c).is_some())
+            .unwrap_or_default(),
+        ..ReportInput::default()
+    };
+    Ok(page(
+        StatusCode::OK,
+        &ReportFormPage::new(&state, input, FieldErrors::default()),
+    )?)
+}
+
+/// `POST /report`: on error the form comes back with the reader's input and the messages beside
+/// each field; on success, a redirect to the thank-you page (so a reload cannot submit twice).
+pub async fn submit_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    payload: web::Payload,
+) -> Result<HttpResponse, HtmlError> {
+    body::require_content_type(&req, "application/x-www-form-urlencoded")?;
+    let bytes = body::read_limited(&req, payload, state.settings.server.max_body_bytes).await?;
+    let input: ReportInput = serde_html_form::from_bytes(&bytes)
+        .map_err(|e| AppError::malformed(format!("The form could not be read: {e}")))?;
+    let report = match input.parse(&rules(&state), messages(PAGE_LANGUAGE)) {
+        Ok(report) => report,
+        Err(errors) => {
+            return Ok(page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ReportFormPage::new(&state, input, errors),
+            )?);
+        }
+    };
+    let submission = Submission {
+        report,
+        channel: Channel::WebForm,
+        client_hash: client_hash(&req, &state),
+        idempotency: None,
+    };
+    let (submitted, _) = service::submit(&state.db, submission).await?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((
+            header::LOCATION,
+            format!("/report/thanks/{}", submitted.tracking_code),
+        ))
+        .finish())
+}
+
+#[derive(Template)]
+#[template(path = "public/thanks.html")]
+pub struct ThanksPage<'a> {
+    pub t: &'a Messages,
+    pub publisher: &'a str,
+    pub code: String,
+    pub status_path: String,
+    pub status_label: &'a str,
+}
+
+pub async fn thanks(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, HtmlError> {
+    let view = lookup(&state, &path).await?;
+    let t = messages(PAGE_LANGUAGE);
+    Ok(page(
+        StatusCode::OK,
+        &ThanksPage {
+            t,
+            publisher: &state.settings.publisher.name,
+            status_path: format!("/status/{}", view.tracking_code),
+            code: view.tracking_code,
+            status_label: t.t(view.status.label_id()),
+        },
+    )?)
+}
+
+// ---------------------------------------------------------------- status pages
+
+#[derive(Template)]
+#[template(path = "public/status.html")]
+pub struct StatusPage<'a> {
+    pub t: &'a Messages,
+    pub publisher: &'a str,
+    pub view: StatusView,
+    pub status_label: &'a str,
+    pub status_explanation: &'a str,
+    pub category_label: &'a str,
+    pub received: String,
+    pub updated: String,
+}
+
+#[derive(Template)]
+#[template(path = "public/status_lookup.html")]
+pub struct StatusLookupPage<'a> {
+    pub t: &'a Messages,
+    pub publisher: &'a str,
+    pub code: String,
+    pub error: Option<String>,
+}
+
+async fn lookup(state: &AppState, code: &str) -> Result<StatusView, AppError> {
+    let code = TrackingCode::parse(code)
+        .ok_or_else(|| AppError::NotFound(messages(PAGE_LANGUAGE).t("status.not_found").into()))?;
+    match service::public_status(&state.db, code).await {
+        Err(super::ReportError::NotFound) => Err(AppError::NotFound(
+            messages(PAGE_LANGUAGE).t("status.not_found").into(),
+        )),
+        other => Ok(other?),
+    }
+}
+
+pub async fn status_page(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, HtmlError> {
+    let t = messages(PAGE_LANGUAGE);
+    match lookup(&state, &path).await {
+        Ok(view) => Ok(page(
+            StatusCode::OK,
+            &StatusPage {
+                t,
+                publisher: &state.settings.publisher.name,
+                status_label: t.t(view.status.label_id()),
+                status_explanation: t.t(view.status.explanation_id()),
+                category_label: view.category.map(|c| t.t(c.label_id())).unwrap_or(""),
+                received: view.received_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                updated: view.updated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                view,
+            },
+        )?),
+        Err(AppError::NotFound(message)) => Ok(page(
+            StatusCode::NOT_FOUND,
+            &StatusLookupPage {
+                t,
+                publisher: &state.settings.publisher.name,
+                code: path.into_inner(),
+                error: Some(message),
+            },
+        )?),
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LookupQuery {
+    code: Option<String>,
+}
+
+/// `GET /status?code=…`: the lookup form, or a redirect to the report's status page.
+pub async fn status_lookup(
+    state: web::Data<AppState>,
+    query: web::Query<LookupQuery>,
+) -> Result<HttpResponse, HtmlError> {
+    let t = messages(PAGE_LANGUAGE);
+    let typed = query.into_inner().code.unwrap_or_default();
+    if typed.trim().is_empty() {
+        return Ok(page(
+            StatusCode::OK,
+            &StatusLookupPage {
+                t,
+                publisher: &state.settings.publisher.name,
+                code: typed,
+                error: None,
+            },
+        )?);
+    }
+    match TrackingCode::parse(&typed) {
+        Some(code) => Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, format!("/status/{code}")))
+            .finish()),
+        None => Ok(page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &StatusLookupPage {
+                t,
+                publisher: &state.settings.publisher.name,
+                code: typed,
+                error: Some(t.t("status.code_invalid").to_string()),
+            },
+        )?),
+    }
+}
+
+// ---------------------------------------------------------------- JSON API
+
+#[derive(Serialize)]
+struct ArticleBody<'a> {
+    canonical_url: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report_count: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct ReportBody<'a> {
+    tracking_code: &'a str,
+    /// Machine-readable public status (`received`, `under_review`, ...).
+    status: &'a str,
+    /// The same, worded for people.
+    public_status: &'a str,
+    status_url: String,
+    article: ArticleBody<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    category: Option<Category>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    received_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated_at: Option<String>,
+}
+
+fn created_body<'a>(state: &AppState, submitted: &'a Submitted, t: &'a Messages) -> ReportBody<'a> {
+    let status: PublicStatus = submitted.public_status();
+    ReportBody {
+        tracking_code: &submitted.tracking_code,
+        status: status.as_str(),
+        public_status: t.t(status.label_id()),
+        status_url: status_url(state, &submitted.tracking_code),
+        article: ArticleBody {
+            canonical_url: &submitted.canonical_url,
+            report_count: Some(submitted.report_count),
+        },
+        category: None,
+        received_at: None,
+        updated_at: None,
+    }
+}
+
+/// Turns a JSON parse failure into a 400 that names the field where it happened.
+fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> AppError {
+    let path = error.path().to_string();
+    let inner = error.into_inner();
+    let message = inner.to_string();
+    let mut fields = FieldErrors::default();
+    // An unknown field is reported by serde at the struct, so take its name from the message.
+    let field = match message.strip_prefix("unknown field `") {
+        Some(rest) => rest.split('`').next().unwrap_or_default().to_string(),
+        None if path != "." => path
+            .split(['.', '['])
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+        None => String::new(),
+    };
+    if !field.is_empty() {
+        fields.add(&field, message.clone());
+    }
+    AppError::Malformed {
+        message: format!("The request body is not valid JSON for a report: {message}"),
+        fields,
+    }
+}
+
+/// `POST /api/v1/reports`.
+pub async fn api_create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    body::require_content_type(&req, "application/json")?;
+    let bytes = body::read_limited(&req, payload, state.settings.server.max_body_bytes).await?;
+    let input: ReportInput =
+        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&bytes))
+            .map_err(json_error)?;
+    let idempotency = match req.headers().get("idempotency-key") {
+        None => None,
+        Some(value) => Some(
+            value
+                .to_str()
+                .ok()
+                .and_then(|key| IdempotencyKey::new(key, &input))
+                .ok_or_else(|| {
+                    AppError::malformed(format!(
+                        "The Idempotency-Key header must be 1 to {} printable ASCII characters.",
+                        service::MAX_IDEMPOTENCY_KEY_LEN
+                    ))
+                })?,
+        ),
+    };
+    let t = messages(PAGE_LANGUAGE);
+    let report = input
+        .parse(&rules(&state), t)
+        .map_err(AppError::Validation)?;
+    let submission = Submission {
+        report,
+        channel: Channel::Api,
+        client_hash: client_hash(&req, &state),
+        idempotency,
+    };
+    let (submitted, outcome) = service::submit(&state.db, submission).await?;
+    let mut response = HttpResponse::Created();
+    response.insert_header((
+        header::LOCATION,
+        format!("/api/v1/reports/{}", submitted.tracking_code),
+    ));
+    if outcome == SubmitOutcome::Replayed {
+        response.insert_header(("Idempotent-Replayed", "true"));
+    }
+    Ok(response.json(created_body(&state, &submitted, t)))
+}
+
+/// `GET /api/v1/reports/{tracking_code}`: the public status; no personal data.
+pub async fn api_get(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let view = lookup(&state, &path).await?;
+    let t = messages(PAGE_LANGUAGE);
+    Ok(HttpResponse::Ok().json(ReportBody {
+        tracking_code: &view.tracking_code,
+        status: view.status.as_str(),
+        public_status: t.t(view.status.label_id()),
+        status_url: status_url(&state, &view.tracking_code),
+        article: ArticleBody {
+            canonical_url: &view.canonical_url,
+            report_count: None,
+        },
+        category: view.category,
+        received_at: Some(view.received_at.and_utc().to_rfc3339()),
+        updated_at: Some(view.updated_at.and_utc().to_rfc3339()),
+    }))
+}

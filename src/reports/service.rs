@@ -1,0 +1,228 @@
+//! Intake rules: a report, its article and its first event are written in one transaction, and
+//! nothing is acknowledged before that transaction commits.
+
+use chrono::{NaiveDateTime, Utc};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::input::{FieldErrors, NewReport, ReportInput};
+use super::tracking::{RandomnessError, TrackingCode};
+use super::{Category, Channel, PublicStatus, ReportStatus, repo};
+use crate::articles;
+use crate::storage::{Db, DbConn, StorageError};
+
+/// A unique-constraint race (tracking code collision, or two requests with one idempotency key)
+/// is retried this many times; each retry sees the other's committed row.
+const MAX_ATTEMPTS: usize = 3;
+pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("the report has invalid fields")]
+    Invalid(FieldErrors),
+    #[error("this Idempotency-Key was already used with a different request body")]
+    IdempotencyMismatch,
+    #[error("no report has that tracking code")]
+    NotFound,
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error(transparent)]
+    Randomness(#[from] RandomnessError),
+}
+
+impl From<DieselError> for ReportError {
+    fn from(error: DieselError) -> Self {
+        Self::Storage(StorageError::Query(error))
+    }
+}
+
+/// What intake tells the reader; also what an idempotent retry replays, unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submitted {
+    pub tracking_code: String,
+    pub status: String,
+    pub canonical_url: String,
+    pub report_count: i64,
+}
+
+impl Submitted {
+    pub fn public_status(&self) -> PublicStatus {
+        ReportStatus::parse(&self.status)
+            .map(ReportStatus::public)
+            .unwrap_or(PublicStatus::Received)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubmitOutcome {
+    Created,
+    /// An earlier request with the same Idempotency-Key and body; nothing new was stored.
+    Replayed,
+}
+
+/// A client's retry key: the same key with the same body gives the first answer again.
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey {
+    key: String,
+    request_hash: String,
+}
+
+impl IdempotencyKey {
+    /// `None` when the key is empty, too long or not printable ASCII.
+    pub fn new(key: &str, input: &ReportInput) -> Option<Self> {
+        let key = key.trim();
+        let printable = key.bytes().all(|b| (0x21..=0x7e).contains(&b));
+        if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY_LEN || !printable {
+            return None;
+        }
+        // Hash what was asked for, not its spelling: the normalised input.
+        let canonical = serde_json::to_vec(&input.normalized()).unwrap_or_default();
+        Some(Self {
+            key: key.to_string(),
+            request_hash: hex::encode(Sha256::digest(&canonical)),
+        })
+    }
+}
+
+pub struct Submission {
+    pub report: NewReport,
+    pub channel: Channel,
+    /// Keyed hash of the client address (never the address itself).
+    pub client_hash: Option<String>,
+    pub idempotency: Option<IdempotencyKey>,
+}
+
+pub async fn submit(
+    db: &Db,
+    submission: Submission,
+) -> Result<(Submitted, SubmitOutcome), ReportError> {
+    write_with_retry(db, move |conn| submit_in_transaction(conn, &submission)).await
+}
+
+/// [`Db::write`], retried when a unique constraint lost a race (see [`MAX_ATTEMPTS`]).
+async fn write_with_retry<T, F>(db: &Db, work: F) -> Result<T, ReportError>
+where
+    F: Fn(&mut DbConn) -> Result<T, ReportError> + Send + Sync + 'static,
+    T: Send + 'static,
+{
+    let work = std::sync::Arc::new(work);
+    let mut attempt = 1;
+    loop {
+        let this_try = work.clone();
+        match db.write(move |conn| this_try(conn)).await {
+            Err(ReportError::Storage(StorageError::Query(DieselError::DatabaseError(
+                DatabaseErrorKind::UniqueViolation,
+                info,
+            )))) if attempt < MAX_ATTEMPTS => {
+                tracing::info!(
+                    attempt,
+                    detail = info.message(),
+                    "unique race during intake; retrying"
+                );
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+fn submit_in_transaction(
+    conn: &mut DbConn,
+    submission: &Submission,
+) -> Result<(Submitted, SubmitOutcome), ReportError> {
+    let now = now();
+    if let Some(key) = &submission.idempotency {
+        if let Some(stored) = repo::find_stored_response(conn, &key.key)? {
+            if stored.request_hash != key.request_hash {
+                return Err(ReportError::IdempotencyMismatch);
+            }
+            let replay: Submitted = serde_json::from_str(&stored.response_body)
+                .map_err(|e| StorageError::Corrupt(format!("stored idempotent response: {e}")))?;
+            return Ok((replay, SubmitOutcome::Replayed));
+        }
+    }
+    let report = &submission.report;
+    let article = articles::repo::record_report(conn, &report.article, now)?;
+    let code = TrackingCode::generate()?;
+    let evidence = serde_json::to_string(&report.evidence_urls).unwrap_or_else(|_| "[]".into());
+    let row = repo::insert_report(
+        conn,
+        &repo::InsertReport {
+            tracking_code: code.as_str(),
+            article_id: article.id,
+            submitted_url: &report.submitted_url,
+            channel: submission.channel.as_str(),
+            category: report.category.as_str(),
+            passage: report.passage.as_deref(),
+            explanation: &report.explanation,
+            evidence_urls: &evidence,
+            language: &report.language,
+            reporter_name: report.reporter_name.as_deref(),
+            reporter_email: report.reporter_email.as_deref(),
+            wants_outcome: report.wants_outcome,
+            status: ReportStatus::New.as_str(),
+            client_hash: submission.client_hash.as_deref(),
+            created_at: now,
+            updated_at: now,
+        },
+    )?;
+    repo::insert_event(
+        conn,
+        &repo::InsertEvent {
+            report_id: row.id,
+            actor: submission.channel.as_str(),
+            kind: "created",
+            from_status: None,
+            to_status: Some(ReportStatus::New.as_str()),
+            note: None,
+            created_at: now,
+        },
+    )?;
+    let submitted = Submitted {
+        tracking_code: row.tracking_code,
+        status: row.status,
+        canonical_url: article.canonical_url,
+        report_count: article.report_count,
+    };
+    if let Some(key) = &submission.idempotency {
+        let body = serde_json::to_string(&submitted).unwrap_or_default();
+        repo::store_response(conn, &key.key, &key.request_hash, 201, &body, now)?;
+    }
+    Ok((submitted, SubmitOutcome::Created))
+}
+
+/// What anyone holding the tracking code may see: no personal data, no editor notes.
+#[derive(Debug, Clone)]
+pub struct StatusView {
+    pub tracking_code: String,
+    pub status: PublicStatus,
+    pub category: Option<Category>,
+    pub canonical_url: String,
+    pub received_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub async fn public_status(db: &Db, code: TrackingCode) -> Result<StatusView, ReportError> {
+    db.read(move |conn| {
+        let (report, article) =
+            repo::find_by_tracking_code(conn, code.as_str())?.ok_or(ReportError::NotFound)?;
+        Ok(StatusView {
+            tracking_code: report.tracking_code,
+            status: ReportStatus::parse(&report.status)
+                .map(ReportStatus::public)
+                .unwrap_or(PublicStatus::UnderReview),
+            category: Category::parse(&report.category),
+            canonical_url: article.canonical_url,
+            received_at: report.created_at,
+            updated_at: report.updated_at,
+        })
+    })
+    .await
+}
+
+/// Timestamps are stored as UTC without zone, at microsecond precision (what PostgreSQL keeps).
+fn now() -> NaiveDateTime {
+    let now = Utc::now().naive_utc();
+    chrono::SubsecRound::trunc_subsecs(now, 6)
+}

@@ -1,0 +1,120 @@
+//! Building the application: one way to start it, used by `main` and by every test.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{Logger, NormalizePath, TrailingSlash};
+use actix_web::{App, HttpRequest, HttpServer, web};
+use anyhow::Context;
+
+use crate::articles::UrlPolicy;
+use crate::config::Settings;
+use crate::error::{AppError, HtmlError};
+use crate::reports;
+use crate::storage::Db;
+use crate::web::{assets, health, security_headers};
+
+/// What every handler may use.
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub urls: Arc<UrlPolicy>,
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    db: Db,
+}
+
+impl Application {
+    /// Opens the database, applies migrations and binds `server.bind` (port 0: a free port).
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let database = settings.database.clone();
+        let db = tokio::task::spawn_blocking(move || -> anyhow::Result<Db> {
+            let db = Db::connect(&database)?;
+            let applied = db.migrate()?;
+            if !applied.is_empty() {
+                tracing::info!(?applied, "applied database migrations");
+            }
+            Ok(db)
+        })
+        .await
+        .context("database start-up task failed")??;
+        Self::build_with_db(settings, db, |_| {})
+    }
+
+    /// Like [`Application::build`] on an open database, with extra routes (benchmarks use this to
+    /// add a baseline endpoint beside the real ones).
+    pub fn build_with_db(
+        settings: Settings,
+        db: Db,
+        extra_routes: fn(&mut web::ServiceConfig),
+    ) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(&settings.server.bind)
+            .with_context(|| format!("could not listen on {}", settings.server.bind))?;
+        let port = listener.local_addr()?.port();
+        let https = settings.server.public_url.starts_with("https://");
+        let state = web::Data::new(AppState {
+            urls: Arc::new(UrlPolicy::from_settings(&settings.publisher)),
+            db: db.clone(),
+            settings: Arc::new(settings),
+        });
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(security_headers(https))
+                .wrap(NormalizePath::new(TrailingSlash::Trim))
+                // No client address in the log: we do not keep addresses in plain.
+                .wrap(Logger::new("\"%r\" %s %b %Dms"))
+                .app_data(state.clone())
+                .configure(routes)
+                .configure(extra_routes)
+                .default_service(web::to(not_found))
+        })
+        .listen(listener)?
+        .run();
+        Ok(Self { port, server, db })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// The route table.
+fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(assets::site_css)
+        .service(web::resource("/").route(web::get().to(reports::http::home)))
+        .service(
+            web::resource("/report")
+                .route(web::get().to(reports::http::report_form))
+                .route(web::post().to(reports::http::submit_form)),
+        )
+        .service(web::resource("/report/thanks/{code}").route(web::get().to(reports::http::thanks)))
+        .service(web::resource("/status").route(web::get().to(reports::http::status_lookup)))
+        .service(web::resource("/status/{code}").route(web::get().to(reports::http::status_page)))
+        .service(web::resource("/api/v1/reports").route(web::post().to(reports::http::api_create)))
+        .service(
+            web::resource("/api/v1/reports/{code}").route(web::get().to(reports::http::api_get)),
+        );
+}
+
+async fn not_found(req: HttpRequest) -> actix_web::Result<actix_web::HttpResponse> {
+    let error = AppError::NotFound(format!("Nothing here: {}", req.path()));
+    if req.path().starts_with("/api/") {
+        Err(error.into())
+    } else {
+        Err(HtmlError(error).into())
+    }
+}

@@ -1,0 +1,66 @@
+// Written by hand in the SQL types both backends share (see ARCHITECTURE "Storage").
+// Every column here must exist, with this type and nullability, in both migrations/sqlite
+// and migrations/postgres: tests/api/schema.rs checks it against the live databases.
+
+diesel::table! {
+    articles (id) {
+        id -> BigInt,
+        canonical_url -> Text,
+        host -> Text,
+        path -> Text,
+        report_count -> BigInt,
+        open_report_count -> BigInt,
+        first_reported_at -> Timestamp,
+        last_reported_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> BigInt,
+        tracking_code -> Text,
+        article_id -> BigInt,
+        submitted_url -> Text,
+        channel -> Text,
+        category -> Text,
+        passage -> Nullable<Text>,
+        explanation -> Text,
+        evidence_urls -> Text,
+        language -> Text,
+        reporter_name -> Nullable<Text>,
+        reporter_email -> Nullable<Text>,
+        wants_outcome -> Bool,
+        status -> Text,
+        client_hash -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    report_events (id) {
+        id -> BigInt,
+        report_id -> BigInt,
+        actor -> Text,
+        kind -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (idempotency_key) {
+        idempotency_key -> Text,
+        request_hash -> Text,
+        response_status -> Integer,
+        response_body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(reports -> articles (article_id));
+diesel::joinable!(report_events -> reports (report_id));
+
+diesel::allow_tables_to_appear_in_same_query!(articles, reports, report_events, idempotency_keys);

@@ -1,0 +1,27 @@
+//! Liveness and readiness for load balancers and orchestrators.
+
+use actix_web::{HttpResponse, get, web};
+use serde_json::json;
+
+use crate::startup::AppState;
+
+/// The process is up and serving HTTP.
+#[get("/healthz")]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(json!({"status": "ok"}))
+}
+
+/// The database answers; a load balancer should not send traffic otherwise.
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    match state.db.ping().await {
+        Ok(()) => HttpResponse::Ok()
+            .json(json!({"status": "ready", "database": state.db.backend().as_str()})),
+        Err(error) => {
+            tracing::warn!(%error, "readiness check failed");
+            HttpResponse::ServiceUnavailable()
+                .insert_header(("Retry-After", "5"))
+                .json(json!({"status": "unavailable", "database": state.db.backend().as_str()}))
+        }
+    }
+}
