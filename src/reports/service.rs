@@ -132,15 +132,15 @@ fn submit_in_transaction(
     submission: &Submission,
 ) -> Result<(Submitted, SubmitOutcome), ReportError> {
     let now = now();
-    if let Some(key) = &submission.idempotency {
-        if let Some(stored) = repo::find_stored_response(conn, &key.key)? {
-            if stored.request_hash != key.request_hash {
-                return Err(ReportError::IdempotencyMismatch);
-            }
-            let replay: Submitted = serde_json::from_str(&stored.response_body)
-                .map_err(|e| StorageError::Corrupt(format!("stored idempotent response: {e}")))?;
-            return Ok((replay, SubmitOutcome::Replayed));
+    if let Some(key) = &submission.idempotency
+        && let Some(stored) = repo::find_stored_response(conn, &key.key)?
+    {
+        if stored.request_hash != key.request_hash {
+            return Err(ReportError::IdempotencyMismatch);
         }
+        let replay: Submitted = serde_json::from_str(&stored.response_body)
+            .map_err(|e| StorageError::Corrupt(format!("stored idempotent response: {e}")))?;
+        return Ok((replay, SubmitOutcome::Replayed));
     }
     let report = &submission.report;
     let article = articles::repo::record_report(conn, &report.article, now)?;

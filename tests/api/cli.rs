@@ -1,0 +1,109 @@
+//! The binary's commands, run as an operator would.
+
+use std::process::Command;
+
+fn desk() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_disinfo-desk"));
+    command
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("DESK_ENV")
+        .env_remove("RUST_LOG")
+        .env("RUST_BACKTRACE", "0");
+    command
+}
+
+#[test]
+fn check_config_prints_the_effective_config_with_secrets_masked() {
+    let output = desk()
+        .arg("check-config")
+        .env("DESK__SERVER__BIND", "127.0.0.1:9999")
+        .env("DESK__PUBLISHER__HOSTS", "news.example,www.news.example")
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("127.0.0.1:9999"),
+        "env overrides apply: {text}"
+    );
+    assert!(text.contains("www.news.example"), "lists from env: {text}");
+    assert!(text.contains("********"));
+    assert!(
+        !text.contains("dev-only-secret-key"),
+        "secret masked: {text}"
+    );
+}
+
+#[test]
+fn production_refuses_the_development_secret() {
+    let output = desk()
+        .arg("check-config")
+        .env("DESK_ENV", "production")
+        .env(
+            "DESK__SERVER__SECRET_KEY",
+            "dev-only-secret-key-do-not-use-in-production-0000",
+        )
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("development key"));
+
+    let output = desk()
+        .arg("check-config")
+        .env("DESK_ENV", "production")
+        .env(
+            "DESK__SERVER__SECRET_KEY",
+            "a-long-random-production-secret-value-1234567890",
+        )
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn migrate_creates_the_sqlite_database_and_is_repeatable() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("nested/desk.db");
+    let url = format!("sqlite://{}", path.display());
+    let first = desk()
+        .arg("migrate")
+        .env("DESK__DATABASE__URL", &url)
+        .output()
+        .expect("runs");
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(String::from_utf8_lossy(&first.stdout).contains("applied"));
+    assert!(path.exists());
+    let second = desk()
+        .arg("migrate")
+        .env("DESK__DATABASE__URL", &url)
+        .output()
+        .expect("runs");
+    assert!(second.status.success());
+    assert!(String::from_utf8_lossy(&second.stdout).contains("up to date"));
+}
+
+#[test]
+fn unknown_database_schemes_are_refused_clearly() {
+    let output = desk()
+        .arg("migrate")
+        .env("DESK__DATABASE__URL", "mysql://db/desk")
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("unsupported database URL scheme \"mysql\"")
+    );
+}

@@ -1,0 +1,144 @@
+//! Starts the real application on a random port, against a fresh database of the backend chosen by
+//! `DESK_TEST_BACKEND` (`sqlite`, the default, or `postgres` with `DESK_TEST_POSTGRES_URL`).
+
+use std::path::Path;
+
+use diesel::prelude::*;
+use disinfo_desk::config::{Environment, Secret, Settings};
+use disinfo_desk::startup::Application;
+use disinfo_desk::storage::Db;
+use serde_json::{Value, json};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestBackend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn backend() -> TestBackend {
+    match std::env::var("DESK_TEST_BACKEND").as_deref() {
+        Ok("postgres") => TestBackend::Postgres,
+        Ok("sqlite") | Err(_) => TestBackend::Sqlite,
+        Ok(other) => panic!("DESK_TEST_BACKEND={other}: use sqlite or postgres"),
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub db: Db,
+    pub client: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+pub fn test_settings() -> Settings {
+    let config_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+    Settings::load_from(&config_dir, Environment::Test).expect("test configuration loads")
+}
+
+/// A fresh database URL for one test: a new SQLite file, or a new PostgreSQL database.
+pub fn fresh_database_url(dir: &Path) -> String {
+    match backend() {
+        TestBackend::Sqlite => format!("sqlite://{}", dir.join("desk.db").display()),
+        TestBackend::Postgres => {
+            let admin = std::env::var("DESK_TEST_POSTGRES_URL")
+                .expect("DESK_TEST_POSTGRES_URL must point at a PostgreSQL server for DESK_TEST_BACKEND=postgres");
+            let mut conn =
+                PgConnection::establish(&admin).expect("connect to the test PostgreSQL server");
+            let mut bytes = [0u8; 8];
+            getrandom::fill(&mut bytes).expect("randomness");
+            let name = format!("desk_test_{}", hex::encode(bytes));
+            diesel::sql_query(format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .expect("create the test database");
+            let (base, _) = admin.rsplit_once('/').expect("URL has a database name");
+            format!("{base}/{name}")
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut settings = test_settings();
+    settings.server.bind = "127.0.0.1:0".into();
+    settings.database.url = Secret::new(fresh_database_url(dir.path()));
+    customize(&mut settings);
+    let app = Application::build(settings)
+        .await
+        .expect("application builds");
+    let port = app.port();
+    let db = app.db().clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        db,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client"),
+        _dir: dir,
+    }
+}
+
+/// A report every check accepts.
+pub fn valid_report() -> Value {
+    json!({
+        "article_url": "https://www.example.com/world/2026/11/flood-figures",
+        "category": "false_claim",
+        "passage": "More than 10,000 people were evacuated.",
+        "explanation": "The regional authority's bulletin says 1,000 people were evacuated, not 10,000.",
+        "evidence_urls": ["https://gov.example.org/bulletin/42"],
+        "language": "en",
+        "reporter_name": "Ana Reader",
+        "reporter_email": "ana@example.org",
+        "wants_outcome": true
+    })
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn post_report(&self, body: &Value) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/reports"))
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn post_form(&self, pairs: &[(&str, &str)]) -> reqwest::Response {
+        let body = serde_html_form::to_string(pairs).expect("form encodes");
+        self.client
+            .post(self.url("/report"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Runs a query on the app's database (tests inspect what was stored).
+    pub async fn query<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut disinfo_desk::storage::DbConn) -> QueryResult<T> + Send + 'static,
+    ) -> T {
+        self.db
+            .read(move |conn| work(conn).map_err(disinfo_desk::storage::StorageError::from))
+            .await
+            .expect("query runs")
+    }
+}

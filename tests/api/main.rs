@@ -1,0 +1,10 @@
+//! Black-box tests: real HTTP against the application on a random port, on a real database.
+//! `DESK_TEST_BACKEND=postgres` runs the same tests on PostgreSQL (scripts/test does both).
+
+mod cli;
+mod health;
+mod helpers;
+mod intake_api;
+mod intake_form;
+mod schema;
+mod status;
