@@ -93,6 +93,9 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub publisher: PublisherSettings,
     pub intake: IntakeSettings,
+    pub routing: RoutingSettings,
+    pub mail: MailSettings,
+    pub notify: NotifySettings,
     pub log: LogSettings,
 }
 
@@ -144,6 +147,72 @@ pub struct PublisherSettings {
 pub struct IntakeSettings {
     pub languages: Vec<String>,
     pub default_language: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct RoutingSettings {
+    /// The desks and rules file (TOML), relative to the working directory.
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct MailSettings {
+    pub transport: MailTransport,
+    /// The From address of every email, e.g. `Example Times <corrections@example.com>`.
+    pub from: String,
+    /// Where the `file` transport writes .eml files.
+    pub file_dir: PathBuf,
+    pub smtp: SmtpSettings,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum MailTransport {
+    File,
+    Smtp,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub password: Secret,
+    pub timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    None,
+    Starttls,
+    Tls,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct NotifySettings {
+    /// Run the outbox worker in this process (several instances may all run one on PostgreSQL).
+    pub worker: bool,
+    /// Later reports on an article within this window after its first alert go out as one digest.
+    pub alert_window_secs: u64,
+    /// An article with this many reports within `escalation_window_secs` is escalated.
+    pub escalation_threshold: u32,
+    pub escalation_window_secs: u64,
+    /// Delivery attempts before a message is dead.
+    pub max_attempts: u32,
+    /// First retry delay; doubles per attempt up to `max_backoff_secs`, with jitter.
+    pub base_backoff_ms: u64,
+    pub max_backoff_secs: u64,
+    /// How often an idle worker looks for due messages (new ones wake it at once).
+    pub poll_interval_ms: u64,
+    pub batch_size: u32,
+    /// Messages sent at once by one worker.
+    pub concurrency: u32,
+    /// A claimed message not marked sent within this time is claimed again (a crashed instance).
+    pub lease_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -224,6 +293,21 @@ impl Settings {
         if self.server.max_body_bytes < 1024 {
             return Err(ConfigError::Invalid(
                 "server.max_body_bytes must be at least 1024".into(),
+            ));
+        }
+        if self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError::Invalid(format!(
+                "mail.from {:?} is not an email address (e.g. \"Desk <desk@example.com>\")",
+                self.mail.from
+            )));
+        }
+        if self.notify.max_attempts == 0
+            || self.notify.batch_size == 0
+            || self.notify.concurrency == 0
+        {
+            return Err(ConfigError::Invalid(
+                "notify.max_attempts, notify.batch_size and notify.concurrency must be at least 1"
+                    .into(),
             ));
         }
         if !self

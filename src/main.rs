@@ -2,6 +2,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use disinfo_desk::config::Settings;
+use disinfo_desk::notify as outbox;
 use disinfo_desk::startup::Application;
 use disinfo_desk::storage::Db;
 use disinfo_desk::telemetry;
@@ -25,6 +26,28 @@ enum Command {
     Migrate,
     /// Print the effective configuration (secrets masked) and exit; fails on an invalid one.
     CheckConfig,
+    /// Inspect the email outbox and send dead messages again.
+    Outbox {
+        #[command(subcommand)]
+        action: OutboxCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum OutboxCommand {
+    /// Count messages per state (pending, sending, sent, dead, cancelled).
+    Status,
+    /// List dead messages with their last error.
+    Dead {
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+    },
+    /// Queue dead messages again: the given ids, or all of them with --all.
+    Retry {
+        ids: Vec<i64>,
+        #[arg(long, conflicts_with = "ids")]
+        all: bool,
+    },
 }
 
 #[tokio::main]
@@ -63,9 +86,47 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Outbox { action } => {
+            let database = settings.database.clone();
+            tokio::task::spawn_blocking(move || outbox_command(&database, action)).await??;
+        }
         Command::CheckConfig => {
             println!("# environment: {}", settings.environment.as_str());
             print!("{}", settings.to_masked_toml());
+        }
+    }
+    Ok(())
+}
+
+fn outbox_command(
+    database: &disinfo_desk::config::DatabaseSettings,
+    action: OutboxCommand,
+) -> anyhow::Result<()> {
+    let db = Db::connect(database)?;
+    db.migrate()?;
+    match action {
+        OutboxCommand::Status => {
+            for (state, count) in outbox::admin::counts(&db)? {
+                println!("{state:<10} {count}");
+            }
+        }
+        OutboxCommand::Dead { limit } => {
+            for row in outbox::admin::dead(&db, limit)? {
+                println!(
+                    "{}\t{}\t{} attempts\t{}",
+                    row.id,
+                    row.kind,
+                    row.attempts,
+                    row.last_error.unwrap_or_default()
+                );
+            }
+        }
+        OutboxCommand::Retry { ids, all } => {
+            if ids.is_empty() && !all {
+                anyhow::bail!("name the messages to retry, or pass --all");
+            }
+            let retried = outbox::admin::retry(&db, &ids)?;
+            println!("queued {retried} message(s) again");
         }
     }
     Ok(())

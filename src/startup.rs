@@ -3,7 +3,7 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 
-use actix_web::dev::Server;
+use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::{Logger, NormalizePath, TrailingSlash};
 use actix_web::{App, HttpRequest, HttpServer, web};
 use anyhow::Context;
@@ -11,7 +11,12 @@ use anyhow::Context;
 use crate::articles::UrlPolicy;
 use crate::config::Settings;
 use crate::error::{AppError, HtmlError};
+use crate::notify::Wakeup;
+use crate::notify::mailer::Mailer;
+use crate::notify::worker::{RenderContext, Worker};
 use crate::reports;
+use crate::reports::service::IntakeContext;
+use crate::routing::{Routing, RoutingTable};
 use crate::storage::Db;
 use crate::web::{assets, health, security_headers};
 
@@ -20,12 +25,16 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub urls: Arc<UrlPolicy>,
+    pub intake: Arc<IntakeContext>,
+    /// Tells the outbox worker that a commit queued mail.
+    pub wakeup: Wakeup,
 }
 
 pub struct Application {
     port: u16,
     server: Server,
     db: Db,
+    worker: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -52,6 +61,30 @@ impl Application {
         db: Db,
         extra_routes: fn(&mut web::ServiceConfig),
     ) -> anyhow::Result<Self> {
+        let table = RoutingTable::load(&settings.routing.file)?;
+        let now = chrono::Utc::now().naive_utc();
+        let desk_ids = db.write_blocking(|conn| {
+            crate::routing::repo::sync_desks(conn, table.desks(), now)
+                .map_err(crate::storage::StorageError::from)
+        })?;
+        let routing = Arc::new(Routing::new(table, desk_ids));
+        let wakeup = Wakeup::default();
+        let worker = if settings.notify.worker {
+            let mailer = Mailer::from_settings(&settings.mail)?;
+            let context =
+                RenderContext::new(&settings, routing.clone()).map_err(anyhow::Error::msg)?;
+            let worker = Worker::new(
+                db.clone(),
+                Arc::new(mailer),
+                Arc::new(context),
+                settings.notify.clone(),
+                wakeup.clone(),
+            );
+            Some(tokio::spawn(worker.run()))
+        } else {
+            None
+        };
+
         let listener = TcpListener::bind(&settings.server.bind)
             .with_context(|| format!("could not listen on {}", settings.server.bind))?;
         let port = listener.local_addr()?.port();
@@ -59,6 +92,11 @@ impl Application {
         let state = web::Data::new(AppState {
             urls: Arc::new(UrlPolicy::from_settings(&settings.publisher)),
             db: db.clone(),
+            intake: Arc::new(IntakeContext {
+                routing,
+                notify: settings.notify.clone(),
+            }),
+            wakeup,
             settings: Arc::new(settings),
         });
         let server = HttpServer::new(move || {
@@ -74,7 +112,17 @@ impl Application {
         })
         .listen(listener)?
         .run();
-        Ok(Self { port, server, db })
+        Ok(Self {
+            port,
+            server,
+            db,
+            worker,
+        })
+    }
+
+    /// Stops the server (and so the worker) from another task.
+    pub fn stop_handle(&self) -> ServerHandle {
+        self.server.handle()
     }
 
     pub fn port(&self) -> u16 {
@@ -86,7 +134,11 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        if let Some(worker) = self.worker {
+            worker.abort();
+        }
+        result
     }
 }
 
@@ -104,6 +156,11 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/report/thanks/{code}").route(web::get().to(reports::http::thanks)))
         .service(web::resource("/status").route(web::get().to(reports::http::status_lookup)))
         .service(web::resource("/status/{code}").route(web::get().to(reports::http::status_page)))
+        .service(
+            web::resource("/status/{code}/unsubscribe")
+                .route(web::get().to(reports::http::unsubscribe_page))
+                .route(web::post().to(reports::http::unsubscribe)),
+        )
         .service(web::resource("/api/v1/reports").route(web::post().to(reports::http::api_create)))
         .service(
             web::resource("/api/v1/reports/{code}").route(web::get().to(reports::http::api_get)),

@@ -170,7 +170,8 @@ pub async fn submit_form(
         client_hash: client_hash(&req, &state),
         idempotency: None,
     };
-    let (submitted, _) = service::submit(&state.db, submission).await?;
+    let (submitted, _) = service::submit(&state.db, state.intake.clone(), submission).await?;
+    state.wakeup.wake();
     Ok(HttpResponse::SeeOther()
         .insert_header((
             header::LOCATION,
@@ -417,7 +418,8 @@ pub async fn api_create(
         client_hash: client_hash(&req, &state),
         idempotency,
     };
-    let (submitted, outcome) = service::submit(&state.db, submission).await?;
+    let (submitted, outcome) = service::submit(&state.db, state.intake.clone(), submission).await?;
+    state.wakeup.wake();
     let mut response = HttpResponse::Created();
     response.insert_header((
         header::LOCATION,
@@ -449,4 +451,79 @@ pub async fn api_get(
         received_at: Some(view.received_at.and_utc().to_rfc3339()),
         updated_at: Some(view.updated_at.and_utc().to_rfc3339()),
     }))
+}
+
+// ---------------------------------------------------------------- unsubscribe
+
+#[derive(Template)]
+#[template(path = "public/unsubscribe.html")]
+pub struct UnsubscribePage<'a> {
+    pub t: &'a Messages,
+    pub publisher: &'a str,
+    pub code: String,
+    pub token: String,
+    pub done: bool,
+}
+
+#[derive(Deserialize)]
+pub struct UnsubscribeQuery {
+    token: Option<String>,
+}
+
+fn check_unsubscribe(
+    state: &AppState,
+    code: &str,
+    query: &UnsubscribeQuery,
+) -> Result<(TrackingCode, String), AppError> {
+    let invalid = || AppError::NotFound(messages(PAGE_LANGUAGE).t("unsubscribe.invalid").into());
+    let code = TrackingCode::parse(code).ok_or_else(invalid)?;
+    let token = query.token.clone().unwrap_or_default();
+    let expected =
+        crate::notify::worker::unsubscribe_token(&state.settings.server.secret_key, code.as_str());
+    if crate::signing::tokens_match(&token, &expected) {
+        Ok((code, token))
+    } else {
+        Err(invalid())
+    }
+}
+
+/// `GET /status/{code}/unsubscribe?token=…`: a confirmation button; a GET changes nothing, since
+/// mail scanners follow links.
+pub async fn unsubscribe_page(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<UnsubscribeQuery>,
+) -> Result<HttpResponse, HtmlError> {
+    let (code, token) = check_unsubscribe(&state, &path, &query)?;
+    Ok(page(
+        StatusCode::OK,
+        &UnsubscribePage {
+            t: messages(PAGE_LANGUAGE),
+            publisher: &state.settings.publisher.name,
+            code: code.to_string(),
+            token,
+            done: false,
+        },
+    )?)
+}
+
+/// `POST /status/{code}/unsubscribe?token=…`: from our page, or one click in the mail client
+/// (RFC 8058 `List-Unsubscribe-Post`).
+pub async fn unsubscribe(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<UnsubscribeQuery>,
+) -> Result<HttpResponse, HtmlError> {
+    let (code, token) = check_unsubscribe(&state, &path, &query)?;
+    service::stop_reporter_emails(&state.db, code.clone()).await?;
+    Ok(page(
+        StatusCode::OK,
+        &UnsubscribePage {
+            t: messages(PAGE_LANGUAGE),
+            publisher: &state.settings.publisher.name,
+            code: code.to_string(),
+            token,
+            done: true,
+        },
+    )?)
 }

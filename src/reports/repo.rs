@@ -28,6 +28,8 @@ pub struct ReportRow {
     pub client_hash: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub desk_id: Option<i64>,
+    pub reporter_unsubscribed: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -49,6 +51,7 @@ pub struct InsertReport<'a> {
     pub client_hash: Option<&'a str>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub desk_id: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]
@@ -150,4 +153,48 @@ pub fn store_response(
 
 pub fn count_reports(conn: &mut DbConn) -> QueryResult<i64> {
     reports::table.count().get_result(conn)
+}
+
+pub fn find_by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<(ReportRow, Article)>> {
+    reports::table
+        .inner_join(articles::table)
+        .filter(reports::id.eq(id))
+        .select((ReportRow::as_select(), Article::as_select()))
+        .first(conn)
+        .optional()
+}
+
+/// The reports a digest covers: on the article, routed to the desk, after the report that opened
+/// the window and created before the window closed.
+pub fn digest_reports(
+    conn: &mut DbConn,
+    article_id: i64,
+    desk_id: i64,
+    after_report_id: i64,
+    before: NaiveDateTime,
+) -> QueryResult<Vec<ReportRow>> {
+    reports::table
+        .filter(reports::article_id.eq(article_id))
+        .filter(reports::desk_id.eq(desk_id))
+        .filter(reports::id.gt(after_report_id))
+        .filter(reports::created_at.lt(before))
+        .order(reports::id.asc())
+        .select(ReportRow::as_select())
+        .load(conn)
+}
+
+/// Stops every further email to the reporter about this report. True when the report exists.
+pub fn unsubscribe_reporter(
+    conn: &mut DbConn,
+    tracking_code: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(reports::table.filter(reports::tracking_code.eq(tracking_code)))
+        .set((
+            reports::reporter_unsubscribed.eq(true),
+            reports::wants_outcome.eq(false),
+            reports::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|n| n == 1)
 }

@@ -10,6 +10,9 @@ use super::input::{FieldErrors, NewReport, ReportInput};
 use super::tracking::{RandomnessError, TrackingCode};
 use super::{Category, Channel, PublicStatus, ReportStatus, repo};
 use crate::articles;
+use crate::config::NotifySettings;
+use crate::notify::outbox::{self, DeskRef, NewReportEvent};
+use crate::routing::{RouteInput, Routing};
 use crate::storage::{Db, DbConn, StorageError};
 
 /// A unique-constraint race (tracking code collision, or two requests with one idempotency key)
@@ -93,11 +96,21 @@ pub struct Submission {
     pub idempotency: Option<IdempotencyKey>,
 }
 
+/// What intake needs beyond the report: where to route it and how to notify.
+pub struct IntakeContext {
+    pub routing: std::sync::Arc<Routing>,
+    pub notify: NotifySettings,
+}
+
 pub async fn submit(
     db: &Db,
+    context: std::sync::Arc<IntakeContext>,
     submission: Submission,
 ) -> Result<(Submitted, SubmitOutcome), ReportError> {
-    write_with_retry(db, move |conn| submit_in_transaction(conn, &submission)).await
+    write_with_retry(db, move |conn| {
+        submit_in_transaction(conn, &context, &submission)
+    })
+    .await
 }
 
 /// [`Db::write`], retried when a unique constraint lost a race (see [`MAX_ATTEMPTS`]).
@@ -129,6 +142,7 @@ where
 
 fn submit_in_transaction(
     conn: &mut DbConn,
+    context: &IntakeContext,
     submission: &Submission,
 ) -> Result<(Submitted, SubmitOutcome), ReportError> {
     let now = now();
@@ -144,6 +158,13 @@ fn submit_in_transaction(
     }
     let report = &submission.report;
     let article = articles::repo::record_report(conn, &report.article, now)?;
+    let desk = context.routing.table.route(&RouteInput {
+        host: report.article.host(),
+        path: report.article.path(),
+        category: report.category,
+        language: &report.language,
+    });
+    let desk_id = context.routing.desk_id(&desk.slug);
     let code = TrackingCode::generate()?;
     let evidence = serde_json::to_string(&report.evidence_urls).unwrap_or_else(|_| "[]".into());
     let row = repo::insert_report(
@@ -165,6 +186,7 @@ fn submit_in_transaction(
             client_hash: submission.client_hash.as_deref(),
             created_at: now,
             updated_at: now,
+            desk_id,
         },
     )?;
     repo::insert_event(
@@ -177,6 +199,23 @@ fn submit_in_transaction(
             to_status: Some(ReportStatus::New.as_str()),
             note: None,
             created_at: now,
+        },
+    )?;
+    let escalation = context.routing.table.escalation_desk();
+    outbox::on_report_submitted(
+        conn,
+        &NewReportEvent {
+            report: &row,
+            article: &article,
+            desk: desk_id.map(|id| DeskRef { id, desk }),
+            escalation_desk: escalation.and_then(|desk| {
+                context
+                    .routing
+                    .desk_id(&desk.slug)
+                    .map(|id| DeskRef { id, desk })
+            }),
+            settings: &context.notify,
+            now,
         },
     )?;
     let submitted = Submitted {
@@ -225,4 +264,16 @@ pub async fn public_status(db: &Db, code: TrackingCode) -> Result<StatusView, Re
 fn now() -> NaiveDateTime {
     let now = Utc::now().naive_utc();
     chrono::SubsecRound::trunc_subsecs(now, 6)
+}
+
+/// The reporter asked for no more emails about this report.
+pub async fn stop_reporter_emails(db: &Db, code: TrackingCode) -> Result<(), ReportError> {
+    db.write(move |conn| {
+        if repo::unsubscribe_reporter(conn, code.as_str(), now())? {
+            Ok(())
+        } else {
+            Err(ReportError::NotFound)
+        }
+    })
+    .await
 }

@@ -34,6 +34,8 @@ diesel::table! {
         client_hash -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        desk_id -> Nullable<BigInt>,
+        reporter_unsubscribed -> Bool,
     }
 }
 
@@ -60,7 +62,47 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    desks (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        message_id -> Text,
+        kind -> Text,
+        recipients -> Text,
+        language -> Text,
+        report_id -> Nullable<BigInt>,
+        article_id -> Nullable<BigInt>,
+        desk_id -> Nullable<BigInt>,
+        coalesce_key -> Nullable<Text>,
+        window_start -> Nullable<Timestamp>,
+        window_end -> Nullable<Timestamp>,
+        status -> Text,
+        attempts -> Integer,
+        due_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(reports -> articles (article_id));
+diesel::joinable!(reports -> desks (desk_id));
 diesel::joinable!(report_events -> reports (report_id));
 
-diesel::allow_tables_to_appear_in_same_query!(articles, reports, report_events, idempotency_keys);
+diesel::allow_tables_to_appear_in_same_query!(
+    articles,
+    reports,
+    report_events,
+    idempotency_keys,
+    desks,
+    outbox
+);

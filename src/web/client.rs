@@ -4,10 +4,9 @@
 use std::net::IpAddr;
 
 use actix_web::HttpRequest;
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
 
 use crate::config::Secret;
+use crate::signing::keyed_hex;
 
 /// The client's address. X-Forwarded-For is read right to left, skipping trusted proxies, so a
 /// client cannot choose its own address by sending the header itself.
@@ -35,14 +34,7 @@ pub fn client_ip(req: &HttpRequest, trusted_proxies: &[IpAddr]) -> Option<IpAddr
 /// HMAC-SHA256 of the address under the server's secret key, hex, 128 bits: enough to tell
 /// clients apart for abuse handling, useless to recover an address without the key.
 pub fn client_hash(secret: &Secret, ip: IpAddr) -> String {
-    let mut mac = match Hmac::<Sha256>::new_from_slice(secret.expose().as_bytes()) {
-        Ok(mac) => mac,
-        // HMAC takes keys of any length; this arm is not reachable.
-        Err(_) => return String::new(),
-    };
-    mac.update(ip.to_string().as_bytes());
-    let digest = mac.finalize().into_bytes();
-    hex::encode(&digest[..16])
+    keyed_hex(secret, "client-address", ip.to_string().as_bytes())
 }
 
 #[cfg(test)]

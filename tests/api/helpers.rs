@@ -26,7 +26,9 @@ pub fn backend() -> TestBackend {
 pub struct TestApp {
     pub address: String,
     pub db: Db,
+    pub database_url: String,
     pub client: reqwest::Client,
+    stop: actix_web::dev::ServerHandle,
     _dir: tempfile::TempDir,
 }
 
@@ -65,16 +67,21 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = test_settings();
     settings.server.bind = "127.0.0.1:0".into();
     settings.database.url = Secret::new(fresh_database_url(dir.path()));
+    settings.mail.file_dir = dir.path().join("mail");
     customize(&mut settings);
+    let database_url = settings.database.url.expose().to_string();
     let app = Application::build(settings)
         .await
         .expect("application builds");
     let port = app.port();
     let db = app.db().clone();
+    let stop = app.stop_handle();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         db,
+        database_url,
+        stop,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -98,7 +105,20 @@ pub fn valid_report() -> Value {
     })
 }
 
+/// Settings that deliver mail over SMTP (no TLS) to 127.0.0.1:`port`.
+pub fn smtp_to(settings: &mut Settings, port: u16) {
+    settings.mail.transport = disinfo_desk::config::MailTransport::Smtp;
+    settings.mail.smtp.host = "127.0.0.1".into();
+    settings.mail.smtp.port = port;
+    settings.mail.smtp.tls = disinfo_desk::config::SmtpTls::None;
+}
+
 impl TestApp {
+    /// Stops the server and its outbox worker, as a shutdown or a crash of this instance would.
+    pub async fn stop(&self) {
+        self.stop.stop(false).await;
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

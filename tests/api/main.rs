@@ -6,5 +6,7 @@ mod health;
 mod helpers;
 mod intake_api;
 mod intake_form;
+mod notify;
 mod schema;
+mod smtp_sink;
 mod status;

@@ -1,0 +1,296 @@
+//! The emails: each a subject, a plain-text body and an HTML body (askama templates under
+//! `templates/email/<kind>/`), sent as multipart/alternative with a stable Message-ID.
+
+use askama::Template;
+use lettre::Message;
+use lettre::message::header::{Header, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
+
+use crate::i18n::Messages;
+
+/// An email ready to address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// For reporter emails: the one-click link that stops further emails about the report.
+    pub unsubscribe_url: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EmailError {
+    #[error("could not render the email: {0}")]
+    Render(#[from] askama::Error),
+    #[error("invalid recipient {0:?}")]
+    Recipient(String),
+    #[error("no recipients")]
+    NoRecipients,
+    #[error("could not build the message: {0}")]
+    Build(#[from] lettre::error::Error),
+}
+
+pub struct ReportAck<'a> {
+    pub t: &'a Messages,
+    pub publisher: &'a str,
+    pub code: &'a str,
+    pub status_url: &'a str,
+    pub article_url: &'a str,
+    pub wants_outcome: bool,
+    pub unsubscribe_url: &'a str,
+}
+
+pub struct ReportSummary {
+    pub code: String,
+    pub category: String,
+    pub passage: Option<String>,
+    pub explanation: String,
+    pub evidence_urls: Vec<String>,
+    pub language: String,
+    pub submitted_url: String,
+}
+
+pub struct DeskAlert<'a> {
+    pub t: &'a Messages,
+    pub publisher: &'a str,
+    pub desk: &'a str,
+    pub article_url: &'a str,
+    pub report_count: i64,
+    pub window_minutes: u64,
+    pub report: ReportSummary,
+}
+
+pub struct DeskDigest<'a> {
+    pub t: &'a Messages,
+    pub publisher: &'a str,
+    pub desk: &'a str,
+    pub article_url: &'a str,
+    pub report_count: i64,
+    pub reports: Vec<ReportSummary>,
+}
+
+pub struct Escalation<'a> {
+    pub t: &'a Messages,
+    pub publisher: &'a str,
+    pub desk: &'a str,
+    pub article_url: &'a str,
+    pub recent_count: i64,
+    pub window_minutes: u64,
+    pub report_count: i64,
+}
+
+macro_rules! email_parts {
+    ($data:ident, $subject:ident = $s:literal, $text:ident = $x:literal, $html:ident = $h:literal) => {
+        #[derive(Template)]
+        #[template(path = $s)]
+        struct $subject<'a, 'b> {
+            d: &'b $data<'a>,
+        }
+        #[derive(Template)]
+        #[template(path = $x)]
+        struct $text<'a, 'b> {
+            d: &'b $data<'a>,
+        }
+        #[derive(Template)]
+        #[template(path = $h)]
+        struct $html<'a, 'b> {
+            d: &'b $data<'a>,
+        }
+        impl $data<'_> {
+            pub fn render(&self) -> Result<Email, EmailError> {
+                Ok(Email {
+                    subject: header_text(&$subject { d: self }.render()?),
+                    text: $text { d: self }.render()?,
+                    html: $html { d: self }.render()?,
+                    unsubscribe_url: None,
+                })
+            }
+        }
+    };
+}
+
+email_parts!(
+    ReportAck,
+    AckSubject = "email/report_ack/subject.txt",
+    AckText = "email/report_ack/body.txt",
+    AckHtml = "email/report_ack/body.html"
+);
+email_parts!(
+    DeskAlert,
+    AlertSubject = "email/desk_alert/subject.txt",
+    AlertText = "email/desk_alert/body.txt",
+    AlertHtml = "email/desk_alert/body.html"
+);
+email_parts!(
+    DeskDigest,
+    DigestSubject = "email/desk_digest/subject.txt",
+    DigestText = "email/desk_digest/body.txt",
+    DigestHtml = "email/desk_digest/body.html"
+);
+email_parts!(
+    Escalation,
+    EscalationSubject = "email/escalation/subject.txt",
+    EscalationText = "email/escalation/body.txt",
+    EscalationHtml = "email/escalation/body.html"
+);
+
+impl ReportAck<'_> {
+    pub fn email(&self) -> Result<Email, EmailError> {
+        let mut email = self.render()?;
+        email.unsubscribe_url = Some(self.unsubscribe_url.to_string());
+        Ok(email)
+    }
+}
+
+/// A header value from user-influenced text: no CR/LF (header injection), whitespace folded.
+pub fn header_text(value: &str) -> String {
+    value.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `List-Unsubscribe: <url>` (RFC 2369).
+#[derive(Debug, Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(s.to_string()))
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), format!("<{}>", header_text(&self.0)))
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058): mail clients may unsubscribe
+/// with one POST, without opening a page.
+#[derive(Debug, Clone)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_string())
+    }
+}
+
+/// Addresses an email: From, To, a Message-ID that is the same on every retry, both bodies.
+pub fn build_message(
+    email: &Email,
+    from: &Mailbox,
+    recipients: &[String],
+    message_token: &str,
+) -> Result<Message, EmailError> {
+    if recipients.is_empty() {
+        return Err(EmailError::NoRecipients);
+    }
+    let domain = from.email.domain().to_string();
+    let mut builder = Message::builder()
+        .from(from.clone())
+        .subject(header_text(&email.subject))
+        .message_id(Some(format!("<{message_token}@{domain}>")));
+    for recipient in recipients {
+        let mailbox: Mailbox = recipient
+            .parse()
+            .map_err(|_| EmailError::Recipient(recipient.clone()))?;
+        builder = builder.to(mailbox);
+    }
+    if let Some(url) = &email.unsubscribe_url {
+        builder = builder
+            .header(ListUnsubscribe(url.clone()))
+            .header(ListUnsubscribePost);
+    }
+    Ok(builder.multipart(MultiPart::alternative_plain_html(
+        email.text.clone(),
+        email.html.clone(),
+    ))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::messages;
+
+    fn alert() -> DeskAlert<'static> {
+        DeskAlert {
+            t: messages("en"),
+            publisher: "The Example Times",
+            desk: "World desk",
+            article_url: "https://www.example.com/world/story",
+            report_count: 1,
+            window_minutes: 10,
+            report: ReportSummary {
+                code: "K7QXM2-PDH9TA".into(),
+                category: "A false claim".into(),
+                passage: Some("<b>bold</b> claim".into()),
+                explanation: "Line one\r\nBcc: victim@example.org".into(),
+                evidence_urls: vec!["https://a.test/1".into()],
+                language: "en".into(),
+                submitted_url: "https://m.example.com/world/story".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn user_text_is_escaped_in_html_and_kept_in_text() {
+        let email = alert().render().expect("renders");
+        assert!(
+            email.html.contains("&#60;b&#62;bold") || email.html.contains("&lt;b&gt;bold"),
+            "{}",
+            email.html
+        );
+        assert!(email.text.contains("<b>bold</b> claim"));
+        assert!(
+            email
+                .subject
+                .contains("https://www.example.com/world/story")
+        );
+        assert!(!email.subject.contains('\n'));
+    }
+
+    #[test]
+    fn headers_never_carry_line_breaks() {
+        assert_eq!(
+            header_text("New report\r\nBcc: x@y.z\n on story"),
+            "New report Bcc: x@y.z on story"
+        );
+        let email = Email {
+            subject: "Hello\r\nBcc: evil@example.org".into(),
+            text: "t".into(),
+            html: "<p>h</p>".into(),
+            unsubscribe_url: Some("https://desk.example/u\r\nX: y".into()),
+        };
+        let from: Mailbox = "Desk <desk@example.com>".parse().expect("mailbox");
+        let message =
+            build_message(&email, &from, &["a@example.org".into()], "abc123").expect("builds");
+        let raw = String::from_utf8(message.formatted()).expect("utf8");
+        let headers = raw.split("\r\n\r\n").next().unwrap_or_default();
+        assert!(!headers.lines().any(|l| l.starts_with("Bcc:")), "{headers}");
+        assert!(!headers.lines().any(|l| l.starts_with("X: y")), "{headers}");
+        assert!(
+            headers.contains("Message-ID: <abc123@example.com>"),
+            "{headers}"
+        );
+        assert!(headers.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+    }
+
+    #[test]
+    fn bad_recipients_are_refused() {
+        let email = alert().render().expect("renders");
+        let from: Mailbox = "desk@example.com".parse().expect("mailbox");
+        assert!(matches!(
+            build_message(&email, &from, &[], "t"),
+            Err(EmailError::NoRecipients)
+        ));
+        assert!(matches!(
+            build_message(&email, &from, &["not an address".into()], "t"),
+            Err(EmailError::Recipient(_))
+        ));
+    }
+}

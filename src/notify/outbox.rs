@@ -1,0 +1,229 @@
+//! What to send when a report arrives, decided inside the intake transaction.
+//!
+//! Floods coalesce: the first report on an article alerts its desk at once and opens a window
+//! (`alert_window_secs`); every later report in that window goes out in ONE digest when the window
+//! closes. A report after the window opens a new one. So a desk gets at most two emails per
+//! article per window, however many readers report it.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::QueryResult;
+
+use super::repo::{self, InsertOutbox};
+use super::{MessageKind, status};
+use crate::articles::Article;
+use crate::config::NotifySettings;
+use crate::reports::repo::ReportRow;
+use crate::routing::Desk;
+use crate::storage::DbConn;
+
+/// The digest is sent a little after its window closes, so that reports created just before the
+/// close have committed.
+const DIGEST_GRACE: Duration = Duration::seconds(2);
+
+/// A desk as intake knows it: routing's view plus its database id.
+pub struct DeskRef<'a> {
+    pub id: i64,
+    pub desk: &'a Desk,
+}
+
+pub struct NewReportEvent<'a> {
+    pub report: &'a ReportRow,
+    pub article: &'a Article,
+    pub desk: Option<DeskRef<'a>>,
+    pub escalation_desk: Option<DeskRef<'a>>,
+    pub settings: &'a NotifySettings,
+    pub now: NaiveDateTime,
+}
+
+/// Queues the messages a new report calls for; returns their kinds (for logs and tests).
+pub fn on_report_submitted(
+    conn: &mut DbConn,
+    event: &NewReportEvent<'_>,
+) -> QueryResult<Vec<MessageKind>> {
+    let mut queued = Vec::new();
+    let report = event.report;
+    if let Some(email) = &report.reporter_email {
+        enqueue(
+            conn,
+            Message {
+                kind: MessageKind::ReportAck,
+                recipients: std::slice::from_ref(email),
+                language: &report.language,
+                report_id: Some(report.id),
+                ..Message::new(event.now)
+            },
+        )?;
+        queued.push(MessageKind::ReportAck);
+    }
+    if let Some(desk) = event.desk.as_ref().filter(|d| !d.desk.editors.is_empty())
+        && let Some(kind) = alert_or_digest(conn, event, desk)?
+    {
+        queued.push(kind);
+    }
+    if let Some(desk) = event
+        .escalation_desk
+        .as_ref()
+        .filter(|d| !d.desk.editors.is_empty())
+        && escalate(conn, event, desk)?
+    {
+        queued.push(MessageKind::Escalation);
+    }
+    Ok(queued)
+}
+
+fn alert_or_digest(
+    conn: &mut DbConn,
+    event: &NewReportEvent<'_>,
+    desk: &DeskRef<'_>,
+) -> QueryResult<Option<MessageKind>> {
+    let key = format!("desk:{}:article:{}", desk.id, event.article.id);
+    let window = Duration::seconds(event.settings.alert_window_secs as i64);
+    let latest = repo::latest_with_key(conn, &key)?;
+    let open_window = latest.filter(|row| row.window_end.is_some_and(|end| event.now < end));
+    let base = Message {
+        recipients: &desk.desk.editors,
+        article_id: Some(event.article.id),
+        desk_id: Some(desk.id),
+        coalesce_key: Some(&key),
+        ..Message::new(event.now)
+    };
+    match open_window {
+        None => {
+            enqueue(
+                conn,
+                Message {
+                    kind: MessageKind::DeskAlert,
+                    report_id: Some(event.report.id),
+                    window_start: Some(event.now),
+                    window_end: Some(event.now + window),
+                    ..base
+                },
+            )?;
+            Ok(Some(MessageKind::DeskAlert))
+        }
+        // The window's alert went out; this report opens its digest, which later ones join.
+        Some(alert) if alert.kind == MessageKind::DeskAlert.as_str() => {
+            let end = alert.window_end.unwrap_or(event.now);
+            enqueue(
+                conn,
+                Message {
+                    kind: MessageKind::DeskDigest,
+                    // For a digest: the report that opened the window; it covers the ones after.
+                    report_id: alert.report_id,
+                    window_start: alert.window_start,
+                    window_end: Some(end),
+                    due_at: end + DIGEST_GRACE,
+                    ..base
+                },
+            )?;
+            Ok(Some(MessageKind::DeskDigest))
+        }
+        // A digest is already waiting for the window to close; it will include this report.
+        Some(_) => Ok(None),
+    }
+}
+
+fn escalate(
+    conn: &mut DbConn,
+    event: &NewReportEvent<'_>,
+    desk: &DeskRef<'_>,
+) -> QueryResult<bool> {
+    let threshold = i64::from(event.settings.escalation_threshold);
+    // Cheap check first: an article with fewer reports in all can't have enough in the window.
+    if threshold == 0 || event.article.report_count < threshold {
+        return Ok(false);
+    }
+    let since = event.now - Duration::seconds(event.settings.escalation_window_secs as i64);
+    let recent = repo::reports_on_article_since(conn, event.article.id, since)?;
+    if recent < threshold
+        || repo::has_message_since(
+            conn,
+            MessageKind::Escalation.as_str(),
+            event.article.id,
+            since,
+        )?
+    {
+        return Ok(false);
+    }
+    enqueue(
+        conn,
+        Message {
+            kind: MessageKind::Escalation,
+            recipients: &desk.desk.editors,
+            article_id: Some(event.article.id),
+            desk_id: Some(desk.id),
+            window_start: Some(since),
+            window_end: Some(event.now),
+            ..Message::new(event.now)
+        },
+    )?;
+    Ok(true)
+}
+
+/// An outbox row being built.
+struct Message<'a> {
+    kind: MessageKind,
+    recipients: &'a [String],
+    language: &'a str,
+    report_id: Option<i64>,
+    article_id: Option<i64>,
+    desk_id: Option<i64>,
+    coalesce_key: Option<&'a str>,
+    window_start: Option<NaiveDateTime>,
+    window_end: Option<NaiveDateTime>,
+    due_at: NaiveDateTime,
+    now: NaiveDateTime,
+}
+
+impl Message<'_> {
+    fn new(now: NaiveDateTime) -> Self {
+        Self {
+            kind: MessageKind::DeskAlert,
+            recipients: &[],
+            language: "en",
+            report_id: None,
+            article_id: None,
+            desk_id: None,
+            coalesce_key: None,
+            window_start: None,
+            window_end: None,
+            due_at: now,
+            now,
+        }
+    }
+}
+
+fn enqueue(conn: &mut DbConn, message: Message<'_>) -> QueryResult<()> {
+    let recipients = serde_json::to_string(message.recipients).unwrap_or_else(|_| "[]".into());
+    repo::insert(
+        conn,
+        &InsertOutbox {
+            message_id: &new_message_token(),
+            kind: message.kind.as_str(),
+            recipients: &recipients,
+            language: message.language,
+            report_id: message.report_id,
+            article_id: message.article_id,
+            desk_id: message.desk_id,
+            coalesce_key: message.coalesce_key,
+            window_start: message.window_start,
+            window_end: message.window_end,
+            status: status::PENDING,
+            due_at: message.due_at,
+            created_at: message.now,
+        },
+    )
+}
+
+/// The unique left part of the Message-ID, fixed at enqueue time so every retry carries the same
+/// Message-ID (receivers can drop a duplicate of an at-least-once delivery).
+fn new_message_token() -> String {
+    let mut bytes = [0u8; 16];
+    // On the (theoretical) failure of the OS generator, a time-based token is still unique enough
+    // for a Message-ID; the outbox row's UNIQUE constraint catches a collision.
+    if getrandom::fill(&mut bytes).is_err() {
+        let nanos = chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default();
+        bytes[..8].copy_from_slice(&nanos.to_le_bytes());
+    }
+    hex::encode(bytes)
+}

@@ -1,0 +1,207 @@
+//! Outbox storage: the only place that names the `outbox` table.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::storage::DbConn;
+use crate::storage::schema::{outbox, reports};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub message_id: String,
+    pub kind: String,
+    pub recipients: String,
+    pub language: String,
+    pub report_id: Option<i64>,
+    pub article_id: Option<i64>,
+    pub desk_id: Option<i64>,
+    pub coalesce_key: Option<String>,
+    pub window_start: Option<NaiveDateTime>,
+    pub window_end: Option<NaiveDateTime>,
+    pub status: String,
+    pub attempts: i32,
+    pub due_at: NaiveDateTime,
+    pub locked_until: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = outbox)]
+pub struct InsertOutbox<'a> {
+    pub message_id: &'a str,
+    pub kind: &'a str,
+    pub recipients: &'a str,
+    pub language: &'a str,
+    pub report_id: Option<i64>,
+    pub article_id: Option<i64>,
+    pub desk_id: Option<i64>,
+    pub coalesce_key: Option<&'a str>,
+    pub window_start: Option<NaiveDateTime>,
+    pub window_end: Option<NaiveDateTime>,
+    pub status: &'a str,
+    pub due_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConn, row: &InsertOutbox<'_>) -> QueryResult<()> {
+    diesel::insert_into(outbox::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The newest alert or digest for a coalescing key.
+pub fn latest_with_key(conn: &mut DbConn, key: &str) -> QueryResult<Option<OutboxRow>> {
+    outbox::table
+        .filter(outbox::coalesce_key.eq(key))
+        .order(outbox::id.desc())
+        .select(OutboxRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn reports_on_article_since(
+    conn: &mut DbConn,
+    article_id: i64,
+    since: NaiveDateTime,
+) -> QueryResult<i64> {
+    reports::table
+        .filter(reports::article_id.eq(article_id))
+        .filter(reports::created_at.gt(since))
+        .count()
+        .get_result(conn)
+}
+
+pub fn has_message_since(
+    conn: &mut DbConn,
+    kind: &str,
+    article_id: i64,
+    since: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        outbox::table
+            .filter(outbox::kind.eq(kind))
+            .filter(outbox::article_id.eq(article_id))
+            .filter(outbox::created_at.gt(since)),
+    ))
+    .get_result(conn)
+}
+
+/// Claims up to `limit` due messages for this worker: pending ones whose time has come, and
+/// claimed ones whose lease ran out (their worker died). Runs inside the caller's transaction.
+pub fn claim_due(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<OutboxRow>> {
+    let due = outbox::status
+        .eq("pending")
+        .and(outbox::due_at.le(now))
+        .or(outbox::status
+            .eq("sending")
+            .and(outbox::locked_until.le(now)));
+    let ids: Vec<i64> = match conn {
+        // SKIP LOCKED: several instances claim disjoint rows without waiting on each other.
+        DbConn::Postgres(c) => outbox::table
+            .filter(due)
+            .order(outbox::due_at.asc())
+            .limit(limit)
+            .select(outbox::id)
+            .for_update()
+            .skip_locked()
+            .load(c)?,
+        // SQLite has one writer at a time (our write lock), so a plain select is enough.
+        DbConn::Sqlite(c) => outbox::table
+            .filter(due)
+            .order(outbox::due_at.asc())
+            .limit(limit)
+            .select(outbox::id)
+            .load(c)?,
+    };
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+        .set((
+            outbox::status.eq("sending"),
+            outbox::locked_until.eq(lease_until),
+            outbox::attempts.eq(outbox::attempts + 1),
+        ))
+        .returning(outbox::all_columns)
+        .get_results(conn)
+}
+
+/// Records the end of one attempt. `attempts` guards against a worker whose lease ran out
+/// overwriting the result of the worker that claimed the row after it.
+pub fn finish_attempt(
+    conn: &mut DbConn,
+    id: i64,
+    attempts: i32,
+    status: &str,
+    due_at: Option<NaiveDateTime>,
+    error: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let target = outbox::table
+        .filter(outbox::id.eq(id))
+        .filter(outbox::status.eq("sending"))
+        .filter(outbox::attempts.eq(attempts));
+    let sent_at = (status == "sent").then_some(now);
+    let updated = match due_at {
+        Some(due) => diesel::update(target)
+            .set((
+                outbox::status.eq(status),
+                outbox::locked_until.eq(None::<NaiveDateTime>),
+                outbox::last_error.eq(error),
+                outbox::due_at.eq(due),
+                outbox::sent_at.eq(sent_at),
+            ))
+            .execute(conn)?,
+        None => diesel::update(target)
+            .set((
+                outbox::status.eq(status),
+                outbox::locked_until.eq(None::<NaiveDateTime>),
+                outbox::last_error.eq(error),
+                outbox::sent_at.eq(sent_at),
+            ))
+            .execute(conn)?,
+    };
+    Ok(updated == 1)
+}
+
+pub fn list_by_status(conn: &mut DbConn, status: &str, limit: i64) -> QueryResult<Vec<OutboxRow>> {
+    outbox::table
+        .filter(outbox::status.eq(status))
+        .order(outbox::id.asc())
+        .limit(limit)
+        .select(OutboxRow::as_select())
+        .load(conn)
+}
+
+/// Puts a dead message back in the queue, due now, with a fresh set of attempts.
+pub fn retry_dead(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    diesel::update(
+        outbox::table
+            .filter(outbox::id.eq(id))
+            .filter(outbox::status.eq("dead")),
+    )
+    .set((
+        outbox::status.eq("pending"),
+        outbox::attempts.eq(0),
+        outbox::due_at.eq(now),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+pub fn count_by_status(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
+    outbox::table
+        .group_by(outbox::status)
+        .select((outbox::status, diesel::dsl::count_star()))
+        .load(conn)
+}

@@ -1,0 +1,403 @@
+//! The outbox worker: claims due messages, renders and sends them, and records each attempt.
+//! Temporary failures are retried with exponential backoff and jitter; permanent ones, and
+//! messages out of attempts, become `dead` with their last error.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use futures_util::StreamExt;
+use lettre::message::Mailbox;
+
+use super::emails::{self, DeskAlert, DeskDigest, Escalation, ReportAck, ReportSummary};
+use super::mailer::{Mailer, SendError};
+use super::repo::{self, OutboxRow};
+use super::{MessageKind, Wakeup, status};
+use crate::articles;
+use crate::config::{NotifySettings, Secret, Settings};
+use crate::i18n::messages;
+use crate::reports::repo::ReportRow;
+use crate::reports::{Category, repo as reports_repo};
+use crate::routing::Routing;
+use crate::storage::{Db, DbConn, StorageError};
+
+/// What rendering needs besides the database.
+pub struct RenderContext {
+    pub publisher: String,
+    pub public_url: String,
+    pub from: Mailbox,
+    pub secret: Secret,
+    pub routing: Arc<Routing>,
+    pub alert_window_secs: u64,
+    pub escalation_window_secs: u64,
+}
+
+impl RenderContext {
+    pub fn new(settings: &Settings, routing: Arc<Routing>) -> Result<Self, String> {
+        Ok(Self {
+            publisher: settings.publisher.name.clone(),
+            public_url: settings.server.public_url.trim_end_matches('/').to_string(),
+            from: settings
+                .mail
+                .from
+                .parse()
+                .map_err(|e| format!("mail.from: {e}"))?,
+            secret: settings.server.secret_key.clone(),
+            routing,
+            alert_window_secs: settings.notify.alert_window_secs,
+            escalation_window_secs: settings.notify.escalation_window_secs,
+        })
+    }
+}
+
+/// The link in reporter emails that stops further emails about one report.
+pub fn unsubscribe_token(secret: &Secret, tracking_code: &str) -> String {
+    crate::signing::keyed_hex(secret, "unsubscribe", tracking_code.as_bytes())
+}
+
+pub struct Worker {
+    db: Db,
+    mailer: Arc<Mailer>,
+    context: Arc<RenderContext>,
+    settings: NotifySettings,
+    wakeup: Wakeup,
+}
+
+/// What one attempt came to.
+#[derive(Debug)]
+enum Attempt {
+    Sent,
+    Cancelled(&'static str),
+    Failed(SendError),
+}
+
+impl Worker {
+    pub fn new(
+        db: Db,
+        mailer: Arc<Mailer>,
+        context: Arc<RenderContext>,
+        settings: NotifySettings,
+        wakeup: Wakeup,
+    ) -> Self {
+        Self {
+            db,
+            mailer,
+            context,
+            settings,
+            wakeup,
+        }
+    }
+
+    /// Runs until the task is dropped.
+    pub async fn run(self) {
+        let poll = Duration::from_millis(self.settings.poll_interval_ms.max(10));
+        loop {
+            match self.run_once().await {
+                Ok(0) => {
+                    // Idle: sleep until the next poll, or until intake queues something.
+                    let _ = tokio::time::timeout(poll, self.wakeup.woken()).await;
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    tracing::warn!(%error, "outbox worker could not claim messages");
+                    tokio::time::sleep(poll).await;
+                }
+            }
+        }
+    }
+
+    /// Claims one batch and delivers it; returns how many messages were claimed.
+    pub async fn run_once(&self) -> Result<usize, StorageError> {
+        let now = now();
+        let lease_until = now + chrono::Duration::seconds(self.settings.lease_secs.max(1) as i64);
+        let limit = i64::from(self.settings.batch_size);
+        let claimed = self
+            .db
+            .write(move |conn| {
+                repo::claim_due(conn, now, lease_until, limit).map_err(StorageError::from)
+            })
+            .await?;
+        let count = claimed.len();
+        futures_util::stream::iter(claimed)
+            .for_each_concurrent(self.settings.concurrency as usize, |row| self.deliver(row))
+            .await;
+        Ok(count)
+    }
+
+    async fn deliver(&self, row: OutboxRow) {
+        let attempt = match self.prepare(&row).await {
+            Ok(Some(message)) => match self.mailer.send(message, &row.message_id).await {
+                Ok(()) => Attempt::Sent,
+                Err(error) => Attempt::Failed(error),
+            },
+            Ok(None) => Attempt::Cancelled("the reporter asked for no more emails"),
+            Err(error) => Attempt::Failed(error),
+        };
+        if let Err(error) = self.record(&row, attempt).await {
+            // The lease runs out and the message is claimed again: delivered at least once.
+            tracing::error!(%error, id = row.id, "could not record a delivery attempt");
+        }
+    }
+
+    async fn record(&self, row: &OutboxRow, attempt: Attempt) -> Result<(), StorageError> {
+        let now = now();
+        let (state, due, error) = match attempt {
+            Attempt::Sent => (status::SENT, None, None),
+            Attempt::Cancelled(why) => (status::CANCELLED, None, Some(why.to_string())),
+            Attempt::Failed(SendError::Permanent(why)) => {
+                tracing::warn!(id = row.id, kind = %row.kind, error = %why, "message is dead: permanent failure");
+                (status::DEAD, None, Some(why))
+            }
+            Attempt::Failed(SendError::Transient(why))
+                if row.attempts >= self.settings.max_attempts as i32 =>
+            {
+                tracing::warn!(id = row.id, kind = %row.kind, error = %why, attempts = row.attempts, "message is dead: out of attempts");
+                (
+                    status::DEAD,
+                    None,
+                    Some(format!("{why} (after {} attempts)", row.attempts)),
+                )
+            }
+            Attempt::Failed(SendError::Transient(why)) => {
+                let delay = backoff(&self.settings, row.attempts, jitter());
+                tracing::info!(id = row.id, kind = %row.kind, error = %why, retry_in_ms = delay.as_millis() as u64, "delivery failed; will retry");
+                let due = now
+                    + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::seconds(60));
+                (status::PENDING, Some(due), Some(why))
+            }
+        };
+        let (id, attempts) = (row.id, row.attempts);
+        let recorded = self
+            .db
+            .write(move |conn| {
+                repo::finish_attempt(conn, id, attempts, state, due, error.as_deref(), now)
+                    .map_err(StorageError::from)
+            })
+            .await?;
+        if !recorded {
+            tracing::warn!(
+                id,
+                "another worker took this message over after its lease ran out"
+            );
+        }
+        Ok(())
+    }
+
+    /// Loads what the message is about and builds it; `None` when it is no longer wanted.
+    async fn prepare(&self, row: &OutboxRow) -> Result<Option<lettre::Message>, SendError> {
+        let context = self.context.clone();
+        let row_for_render = row.clone();
+        let email = self
+            .db
+            .read(move |conn| render(conn, &context, &row_for_render))
+            .await
+            .map_err(|e: RenderFailure| e.into_send_error())?;
+        let Some(email) = email else { return Ok(None) };
+        let recipients: Vec<String> = serde_json::from_str(&row.recipients)
+            .map_err(|e| SendError::Permanent(format!("unreadable recipients: {e}")))?;
+        emails::build_message(&email, &self.context.from, &recipients, &row.message_id)
+            .map(Some)
+            .map_err(|e| SendError::Permanent(e.to_string()))
+    }
+}
+
+/// Rendering fails either because the database is unreachable (retry) or because the data can
+/// never make an email (dead).
+#[derive(Debug, thiserror::Error)]
+enum RenderFailure {
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("{0}")]
+    Unrenderable(String),
+}
+
+impl From<diesel::result::Error> for RenderFailure {
+    fn from(error: diesel::result::Error) -> Self {
+        Self::Storage(StorageError::Query(error))
+    }
+}
+
+impl RenderFailure {
+    fn into_send_error(self) -> SendError {
+        match self {
+            Self::Storage(e) => SendError::Transient(e.to_string()),
+            Self::Unrenderable(why) => SendError::Permanent(why),
+        }
+    }
+}
+
+fn render(
+    conn: &mut DbConn,
+    context: &RenderContext,
+    row: &OutboxRow,
+) -> Result<Option<emails::Email>, RenderFailure> {
+    let missing = |what: &str| {
+        RenderFailure::Unrenderable(format!("{} message {}: {what} not found", row.kind, row.id))
+    };
+    let kind = MessageKind::parse(&row.kind).ok_or_else(|| missing("its kind"))?;
+    let desk_name = || {
+        row.desk_id
+            .and_then(|id| context.routing.desk_by_id(id))
+            .map(|d| d.name.clone())
+            .unwrap_or_default()
+    };
+    let email = match kind {
+        MessageKind::ReportAck => {
+            let (report, article) = reports_repo::find_by_id(conn, row.report_id.unwrap_or(-1))?
+                .ok_or_else(|| missing("report"))?;
+            if report.reporter_unsubscribed {
+                return Ok(None);
+            }
+            let status_url = format!("{}/status/{}", context.public_url, report.tracking_code);
+            let unsubscribe_url = format!(
+                "{}/status/{}/unsubscribe?token={}",
+                context.public_url,
+                report.tracking_code,
+                unsubscribe_token(&context.secret, &report.tracking_code)
+            );
+            ReportAck {
+                t: messages(&row.language),
+                publisher: &context.publisher,
+                code: &report.tracking_code,
+                status_url: &status_url,
+                article_url: &article.canonical_url,
+                wants_outcome: report.wants_outcome,
+                unsubscribe_url: &unsubscribe_url,
+            }
+            .email()
+        }
+        MessageKind::DeskAlert => {
+            let (report, article) = reports_repo::find_by_id(conn, row.report_id.unwrap_or(-1))?
+                .ok_or_else(|| missing("report"))?;
+            DeskAlert {
+                t: messages(&row.language),
+                publisher: &context.publisher,
+                desk: &desk_name(),
+                article_url: &article.canonical_url,
+                report_count: article.report_count,
+                window_minutes: context.alert_window_secs.div_ceil(60),
+                report: summary(&report, &row.language),
+            }
+            .render()
+        }
+        MessageKind::DeskDigest => {
+            let article = articles::repo::find(conn, row.article_id.unwrap_or(-1))?
+                .ok_or_else(|| missing("article"))?;
+            let reports = reports_repo::digest_reports(
+                conn,
+                article.id,
+                row.desk_id.unwrap_or(-1),
+                row.report_id.unwrap_or(0),
+                row.window_end.unwrap_or(row.created_at),
+            )?;
+            if reports.is_empty() {
+                return Ok(None);
+            }
+            DeskDigest {
+                t: messages(&row.language),
+                publisher: &context.publisher,
+                desk: &desk_name(),
+                article_url: &article.canonical_url,
+                report_count: article.report_count,
+                reports: reports.iter().map(|r| summary(r, &row.language)).collect(),
+            }
+            .render()
+        }
+        MessageKind::Escalation => {
+            let article = articles::repo::find(conn, row.article_id.unwrap_or(-1))?
+                .ok_or_else(|| missing("article"))?;
+            let since = row.window_start.unwrap_or(row.created_at);
+            let recent_count = repo::reports_on_article_since(conn, article.id, since)?;
+            Escalation {
+                t: messages(&row.language),
+                publisher: &context.publisher,
+                desk: &desk_name(),
+                article_url: &article.canonical_url,
+                recent_count,
+                window_minutes: context.escalation_window_secs.div_ceil(60),
+                report_count: article.report_count,
+            }
+            .render()
+        }
+    };
+    email
+        .map(Some)
+        .map_err(|e| RenderFailure::Unrenderable(e.to_string()))
+}
+
+fn summary(report: &ReportRow, language: &str) -> ReportSummary {
+    let t = messages(language);
+    ReportSummary {
+        code: report.tracking_code.clone(),
+        category: Category::parse(&report.category)
+            .map(|c| t.t(c.label_id()).to_string())
+            .unwrap_or_else(|| report.category.clone()),
+        passage: report.passage.clone(),
+        explanation: report.explanation.clone(),
+        evidence_urls: serde_json::from_str(&report.evidence_urls).unwrap_or_default(),
+        language: report.language.clone(),
+        submitted_url: report.submitted_url.clone(),
+    }
+}
+
+/// Exponential backoff: `base * 2^(attempt-1)`, capped, then scaled by `jitter` in [0.5, 1.0] so
+/// that many messages failing together do not retry together.
+pub fn backoff(settings: &NotifySettings, attempt: i32, jitter: f64) -> Duration {
+    let exponent = attempt.saturating_sub(1).clamp(0, 30) as u32;
+    let base = settings
+        .base_backoff_ms
+        .max(1)
+        .saturating_mul(1u64 << exponent);
+    let capped = base.min(settings.max_backoff_secs.saturating_mul(1000).max(1));
+    Duration::from_millis((capped as f64 * jitter.clamp(0.5, 1.0)) as u64)
+}
+
+fn jitter() -> f64 {
+    let mut bytes = [0u8; 4];
+    let _ = getrandom::fill(&mut bytes);
+    0.5 + f64::from(u32::from_le_bytes(bytes)) / f64::from(u32::MAX) / 2.0
+}
+
+fn now() -> NaiveDateTime {
+    chrono::SubsecRound::trunc_subsecs(chrono::Utc::now().naive_utc(), 6)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> NotifySettings {
+        NotifySettings {
+            worker: true,
+            alert_window_secs: 600,
+            escalation_threshold: 25,
+            escalation_window_secs: 3600,
+            max_attempts: 10,
+            base_backoff_ms: 1000,
+            max_backoff_secs: 60,
+            poll_interval_ms: 1000,
+            batch_size: 10,
+            concurrency: 2,
+            lease_secs: 60,
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        let s = settings();
+        assert_eq!(backoff(&s, 1, 1.0), Duration::from_secs(1));
+        assert_eq!(backoff(&s, 2, 1.0), Duration::from_secs(2));
+        assert_eq!(backoff(&s, 4, 1.0), Duration::from_secs(8));
+        assert_eq!(backoff(&s, 20, 1.0), Duration::from_secs(60));
+        assert_eq!(backoff(&s, 1000, 1.0), Duration::from_secs(60));
+        assert_eq!(backoff(&s, 2, 0.5), Duration::from_secs(1));
+    }
+
+    #[test]
+    fn jitter_stays_in_range() {
+        for _ in 0..1000 {
+            let j = jitter();
+            assert!((0.5..=1.0).contains(&j), "{j}");
+        }
+    }
+}
