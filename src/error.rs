@@ -28,6 +28,13 @@ pub enum AppError {
     Validation(FieldErrors),
     #[error("this Idempotency-Key was already used with a different request body")]
     IdempotencyKeyReused,
+    /// A state conflict: an illegal transition, or a change by someone else meanwhile.
+    #[error("{message}")]
+    Conflict { kind: &'static str, message: String },
+    #[error("sign in first: send Authorization: Bearer <token>")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
     #[error("the service is temporarily unavailable; please try again shortly")]
     Unavailable(#[source] anyhow::Error),
     #[error("something went wrong on our side; please try again")]
@@ -51,6 +58,9 @@ impl AppError {
             Self::UnsupportedMediaType { .. } => "unsupported_media_type",
             Self::Validation(_) => "validation_failed",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::Conflict { kind, .. } => kind,
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden(_) => "forbidden",
             Self::Unavailable(_) => "unavailable",
             Self::Internal(_) => "internal_error",
         }
@@ -79,6 +89,21 @@ impl From<ReportError> for AppError {
             ReportError::Invalid(fields) => Self::Validation(fields),
             ReportError::IdempotencyMismatch => Self::IdempotencyKeyReused,
             ReportError::NotFound => Self::NotFound("No report has that tracking code.".into()),
+            ReportError::IllegalTransition { from, to } => Self::Conflict {
+                kind: "illegal_transition",
+                message: format!(
+                    "A report that is {from} cannot become {to}; from {from} it can become: {}.",
+                    from.next()
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            },
+            ReportError::Conflict => Self::Conflict {
+                kind: "conflict",
+                message: error.to_string(),
+            },
             ReportError::Storage(e) => e.into(),
             ReportError::Randomness(e) => Self::Internal(e.into()),
         }
@@ -111,6 +136,9 @@ impl ResponseError for AppError {
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) | Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -121,6 +149,9 @@ impl ResponseError for AppError {
         let mut response = HttpResponse::build(self.status_code());
         if matches!(self, Self::Unavailable(_)) {
             response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("5")));
+        }
+        if matches!(self, Self::Unauthorized) {
+            response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
         }
         response.json(ErrorBody {
             error: self.kind(),

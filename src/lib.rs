@@ -3,6 +3,7 @@
 
 pub mod articles;
 pub mod config;
+pub mod dashboard;
 pub mod error;
 pub mod i18n;
 pub mod notify;

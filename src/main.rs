@@ -2,6 +2,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use disinfo_desk::config::Settings;
+use disinfo_desk::dashboard::{self, accounts};
 use disinfo_desk::notify as outbox;
 use disinfo_desk::startup::Application;
 use disinfo_desk::storage::Db;
@@ -26,11 +27,59 @@ enum Command {
     Migrate,
     /// Print the effective configuration (secrets masked) and exit; fails on an invalid one.
     CheckConfig,
+    /// Manage editor accounts.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+    /// Manage API tokens for the editor API.
+    Token {
+        #[command(subcommand)]
+        action: TokenCommand,
+    },
     /// Inspect the email outbox and send dead messages again.
     Outbox {
         #[command(subcommand)]
         action: OutboxCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; prints a generated password unless --password-stdin is given.
+    Add {
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "editor", value_parser = ["editor", "admin"])]
+        role: String,
+        /// A desk (from the routing file) the editor works for; repeat for several.
+        #[arg(long = "desk")]
+        desks: Vec<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new password; prints a generated one unless --password-stdin is given.
+    Passwd {
+        email: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Disable an account: it can no longer sign in or use its tokens.
+    Disable { email: String },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a token for a user; it is printed once and stored only hashed.
+    Create {
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke a token by its id.
+    Revoke { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -86,6 +135,12 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
+        Command::User { action } => {
+            tokio::task::spawn_blocking(move || user_command(&settings, action)).await??;
+        }
+        Command::Token { action } => {
+            tokio::task::spawn_blocking(move || token_command(&settings, action)).await??;
+        }
         Command::Outbox { action } => {
             let database = settings.database.clone();
             tokio::task::spawn_blocking(move || outbox_command(&database, action)).await??;
@@ -93,6 +148,80 @@ async fn main() -> anyhow::Result<()> {
         Command::CheckConfig => {
             println!("# environment: {}", settings.environment.as_str());
             print!("{}", settings.to_masked_toml());
+        }
+    }
+    Ok(())
+}
+
+fn password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        Ok((line.trim_end_matches(['\r', '\n']).to_string(), false))
+    } else {
+        let generated = accounts::generate_password()
+            .map_err(|e| anyhow::anyhow!("the system random number generator failed: {e}"))?;
+        Ok((generated, true))
+    }
+}
+
+fn user_command(settings: &Settings, action: UserCommand) -> anyhow::Result<()> {
+    let db = Db::connect(&settings.database)?;
+    db.migrate()?;
+    match action {
+        UserCommand::Add {
+            email,
+            name,
+            role,
+            desks,
+            password_stdin,
+        } => {
+            let routing = disinfo_desk::routing::load_and_sync(&db, &settings.routing.file)?;
+            let role = accounts::Role::parse(&role).unwrap_or(accounts::Role::Editor);
+            let (password, generated) = password(password_stdin)?;
+            let editor =
+                dashboard::create_user(&db, &routing, &email, &name, role, &password, &desks)?;
+            println!(
+                "created {} ({}), id {}",
+                editor.email,
+                role.as_str(),
+                editor.id
+            );
+            if generated {
+                println!("password: {password}");
+            }
+        }
+        UserCommand::Passwd {
+            email,
+            password_stdin,
+        } => {
+            let (password, generated) = password(password_stdin)?;
+            dashboard::change_password(&db, &email, &password)?;
+            println!("password changed for {email}");
+            if generated {
+                println!("password: {password}");
+            }
+        }
+        UserCommand::Disable { email } => {
+            dashboard::disable_user(&db, &email)?;
+            println!("disabled {email}");
+        }
+    }
+    Ok(())
+}
+
+fn token_command(settings: &Settings, action: TokenCommand) -> anyhow::Result<()> {
+    let db = Db::connect(&settings.database)?;
+    db.migrate()?;
+    match action {
+        TokenCommand::Create { email, name } => {
+            let (id, token) = dashboard::create_token(&db, &email, &name)?;
+            println!("token {id} for {email} (shown once; keep it secret):");
+            println!("{token}");
+        }
+        TokenCommand::Revoke { id } => {
+            dashboard::revoke_token(&db, id)?;
+            println!("revoked token {id}");
         }
     }
     Ok(())

@@ -10,13 +10,13 @@ use anyhow::Context;
 
 use crate::articles::UrlPolicy;
 use crate::config::Settings;
+use crate::dashboard::api;
 use crate::error::{AppError, HtmlError};
 use crate::notify::Wakeup;
 use crate::notify::mailer::Mailer;
 use crate::notify::worker::{RenderContext, Worker};
 use crate::reports;
 use crate::reports::service::IntakeContext;
-use crate::routing::{Routing, RoutingTable};
 use crate::storage::Db;
 use crate::web::{assets, health, security_headers};
 
@@ -61,13 +61,7 @@ impl Application {
         db: Db,
         extra_routes: fn(&mut web::ServiceConfig),
     ) -> anyhow::Result<Self> {
-        let table = RoutingTable::load(&settings.routing.file)?;
-        let now = chrono::Utc::now().naive_utc();
-        let desk_ids = db.write_blocking(|conn| {
-            crate::routing::repo::sync_desks(conn, table.desks(), now)
-                .map_err(crate::storage::StorageError::from)
-        })?;
-        let routing = Arc::new(Routing::new(table, desk_ids));
+        let routing = Arc::new(crate::routing::load_and_sync(&db, &settings.routing.file)?);
         let wakeup = Wakeup::default();
         let worker = if settings.notify.worker {
             let mailer = Mailer::from_settings(&settings.mail)?;
@@ -164,6 +158,23 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/api/v1/reports").route(web::post().to(reports::http::api_create)))
         .service(
             web::resource("/api/v1/reports/{code}").route(web::get().to(reports::http::api_get)),
+        )
+        .service(
+            web::scope("/api/v1/desk")
+                .route("/reports", web::get().to(api::list_reports))
+                .route("/reports/{code}", web::get().to(api::get_report))
+                .route(
+                    "/reports/{code}/transition",
+                    web::post().to(api::transition),
+                )
+                .route("/reports/{code}/assign", web::post().to(api::assign))
+                .route("/reports/{code}/notes", web::post().to(api::add_note))
+                .route(
+                    "/articles/{id}/resolve",
+                    web::post().to(api::resolve_article),
+                )
+                .route("/outbox/dead", web::get().to(api::dead_messages))
+                .route("/outbox/{id}/retry", web::post().to(api::retry_message)),
         );
 }
 

@@ -65,3 +65,11 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Article>> {
         .first(conn)
         .optional()
 }
+
+/// A report left or re-entered the open state.
+pub fn adjust_open_count(conn: &mut DbConn, article_id: i64, delta: i64) -> QueryResult<()> {
+    diesel::update(articles::table.find(article_id))
+        .set(articles::open_report_count.eq(articles::open_report_count + delta))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -79,6 +79,28 @@ pub struct Escalation<'a> {
     pub report_count: i64,
 }
 
+pub struct ReportOutcome<'a> {
+    pub t: &'a Messages,
+    pub publisher: &'a str,
+    pub code: &'a str,
+    pub article_url: &'a str,
+    pub status_label: &'a str,
+    pub status_explanation: &'a str,
+    pub outcome_note: Option<&'a str>,
+    pub correction_url: Option<&'a str>,
+    pub status_url: &'a str,
+    pub unsubscribe_url: &'a str,
+}
+
+pub struct ReportAssigned<'a> {
+    pub t: &'a Messages,
+    pub publisher: &'a str,
+    pub code: &'a str,
+    pub article_url: &'a str,
+    pub category: &'a str,
+    pub explanation: &'a str,
+}
+
 macro_rules! email_parts {
     ($data:ident, $subject:ident = $s:literal, $text:ident = $x:literal, $html:ident = $h:literal) => {
         #[derive(Template)]
@@ -134,7 +156,28 @@ email_parts!(
     EscalationHtml = "email/escalation/body.html"
 );
 
+email_parts!(
+    ReportOutcome,
+    OutcomeSubject = "email/report_outcome/subject.txt",
+    OutcomeText = "email/report_outcome/body.txt",
+    OutcomeHtml = "email/report_outcome/body.html"
+);
+email_parts!(
+    ReportAssigned,
+    AssignedSubject = "email/report_assigned/subject.txt",
+    AssignedText = "email/report_assigned/body.txt",
+    AssignedHtml = "email/report_assigned/body.html"
+);
+
 impl ReportAck<'_> {
+    pub fn email(&self) -> Result<Email, EmailError> {
+        let mut email = self.render()?;
+        email.unsubscribe_url = Some(self.unsubscribe_url.to_string());
+        Ok(email)
+    }
+}
+
+impl ReportOutcome<'_> {
     pub fn email(&self) -> Result<Email, EmailError> {
         let mut email = self.render()?;
         email.unsubscribe_url = Some(self.unsubscribe_url.to_string());

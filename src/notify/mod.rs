@@ -23,14 +23,20 @@ pub enum MessageKind {
     DeskDigest,
     /// To the standards desk: an article drew many reports quickly.
     Escalation,
+    /// To the reporter who asked: the decision on their report.
+    ReportOutcome,
+    /// To an editor: a report was assigned to them.
+    ReportAssigned,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 4] = [
+    pub const ALL: [MessageKind; 6] = [
         Self::ReportAck,
         Self::DeskAlert,
         Self::DeskDigest,
         Self::Escalation,
+        Self::ReportOutcome,
+        Self::ReportAssigned,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -39,6 +45,8 @@ impl MessageKind {
             Self::DeskAlert => "desk_alert",
             Self::DeskDigest => "desk_digest",
             Self::Escalation => "escalation",
+            Self::ReportOutcome => "report_outcome",
+            Self::ReportAssigned => "report_assigned",
         }
     }
 
@@ -68,5 +76,36 @@ impl Wakeup {
     }
     pub async fn woken(&self) {
         self.0.notified().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_round_trips_through_its_stored_name() {
+        for kind in MessageKind::ALL {
+            assert_eq!(MessageKind::parse(kind.as_str()), Some(kind));
+        }
+        // A kind missing from ALL would be stored but never rendered: match exhaustively.
+        let listed = |kind: MessageKind| MessageKind::ALL.contains(&kind);
+        for kind in [
+            MessageKind::ReportAck,
+            MessageKind::DeskAlert,
+            MessageKind::DeskDigest,
+            MessageKind::Escalation,
+            MessageKind::ReportOutcome,
+            MessageKind::ReportAssigned,
+        ] {
+            match kind {
+                MessageKind::ReportAck
+                | MessageKind::DeskAlert
+                | MessageKind::DeskDigest
+                | MessageKind::Escalation
+                | MessageKind::ReportOutcome
+                | MessageKind::ReportAssigned => assert!(listed(kind), "{kind:?} missing from ALL"),
+            }
+        }
     }
 }

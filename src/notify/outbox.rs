@@ -160,6 +160,54 @@ fn escalate(
     Ok(true)
 }
 
+/// A report was decided (resolved or closed): tell the reporter, if they asked and have not
+/// unsubscribed.
+pub fn on_report_decided(
+    conn: &mut DbConn,
+    report: &ReportRow,
+    _settings: &NotifySettings,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let Some(email) = report
+        .reporter_email
+        .as_ref()
+        .filter(|_| report.wants_outcome && !report.reporter_unsubscribed)
+    else {
+        return Ok(false);
+    };
+    enqueue(
+        conn,
+        Message {
+            kind: MessageKind::ReportOutcome,
+            recipients: std::slice::from_ref(email),
+            language: &report.language,
+            report_id: Some(report.id),
+            ..Message::new(now)
+        },
+    )?;
+    Ok(true)
+}
+
+/// A report was assigned to an editor by someone else.
+pub fn on_report_assigned(
+    conn: &mut DbConn,
+    report: &ReportRow,
+    assignee_email: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let recipients = [assignee_email.to_string()];
+    enqueue(
+        conn,
+        Message {
+            kind: MessageKind::ReportAssigned,
+            recipients: &recipients,
+            report_id: Some(report.id),
+            article_id: Some(report.article_id),
+            ..Message::new(now)
+        },
+    )
+}
+
 /// An outbox row being built.
 struct Message<'a> {
     kind: MessageKind,

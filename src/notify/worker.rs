@@ -9,7 +9,10 @@ use chrono::NaiveDateTime;
 use futures_util::StreamExt;
 use lettre::message::Mailbox;
 
-use super::emails::{self, DeskAlert, DeskDigest, Escalation, ReportAck, ReportSummary};
+use super::emails::{
+    self, DeskAlert, DeskDigest, Escalation, ReportAck, ReportAssigned, ReportOutcome,
+    ReportSummary,
+};
 use super::mailer::{Mailer, SendError};
 use super::repo::{self, OutboxRow};
 use super::{MessageKind, Wakeup, status};
@@ -17,7 +20,7 @@ use crate::articles;
 use crate::config::{NotifySettings, Secret, Settings};
 use crate::i18n::messages;
 use crate::reports::repo::ReportRow;
-use crate::reports::{Category, repo as reports_repo};
+use crate::reports::{Category, ReportStatus, repo as reports_repo};
 use crate::routing::Routing;
 use crate::storage::{Db, DbConn, StorageError};
 
@@ -241,7 +244,56 @@ fn render(
             .map(|d| d.name.clone())
             .unwrap_or_default()
     };
+    let unsubscribe_url = |code: &str| {
+        format!(
+            "{}/status/{code}/unsubscribe?token={}",
+            context.public_url,
+            unsubscribe_token(&context.secret, code)
+        )
+    };
     let email = match kind {
+        MessageKind::ReportOutcome => {
+            let (report, article) = reports_repo::find_by_id(conn, row.report_id.unwrap_or(-1))?
+                .ok_or_else(|| missing("report"))?;
+            if report.reporter_unsubscribed {
+                return Ok(None);
+            }
+            let t = messages(&row.language);
+            let status = ReportStatus::parse(&report.status)
+                .map(ReportStatus::public)
+                .unwrap_or(crate::reports::PublicStatus::UnderReview);
+            let status_url = format!("{}/status/{}", context.public_url, report.tracking_code);
+            ReportOutcome {
+                t,
+                publisher: &context.publisher,
+                code: &report.tracking_code,
+                article_url: &article.canonical_url,
+                status_label: t.t(status.label_id()),
+                status_explanation: t.t(status.explanation_id()),
+                outcome_note: report.outcome_note.as_deref(),
+                correction_url: report.correction_url.as_deref(),
+                status_url: &status_url,
+                unsubscribe_url: &unsubscribe_url(&report.tracking_code),
+            }
+            .email()
+        }
+        MessageKind::ReportAssigned => {
+            let (report, article) = reports_repo::find_by_id(conn, row.report_id.unwrap_or(-1))?
+                .ok_or_else(|| missing("report"))?;
+            let t = messages(&row.language);
+            let category = Category::parse(&report.category)
+                .map(|c| t.t(c.label_id()))
+                .unwrap_or(&report.category);
+            ReportAssigned {
+                t,
+                publisher: &context.publisher,
+                code: &report.tracking_code,
+                article_url: &article.canonical_url,
+                category,
+                explanation: &report.explanation,
+            }
+            .render()
+        }
         MessageKind::ReportAck => {
             let (report, article) = reports_repo::find_by_id(conn, row.report_id.unwrap_or(-1))?
                 .ok_or_else(|| missing("report"))?;
@@ -249,12 +301,7 @@ fn render(
                 return Ok(None);
             }
             let status_url = format!("{}/status/{}", context.public_url, report.tracking_code);
-            let unsubscribe_url = format!(
-                "{}/status/{}/unsubscribe?token={}",
-                context.public_url,
-                report.tracking_code,
-                unsubscribe_token(&context.secret, &report.tracking_code)
-            );
+            let unsubscribe_url = unsubscribe_url(&report.tracking_code);
             ReportAck {
                 t: messages(&row.language),
                 publisher: &context.publisher,

@@ -357,31 +357,6 @@ fn created_body<'a>(state: &AppState, submitted: &'a Submitted, t: &'a Messages)
     }
 }
 
-/// Turns a JSON parse failure into a 400 that names the field where it happened.
-fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> AppError {
-    let path = error.path().to_string();
-    let inner = error.into_inner();
-    let message = inner.to_string();
-    let mut fields = FieldErrors::default();
-    // An unknown field is reported by serde at the struct, so take its name from the message.
-    let field = match message.strip_prefix("unknown field `") {
-        Some(rest) => rest.split('`').next().unwrap_or_default().to_string(),
-        None if path != "." => path
-            .split(['.', '['])
-            .next()
-            .unwrap_or_default()
-            .to_string(),
-        None => String::new(),
-    };
-    if !field.is_empty() {
-        fields.add(&field, message.clone());
-    }
-    AppError::Malformed {
-        message: format!("The request body is not valid JSON for a report: {message}"),
-        fields,
-    }
-}
-
 /// `POST /api/v1/reports`.
 pub async fn api_create(
     req: HttpRequest,
@@ -390,9 +365,7 @@ pub async fn api_create(
 ) -> Result<HttpResponse, AppError> {
     body::require_content_type(&req, "application/json")?;
     let bytes = body::read_limited(&req, payload, state.settings.server.max_body_bytes).await?;
-    let input: ReportInput =
-        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&bytes))
-            .map_err(json_error)?;
+    let input: ReportInput = body::parse_json(&bytes)?;
     let idempotency = match req.headers().get("idempotency-key") {
         None => None,
         Some(value) => Some(

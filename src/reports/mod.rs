@@ -1,7 +1,9 @@
 //! Reader reports: domain types, validation at the edge, the intake service and its storage.
 
+pub mod editorial;
 pub mod http;
 pub mod input;
+pub mod lifecycle;
 pub mod repo;
 pub mod service;
 pub mod tracking;

@@ -30,6 +30,11 @@ pub struct ReportRow {
     pub updated_at: NaiveDateTime,
     pub desk_id: Option<i64>,
     pub reporter_unsubscribed: bool,
+    pub assignee_id: Option<i64>,
+    pub outcome_note: Option<String>,
+    pub correction_url: Option<String>,
+    pub duplicate_of_id: Option<i64>,
+    pub decided_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Insertable)]
@@ -197,4 +202,145 @@ pub fn unsubscribe_reporter(
         ))
         .execute(conn)
         .map(|n| n == 1)
+}
+
+/// A decision on a report, written only if the report is still in `from` (two editors deciding
+/// at once: the second is told, not silently overwritten).
+pub struct StatusChange {
+    pub from: &'static str,
+    pub to: &'static str,
+    pub outcome_note: Option<String>,
+    pub correction_url: Option<String>,
+    pub duplicate_of_id: Option<i64>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub now: NaiveDateTime,
+}
+
+pub fn change_status(conn: &mut DbConn, id: i64, change: &StatusChange) -> QueryResult<bool> {
+    diesel::update(
+        reports::table
+            .filter(reports::id.eq(id))
+            .filter(reports::status.eq(change.from)),
+    )
+    .set((
+        reports::status.eq(change.to),
+        reports::outcome_note.eq(change.outcome_note.as_deref()),
+        reports::correction_url.eq(change.correction_url.as_deref()),
+        reports::duplicate_of_id.eq(change.duplicate_of_id),
+        reports::decided_at.eq(change.decided_at),
+        reports::updated_at.eq(change.now),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+pub fn set_assignee(
+    conn: &mut DbConn,
+    id: i64,
+    assignee: Option<i64>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(reports::table.find(id))
+        .set((
+            reports::assignee_id.eq(assignee),
+            reports::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn find_row_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<ReportRow>> {
+    reports::table
+        .filter(reports::tracking_code.eq(code))
+        .select(ReportRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn open_reports_of_article(conn: &mut DbConn, article_id: i64) -> QueryResult<Vec<ReportRow>> {
+    reports::table
+        .filter(reports::article_id.eq(article_id))
+        .filter(reports::status.eq_any(["new", "triaged", "investigating", "reopened"]))
+        .order(reports::id.asc())
+        .select(ReportRow::as_select())
+        .load(conn)
+}
+
+/// Filters of the editors' report list; every one optional.
+#[derive(Debug, Clone, Default)]
+pub struct ReportFilter {
+    pub statuses: Vec<String>,
+    pub desk_id: Option<i64>,
+    pub category: Option<String>,
+    pub language: Option<String>,
+    pub assignee: AssigneeFilter,
+    pub text: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+    pub article_id: Option<i64>,
+    /// Keyset pagination: reports with a smaller id than this (newest first).
+    pub before_id: Option<i64>,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    #[default]
+    Anyone,
+    Unassigned,
+    User(i64),
+}
+
+pub fn list(conn: &mut DbConn, filter: &ReportFilter) -> QueryResult<Vec<(ReportRow, Article)>> {
+    let mut query = reports::table
+        .inner_join(articles::table)
+        .select((ReportRow::as_select(), Article::as_select()))
+        .order(reports::id.desc())
+        .limit(filter.limit)
+        .into_boxed();
+    if !filter.statuses.is_empty() {
+        query = query.filter(reports::status.eq_any(filter.statuses.clone()));
+    }
+    if let Some(desk) = filter.desk_id {
+        query = query.filter(reports::desk_id.eq(desk));
+    }
+    if let Some(category) = &filter.category {
+        query = query.filter(reports::category.eq(category.clone()));
+    }
+    if let Some(language) = &filter.language {
+        query = query.filter(reports::language.eq(language.clone()));
+    }
+    match filter.assignee {
+        AssigneeFilter::Anyone => {}
+        AssigneeFilter::Unassigned => query = query.filter(reports::assignee_id.is_null()),
+        AssigneeFilter::User(id) => query = query.filter(reports::assignee_id.eq(id)),
+    }
+    if let Some(text) = &filter.text {
+        let pattern = format!(
+            "%{}%",
+            text.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        query = query.filter(
+            articles::canonical_url
+                .like(pattern.clone())
+                .escape('\\')
+                .or(reports::passage.like(pattern.clone()).escape('\\'))
+                .or(reports::explanation.like(pattern).escape('\\')),
+        );
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(reports::created_at.ge(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(reports::created_at.lt(to));
+    }
+    if let Some(article) = filter.article_id {
+        query = query.filter(reports::article_id.eq(article));
+    }
+    if let Some(before) = filter.before_id {
+        query = query.filter(reports::id.lt(before));
+    }
+    query.load(conn)
 }

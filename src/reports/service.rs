@@ -28,6 +28,13 @@ pub enum ReportError {
     IdempotencyMismatch,
     #[error("no report has that tracking code")]
     NotFound,
+    #[error("a report that is {from} cannot become {to}")]
+    IllegalTransition {
+        from: ReportStatus,
+        to: ReportStatus,
+    },
+    #[error("the report was changed by someone else meanwhile; reload it and try again")]
+    Conflict,
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error(transparent)]

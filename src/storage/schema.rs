@@ -36,6 +36,11 @@ diesel::table! {
         updated_at -> Timestamp,
         desk_id -> Nullable<BigInt>,
         reporter_unsubscribed -> Bool,
+        assignee_id -> Nullable<BigInt>,
+        outcome_note -> Nullable<Text>,
+        correction_url -> Nullable<Text>,
+        duplicate_of_id -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
     }
 }
 
@@ -94,7 +99,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        display_name -> Text,
+        role -> Text,
+        password_hash -> Text,
+        disabled -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    desk_members (user_id, desk_id) {
+        user_id -> BigInt,
+        desk_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(reports -> articles (article_id));
+diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(desk_members -> users (user_id));
+diesel::joinable!(desk_members -> desks (desk_id));
 diesel::joinable!(reports -> desks (desk_id));
 diesel::joinable!(report_events -> reports (report_id));
 
@@ -104,5 +143,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_events,
     idempotency_keys,
     desks,
-    outbox
+    outbox,
+    users,
+    desk_members,
+    api_tokens,
 );

@@ -6,6 +6,7 @@ use actix_web::web::{Bytes, BytesMut, Payload};
 use futures_util::StreamExt;
 
 use crate::error::AppError;
+use crate::reports::FieldErrors;
 
 /// Checks the Content-Type's media type (parameters such as charset are ignored).
 pub fn require_content_type(req: &HttpRequest, expected: &'static str) -> Result<(), AppError> {
@@ -46,4 +47,43 @@ pub async fn read_limited(
         body.extend_from_slice(&chunk);
     }
     Ok(body.freeze())
+}
+
+/// Parses a JSON body; a failure is a 400 that names the field where it happened.
+pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes)).map_err(
+        |error| {
+            let path = error.path().to_string();
+            let message = error.into_inner().to_string();
+            let mut fields = FieldErrors::default();
+            // serde reports an unknown field at the struct, so take its name from the message.
+            let field = match message.strip_prefix("unknown field `") {
+                Some(rest) => rest.split('`').next().unwrap_or_default().to_string(),
+                None if path != "." => path
+                    .split(['.', '['])
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+                None => String::new(),
+            };
+            if !field.is_empty() {
+                fields.add(&field, message.clone());
+            }
+            AppError::Malformed {
+                message: format!("The request body is not valid JSON for this request: {message}"),
+                fields,
+            }
+        },
+    )
+}
+
+/// Reads and parses a JSON request body (Content-Type, size limit, field-naming errors).
+pub async fn json_body<T: serde::de::DeserializeOwned>(
+    req: &HttpRequest,
+    payload: Payload,
+    limit: usize,
+) -> Result<T, AppError> {
+    require_content_type(req, "application/json")?;
+    let bytes = read_limited(req, payload, limit).await?;
+    parse_json(&bytes)
 }

@@ -1,0 +1,10 @@
+DROP INDEX reports_assignee_idx;
+DROP INDEX reports_status_idx;
+ALTER TABLE reports DROP COLUMN decided_at;
+ALTER TABLE reports DROP COLUMN duplicate_of_id;
+ALTER TABLE reports DROP COLUMN correction_url;
+ALTER TABLE reports DROP COLUMN outcome_note;
+ALTER TABLE reports DROP COLUMN assignee_id;
+DROP TABLE api_tokens;
+DROP TABLE desk_members;
+DROP TABLE users;

@@ -1,0 +1,511 @@
+//! The editor API under `/api/v1/desk/`, for `Authorization: Bearer <token>`. Thin: each handler
+//! parses, calls the same service function a dashboard page would, and shapes JSON.
+
+use actix_web::dev::Payload as DevPayload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use chrono::{NaiveDate, NaiveDateTime};
+use futures_util::future::LocalBoxFuture;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::Editor;
+use crate::articles::Article;
+use crate::error::AppError;
+use crate::notify::admin as outbox_admin;
+use crate::reports::editorial::{self, Decision};
+use crate::reports::repo::{AssigneeFilter, EventRow, ReportFilter, ReportRow};
+use crate::reports::{Category, FieldErrors, ReportStatus, TrackingCode};
+use crate::startup::AppState;
+use crate::storage::StorageError;
+use crate::web::body;
+
+const DEFAULT_PAGE: i64 = 50;
+const MAX_PAGE: i64 = 200;
+
+/// The editor behind the request's bearer token; 401 without a live one.
+pub struct Authenticated(pub Editor);
+
+impl FromRequest for Authenticated {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut DevPayload) -> Self::Future {
+        let token = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty());
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let (Some(token), Some(state)) = (token, state) else {
+                return Err(AppError::Unauthorized);
+            };
+            match super::authenticate_token(&state.db, token).await? {
+                Some(editor) => Ok(Self(editor)),
+                None => Err(AppError::Unauthorized),
+            }
+        })
+    }
+}
+
+fn code(path: &str) -> Result<TrackingCode, AppError> {
+    TrackingCode::parse(path)
+        .ok_or_else(|| AppError::NotFound("No report has that tracking code.".into()))
+}
+
+#[derive(Serialize)]
+struct ReportJson {
+    tracking_code: String,
+    status: String,
+    category: String,
+    language: String,
+    desk: Option<String>,
+    assignee_id: Option<i64>,
+    article: ArticleJson,
+    submitted_url: String,
+    passage: Option<String>,
+    explanation: String,
+    evidence_urls: Vec<String>,
+    channel: String,
+    outcome_note: Option<String>,
+    correction_url: Option<String>,
+    created_at: String,
+    updated_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reporter: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    events: Option<Vec<EventJson>>,
+}
+
+#[derive(Serialize)]
+struct ArticleJson {
+    id: i64,
+    canonical_url: String,
+    report_count: i64,
+    open_report_count: i64,
+}
+
+#[derive(Serialize)]
+struct EventJson {
+    actor: String,
+    kind: String,
+    from: Option<String>,
+    to: Option<String>,
+    note: Option<String>,
+    at: String,
+}
+
+fn time(t: NaiveDateTime) -> String {
+    t.and_utc().to_rfc3339()
+}
+
+fn report_json(state: &AppState, report: ReportRow, article: Article) -> ReportJson {
+    ReportJson {
+        desk: report
+            .desk_id
+            .and_then(|id| state.intake.routing.desk_by_id(id))
+            .map(|d| d.slug.clone()),
+        evidence_urls: serde_json::from_str(&report.evidence_urls).unwrap_or_default(),
+        article: ArticleJson {
+            id: article.id,
+            canonical_url: article.canonical_url,
+            report_count: article.report_count,
+            open_report_count: article.open_report_count,
+        },
+        tracking_code: report.tracking_code,
+        status: report.status,
+        category: report.category,
+        language: report.language,
+        assignee_id: report.assignee_id,
+        submitted_url: report.submitted_url,
+        passage: report.passage,
+        explanation: report.explanation,
+        channel: report.channel,
+        outcome_note: report.outcome_note,
+        correction_url: report.correction_url,
+        created_at: time(report.created_at),
+        updated_at: time(report.updated_at),
+        reporter: None,
+        events: None,
+    }
+}
+
+fn event_json(event: EventRow) -> EventJson {
+    EventJson {
+        actor: event.actor,
+        kind: event.kind,
+        from: event.from_status,
+        to: event.to_status,
+        note: event.note,
+        at: time(event.created_at),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct ListQuery {
+    /// Comma-separated statuses, or `open`.
+    status: Option<String>,
+    desk: Option<String>,
+    category: Option<String>,
+    language: Option<String>,
+    /// `me`, `unassigned`, or an editor's email.
+    assignee: Option<String>,
+    q: Option<String>,
+    /// `YYYY-MM-DD` (inclusive) or RFC 3339.
+    from: Option<String>,
+    to: Option<String>,
+    article: Option<i64>,
+    /// The `next` cursor of the previous page.
+    before: Option<i64>,
+    limit: Option<i64>,
+}
+
+fn parse_time(
+    field: &str,
+    value: &str,
+    end_of_day: bool,
+    errors: &mut FieldErrors,
+) -> Option<NaiveDateTime> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(value) {
+        return Some(t.naive_utc());
+    }
+    match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        Ok(d) => {
+            let d = if end_of_day {
+                d.succ_opt().unwrap_or(d)
+            } else {
+                d
+            };
+            d.and_hms_opt(0, 0, 0)
+        }
+        Err(_) => {
+            errors.add(field, "Use a date like 2026-11-27 or an RFC 3339 time.");
+            None
+        }
+    }
+}
+
+async fn filter_from(
+    state: &AppState,
+    editor: &Editor,
+    query: ListQuery,
+) -> Result<ReportFilter, AppError> {
+    let mut errors = FieldErrors::default();
+    let mut filter = ReportFilter {
+        limit: query.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE),
+        before_id: query.before,
+        article_id: query.article,
+        text: query
+            .q
+            .map(|q| q.trim().to_string())
+            .filter(|q| !q.is_empty()),
+        ..ReportFilter::default()
+    };
+    if let Some(status) = query.status {
+        for part in status.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            if part == "open" {
+                filter.statuses.extend(
+                    ReportStatus::ALL
+                        .iter()
+                        .filter(|s| s.is_open())
+                        .map(|s| s.as_str().to_string()),
+                );
+            } else if ReportStatus::parse(part).is_some() {
+                filter.statuses.push(part.to_string());
+            } else {
+                errors.add("status", format!("Unknown status {part:?}."));
+            }
+        }
+    }
+    if let Some(desk) = query.desk {
+        match state.intake.routing.desk_id(&desk) {
+            Some(id) => filter.desk_id = Some(id),
+            None => errors.add("desk", format!("No desk is called {desk:?}.")),
+        }
+    }
+    if let Some(category) = query.category {
+        if Category::parse(&category).is_some() {
+            filter.category = Some(category);
+        } else {
+            errors.add("category", format!("Unknown category {category:?}."));
+        }
+    }
+    filter.language = query.language;
+    if let Some(from) = query.from {
+        filter.from = parse_time("from", &from, false, &mut errors);
+    }
+    if let Some(to) = query.to {
+        filter.to = parse_time("to", &to, true, &mut errors);
+    }
+    filter.assignee = match query.assignee.as_deref() {
+        None | Some("anyone") => AssigneeFilter::Anyone,
+        Some("me") => AssigneeFilter::User(editor.id),
+        Some("unassigned") => AssigneeFilter::Unassigned,
+        Some(email) => match super::find_editor(&state.db, email.to_string()).await? {
+            Some(other) => AssigneeFilter::User(other.id),
+            None => {
+                errors.add(
+                    "assignee",
+                    format!("No active editor has the email {email}."),
+                );
+                AssigneeFilter::Anyone
+            }
+        },
+    };
+    if errors.is_empty() {
+        Ok(filter)
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+/// `GET /api/v1/desk/reports`: newest first, keyset-paginated by `before`.
+pub async fn list_reports(
+    state: web::Data<AppState>,
+    Authenticated(editor): Authenticated,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let filter = filter_from(&state, &editor, query.into_inner()).await?;
+    let limit = filter.limit as usize;
+    let rows = editorial::list(&state.db, filter).await?;
+    let next = (rows.len() == limit)
+        .then(|| rows.last().map(|(r, _)| r.id))
+        .flatten();
+    let reports: Vec<ReportJson> = rows
+        .into_iter()
+        .map(|(r, a)| report_json(&state, r, a))
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({ "reports": reports, "next": next })))
+}
+
+/// `GET /api/v1/desk/reports/{code}`: every field and the timeline.
+pub async fn get_report(
+    state: web::Data<AppState>,
+    Authenticated(_editor): Authenticated,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (report, article, events) = editorial::detail(&state.db, code(&path)?).await?;
+    let reporter = json!({
+        "name": report.reporter_name,
+        "email": report.reporter_email,
+        "wants_outcome": report.wants_outcome,
+        "unsubscribed": report.reporter_unsubscribed,
+    });
+    let mut body = report_json(&state, report, article);
+    body.reporter = Some(reporter);
+    body.events = Some(events.into_iter().map(event_json).collect());
+    Ok(HttpResponse::Ok().json(body))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionBody {
+    to: String,
+    note: Option<String>,
+    correction_url: Option<String>,
+    duplicate_of: Option<String>,
+}
+
+fn decision(
+    to: &str,
+    note: Option<String>,
+    correction_url: Option<String>,
+    duplicate_of: Option<String>,
+) -> Result<Decision, AppError> {
+    let to = ReportStatus::parse(to).ok_or_else(|| {
+        AppError::Validation(FieldErrors::single(
+            "to",
+            format!(
+                "Unknown status {to:?}; use one of {}.",
+                ReportStatus::ALL
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ))
+    })?;
+    Ok(Decision {
+        to: Some(to),
+        note,
+        correction_url,
+        duplicate_of,
+    })
+}
+
+/// `POST /api/v1/desk/reports/{code}/transition`: 409 when the lifecycle does not allow it.
+pub async fn transition(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Authenticated(editor): Authenticated,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let body: TransitionBody =
+        body::json_body(&req, payload, state.settings.server.max_body_bytes).await?;
+    let decision = decision(&body.to, body.note, body.correction_url, body.duplicate_of)?;
+    let report = editorial::decide(
+        &state.db,
+        state.intake.clone(),
+        editor,
+        code(&path)?,
+        decision,
+    )
+    .await?;
+    state.wakeup.wake();
+    Ok(HttpResponse::Ok()
+        .json(json!({ "tracking_code": report.tracking_code, "status": report.status })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignBody {
+    /// `me`, an editor's email, or null to unassign.
+    assignee: Option<String>,
+}
+
+/// `POST /api/v1/desk/reports/{code}/assign`.
+pub async fn assign(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Authenticated(editor): Authenticated,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let body: AssignBody =
+        body::json_body(&req, payload, state.settings.server.max_body_bytes).await?;
+    let assignee = match body.assignee.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some("me") => Some(editor.clone()),
+        Some(email) => Some(
+            super::find_editor(&state.db, email.to_string())
+                .await?
+                .ok_or_else(|| {
+                    AppError::Validation(FieldErrors::single(
+                        "assignee",
+                        format!("No active editor has the email {email}."),
+                    ))
+                })?,
+        ),
+    };
+    let report = editorial::assign(&state.db, editor, code(&path)?, assignee).await?;
+    state.wakeup.wake();
+    Ok(HttpResponse::Ok()
+        .json(json!({ "tracking_code": report.tracking_code, "assignee_id": report.assignee_id })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoteBody {
+    note: String,
+}
+
+/// `POST /api/v1/desk/reports/{code}/notes`: internal, never public.
+pub async fn add_note(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Authenticated(editor): Authenticated,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let body: NoteBody =
+        body::json_body(&req, payload, state.settings.server.max_body_bytes).await?;
+    editorial::add_note(&state.db, editor, code(&path)?, body.note).await?;
+    Ok(HttpResponse::Created().json(json!({ "status": "noted" })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveBody {
+    outcome: String,
+    note: Option<String>,
+    correction_url: Option<String>,
+}
+
+/// `POST /api/v1/desk/articles/{id}/resolve`: one outcome for every open report of the article.
+pub async fn resolve_article(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Authenticated(editor): Authenticated,
+    path: web::Path<i64>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let body: ResolveBody =
+        body::json_body(&req, payload, state.settings.server.max_body_bytes).await?;
+    let decision = decision(&body.outcome, body.note, body.correction_url, None)?;
+    let moved = editorial::resolve_article(
+        &state.db,
+        state.intake.clone(),
+        editor,
+        path.into_inner(),
+        decision,
+    )
+    .await
+    .map_err(|e| match e {
+        crate::reports::ReportError::NotFound => {
+            AppError::NotFound("No article has that id.".into())
+        }
+        other => other.into(),
+    })?;
+    state.wakeup.wake();
+    Ok(HttpResponse::Ok().json(json!({ "resolved": moved })))
+}
+
+fn require_admin(editor: &Editor) -> Result<(), AppError> {
+    if editor.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "Only admins may manage the outbox.".into(),
+        ))
+    }
+}
+
+/// `GET /api/v1/desk/outbox/dead` (admins): messages that could not be delivered, with why.
+pub async fn dead_messages(
+    state: web::Data<AppState>,
+    Authenticated(editor): Authenticated,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&editor)?;
+    let db = state.db.clone();
+    let rows = tokio::task::spawn_blocking(move || outbox_admin::dead(&db, MAX_PAGE))
+        .await
+        .map_err(|_| AppError::from(StorageError::Cancelled))??;
+    let messages: Vec<_> = rows
+        .into_iter()
+        .map(|row| {
+            json!({
+                "id": row.id,
+                "kind": row.kind,
+                "recipients": serde_json::from_str::<serde_json::Value>(&row.recipients).unwrap_or_default(),
+                "attempts": row.attempts,
+                "last_error": row.last_error,
+                "created_at": time(row.created_at),
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({ "messages": messages })))
+}
+
+/// `POST /api/v1/desk/outbox/{id}/retry` (admins).
+pub async fn retry_message(
+    state: web::Data<AppState>,
+    Authenticated(editor): Authenticated,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    require_admin(&editor)?;
+    let db = state.db.clone();
+    let id = path.into_inner();
+    let retried = tokio::task::spawn_blocking(move || outbox_admin::retry(&db, &[id]))
+        .await
+        .map_err(|_| AppError::from(StorageError::Cancelled))??;
+    if retried == 0 {
+        return Err(AppError::NotFound("No dead message has that id.".into()));
+    }
+    state.wakeup.wake();
+    Ok(HttpResponse::Ok().json(json!({ "retried": retried })))
+}

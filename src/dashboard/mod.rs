@@ -1,0 +1,192 @@
+//! The editors' side: accounts, API tokens and the editor API. (The HTML dashboard builds on the
+//! same service functions.)
+
+pub mod accounts;
+pub mod api;
+pub mod repo;
+
+use chrono::Utc;
+
+use accounts::{PasswordError, Role};
+use repo::UserRow;
+
+use crate::routing::Routing;
+use crate::storage::{Db, StorageError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("{0:?} is not a valid email address")]
+    InvalidEmail(String),
+    #[error("a user with the email {0} already exists")]
+    Exists(String),
+    #[error("no user has the email {0}")]
+    NoSuchUser(String),
+    #[error("no desk is called {0:?} (see the routing file)")]
+    NoSuchDesk(String),
+    #[error("no token has the id {0}, or it was already revoked")]
+    NoSuchToken(i64),
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+    #[error("the system random number generator failed")]
+    Randomness,
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl From<diesel::result::Error> for AccountError {
+    fn from(error: diesel::result::Error) -> Self {
+        Self::Storage(StorageError::Query(error))
+    }
+}
+
+/// A signed-in editor, as handlers and services see them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Editor {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub desk_ids: Vec<i64>,
+}
+
+impl Editor {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    /// How events name this editor.
+    pub fn actor(&self) -> String {
+        format!("editor:{}", self.email)
+    }
+
+    fn from_row(row: UserRow, desk_ids: Vec<i64>) -> Self {
+        Self {
+            id: row.id,
+            role: Role::parse(&row.role).unwrap_or(Role::Editor),
+            email: row.email,
+            display_name: row.display_name,
+            desk_ids,
+        }
+    }
+}
+
+fn normalize_email(email: &str) -> Result<String, AccountError> {
+    let email = email.trim().to_lowercase();
+    if email.parse::<lettre::Address>().is_err() {
+        return Err(AccountError::InvalidEmail(email));
+    }
+    Ok(email)
+}
+
+/// Creates an account, member of the named desks.
+pub fn create_user(
+    db: &Db,
+    routing: &Routing,
+    email: &str,
+    display_name: &str,
+    role: Role,
+    password: &str,
+    desks: &[String],
+) -> Result<Editor, AccountError> {
+    let email = normalize_email(email)?;
+    let desk_ids = desks
+        .iter()
+        .map(|slug| {
+            routing
+                .desk_id(slug)
+                .ok_or_else(|| AccountError::NoSuchDesk(slug.clone()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let hash = accounts::hash_password(password)?;
+    let now = Utc::now().naive_utc();
+    db.write_blocking(|conn| {
+        if repo::find_user_by_email(conn, &email)?.is_some() {
+            return Err(AccountError::Exists(email.clone()));
+        }
+        let user = repo::insert_user(conn, &email, display_name.trim(), role.as_str(), &hash, now)?;
+        for desk in &desk_ids {
+            repo::add_membership(conn, user.id, *desk)?;
+        }
+        Ok(Editor::from_row(user, desk_ids.clone()))
+    })
+}
+
+fn user_id(db: &Db, email: &str) -> Result<i64, AccountError> {
+    let email = normalize_email(email)?;
+    db.write_blocking(|conn| {
+        repo::find_user_by_email(conn, &email)?
+            .map(|u| u.id)
+            .ok_or_else(|| AccountError::NoSuchUser(email.clone()))
+    })
+}
+
+pub fn change_password(db: &Db, email: &str, password: &str) -> Result<(), AccountError> {
+    let id = user_id(db, email)?;
+    let hash = accounts::hash_password(password)?;
+    db.write_blocking(|conn| {
+        repo::set_password(conn, id, &hash)
+            .map(|_| ())
+            .map_err(AccountError::from)
+    })
+}
+
+pub fn disable_user(db: &Db, email: &str) -> Result<(), AccountError> {
+    let id = user_id(db, email)?;
+    db.write_blocking(|conn| {
+        repo::set_disabled(conn, id, true)
+            .map(|_| ())
+            .map_err(AccountError::from)
+    })
+}
+
+/// Creates an API token for the user; returns its id and the token, which is shown only now.
+pub fn create_token(db: &Db, email: &str, name: &str) -> Result<(i64, String), AccountError> {
+    let id = user_id(db, email)?;
+    let token = accounts::generate_token().map_err(|_| AccountError::Randomness)?;
+    let hash = accounts::token_hash(&token);
+    let now = Utc::now().naive_utc();
+    let token_id = db.write_blocking(|conn| {
+        repo::insert_token(conn, id, name, &hash, now).map_err(AccountError::from)
+    })?;
+    Ok((token_id, token))
+}
+
+pub fn revoke_token(db: &Db, token_id: i64) -> Result<(), AccountError> {
+    let now = Utc::now().naive_utc();
+    if db.write_blocking(|conn| {
+        repo::revoke_token(conn, token_id, now).map_err(AccountError::from)
+    })? {
+        Ok(())
+    } else {
+        Err(AccountError::NoSuchToken(token_id))
+    }
+}
+
+/// The editor behind a bearer token, if the token is live and the account enabled.
+pub async fn authenticate_token(db: &Db, token: String) -> Result<Option<Editor>, StorageError> {
+    let hash = accounts::token_hash(&token);
+    db.write(move |conn| {
+        let Some((token_id, user)) = repo::user_for_token(conn, &hash)? else {
+            return Ok(None);
+        };
+        repo::touch_token(conn, token_id, Utc::now().naive_utc())?;
+        let desks = repo::desks_of(conn, user.id)?;
+        Ok(Some(Editor::from_row(user, desks)))
+    })
+    .await
+}
+
+/// An account by email, for assignment.
+pub async fn find_editor(db: &Db, email: String) -> Result<Option<Editor>, StorageError> {
+    db.read(move |conn| {
+        let Some(user) = repo::find_user_by_email(conn, &email.trim().to_lowercase())? else {
+            return Ok(None);
+        };
+        if user.disabled {
+            return Ok(None);
+        }
+        let desks = repo::desks_of(conn, user.id)?;
+        Ok(Some(Editor::from_row(user, desks)))
+    })
+    .await
+}

@@ -1,0 +1,143 @@
+//! Account storage: users, desk memberships and API tokens.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::storage::DbConn;
+use crate::storage::schema::{api_tokens, desk_members, users};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub disabled: bool,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert_user(
+    conn: &mut DbConn,
+    email: &str,
+    display_name: &str,
+    role: &str,
+    password_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<UserRow> {
+    diesel::insert_into(users::table)
+        .values((
+            users::email.eq(email),
+            users::display_name.eq(display_name),
+            users::role.eq(role),
+            users::password_hash.eq(password_hash),
+            users::disabled.eq(false),
+            users::created_at.eq(now),
+        ))
+        .returning(users::all_columns)
+        .get_result(conn)
+}
+
+pub fn find_user_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<UserRow>> {
+    users::table
+        .filter(users::email.eq(email))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_user(conn: &mut DbConn, id: i64) -> QueryResult<Option<UserRow>> {
+    users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn set_password(conn: &mut DbConn, user_id: i64, password_hash: &str) -> QueryResult<bool> {
+    diesel::update(users::table.find(user_id))
+        .set(users::password_hash.eq(password_hash))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+pub fn set_disabled(conn: &mut DbConn, user_id: i64, disabled: bool) -> QueryResult<bool> {
+    diesel::update(users::table.find(user_id))
+        .set(users::disabled.eq(disabled))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+pub fn add_membership(conn: &mut DbConn, user_id: i64, desk_id: i64) -> QueryResult<()> {
+    let exists: bool = diesel::select(diesel::dsl::exists(
+        desk_members::table
+            .filter(desk_members::user_id.eq(user_id))
+            .filter(desk_members::desk_id.eq(desk_id)),
+    ))
+    .get_result(conn)?;
+    if !exists {
+        diesel::insert_into(desk_members::table)
+            .values((
+                desk_members::user_id.eq(user_id),
+                desk_members::desk_id.eq(desk_id),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn desks_of(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<i64>> {
+    desk_members::table
+        .filter(desk_members::user_id.eq(user_id))
+        .select(desk_members::desk_id)
+        .load(conn)
+}
+
+pub fn insert_token(
+    conn: &mut DbConn,
+    user_id: i64,
+    name: &str,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
+    diesel::insert_into(api_tokens::table)
+        .values((
+            api_tokens::user_id.eq(user_id),
+            api_tokens::name.eq(name),
+            api_tokens::token_hash.eq(token_hash),
+            api_tokens::created_at.eq(now),
+        ))
+        .returning(api_tokens::id)
+        .get_result(conn)
+}
+
+/// The active user behind a live token.
+pub fn user_for_token(conn: &mut DbConn, token_hash: &str) -> QueryResult<Option<(i64, UserRow)>> {
+    api_tokens::table
+        .inner_join(users::table)
+        .filter(api_tokens::token_hash.eq(token_hash))
+        .filter(api_tokens::revoked_at.is_null())
+        .filter(users::disabled.eq(false))
+        .select((api_tokens::id, UserRow::as_select()))
+        .first(conn)
+        .optional()
+}
+
+pub fn touch_token(conn: &mut DbConn, token_id: i64, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(api_tokens::table.find(token_id))
+        .set(api_tokens::last_used_at.eq(now))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn revoke_token(conn: &mut DbConn, token_id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    diesel::update(
+        api_tokens::table
+            .find(token_id)
+            .filter(api_tokens::revoked_at.is_null()),
+    )
+    .set(api_tokens::revoked_at.eq(now))
+    .execute(conn)
+    .map(|n| n == 1)
+}
