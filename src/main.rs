@@ -1,7 +1,7 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use disinfo_desk::config::Settings;
+use disinfo_desk::config::{DatabaseSettings, Settings};
 use disinfo_desk::dashboard::{self, accounts};
 use disinfo_desk::notify as outbox;
 use disinfo_desk::startup::Application;
@@ -142,8 +142,7 @@ async fn main() -> anyhow::Result<()> {
             tokio::task::spawn_blocking(move || token_command(&settings, action)).await??;
         }
         Command::Outbox { action } => {
-            let database = settings.database.clone();
-            tokio::task::spawn_blocking(move || outbox_command(&database, action)).await??;
+            outbox_command(&settings.database, action).await?;
         }
         Command::CheckConfig => {
             println!("# environment: {}", settings.environment.as_str());
@@ -165,9 +164,15 @@ fn password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
     }
 }
 
-fn user_command(settings: &Settings, action: UserCommand) -> anyhow::Result<()> {
-    let db = Db::connect(&settings.database)?;
+/// Opens the configured database, migrated: what every operator command starts with.
+fn open_database(database: &DatabaseSettings) -> anyhow::Result<Db> {
+    let db = Db::connect(database)?;
     db.migrate()?;
+    Ok(db)
+}
+
+fn user_command(settings: &Settings, action: UserCommand) -> anyhow::Result<()> {
+    let db = open_database(&settings.database)?;
     match action {
         UserCommand::Add {
             email,
@@ -211,8 +216,7 @@ fn user_command(settings: &Settings, action: UserCommand) -> anyhow::Result<()> 
 }
 
 fn token_command(settings: &Settings, action: TokenCommand) -> anyhow::Result<()> {
-    let db = Db::connect(&settings.database)?;
-    db.migrate()?;
+    let db = open_database(&settings.database)?;
     match action {
         TokenCommand::Create { email, name } => {
             let (id, token) = dashboard::create_token(&db, &email, &name)?;
@@ -227,20 +231,17 @@ fn token_command(settings: &Settings, action: TokenCommand) -> anyhow::Result<()
     Ok(())
 }
 
-fn outbox_command(
-    database: &disinfo_desk::config::DatabaseSettings,
-    action: OutboxCommand,
-) -> anyhow::Result<()> {
-    let db = Db::connect(database)?;
-    db.migrate()?;
+async fn outbox_command(database: &DatabaseSettings, action: OutboxCommand) -> anyhow::Result<()> {
+    let database = database.clone();
+    let db = tokio::task::spawn_blocking(move || open_database(&database)).await??;
     match action {
         OutboxCommand::Status => {
-            for (state, count) in outbox::admin::counts(&db)? {
+            for (state, count) in outbox::admin::counts(&db).await? {
                 println!("{state:<10} {count}");
             }
         }
         OutboxCommand::Dead { limit } => {
-            for row in outbox::admin::dead(&db, limit)? {
+            for row in outbox::admin::dead(&db, limit).await? {
                 println!(
                     "{}\t{}\t{} attempts\t{}",
                     row.id,
@@ -254,7 +255,7 @@ fn outbox_command(
             if ids.is_empty() && !all {
                 anyhow::bail!("name the messages to retry, or pass --all");
             }
-            let retried = outbox::admin::retry(&db, &ids)?;
+            let retried = outbox::admin::retry(&db, ids).await?;
             println!("queued {retried} message(s) again");
         }
     }

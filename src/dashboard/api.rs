@@ -17,7 +17,6 @@ use crate::reports::editorial::{self, Decision};
 use crate::reports::repo::{AssigneeFilter, EventRow, ReportFilter, ReportRow};
 use crate::reports::{Category, FieldErrors, ReportStatus, TrackingCode};
 use crate::startup::AppState;
-use crate::storage::StorageError;
 use crate::web::body;
 
 const DEFAULT_PAGE: i64 = 50;
@@ -471,10 +470,7 @@ pub async fn dead_messages(
     Authenticated(editor): Authenticated,
 ) -> Result<HttpResponse, AppError> {
     require_admin(&editor)?;
-    let db = state.db.clone();
-    let rows = tokio::task::spawn_blocking(move || outbox_admin::dead(&db, MAX_PAGE))
-        .await
-        .map_err(|_| AppError::from(StorageError::Cancelled))??;
+    let rows = outbox_admin::dead(&state.db, MAX_PAGE).await?;
     let messages: Vec<_> = rows
         .into_iter()
         .map(|row| {
@@ -498,11 +494,7 @@ pub async fn retry_message(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     require_admin(&editor)?;
-    let db = state.db.clone();
-    let id = path.into_inner();
-    let retried = tokio::task::spawn_blocking(move || outbox_admin::retry(&db, &[id]))
-        .await
-        .map_err(|_| AppError::from(StorageError::Cancelled))??;
+    let retried = outbox_admin::retry(&state.db, vec![path.into_inner()]).await?;
     if retried == 0 {
         return Err(AppError::NotFound("No dead message has that id.".into()));
     }

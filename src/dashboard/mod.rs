@@ -5,8 +5,6 @@ pub mod accounts;
 pub mod api;
 pub mod repo;
 
-use chrono::Utc;
-
 use accounts::{PasswordError, Role};
 use repo::UserRow;
 
@@ -98,7 +96,7 @@ pub fn create_user(
         })
         .collect::<Result<Vec<_>, _>>()?;
     let hash = accounts::hash_password(password)?;
-    let now = Utc::now().naive_utc();
+    let now = crate::storage::now();
     db.write_blocking(|conn| {
         if repo::find_user_by_email(conn, &email)?.is_some() {
             return Err(AccountError::Exists(email.clone()));
@@ -144,7 +142,7 @@ pub fn create_token(db: &Db, email: &str, name: &str) -> Result<(i64, String), A
     let id = user_id(db, email)?;
     let token = accounts::generate_token().map_err(|_| AccountError::Randomness)?;
     let hash = accounts::token_hash(&token);
-    let now = Utc::now().naive_utc();
+    let now = crate::storage::now();
     let token_id = db.write_blocking(|conn| {
         repo::insert_token(conn, id, name, &hash, now).map_err(AccountError::from)
     })?;
@@ -152,7 +150,7 @@ pub fn create_token(db: &Db, email: &str, name: &str) -> Result<(i64, String), A
 }
 
 pub fn revoke_token(db: &Db, token_id: i64) -> Result<(), AccountError> {
-    let now = Utc::now().naive_utc();
+    let now = crate::storage::now();
     if db.write_blocking(|conn| {
         repo::revoke_token(conn, token_id, now).map_err(AccountError::from)
     })? {
@@ -169,7 +167,7 @@ pub async fn authenticate_token(db: &Db, token: String) -> Result<Option<Editor>
         let Some((token_id, user)) = repo::user_for_token(conn, &hash)? else {
             return Ok(None);
         };
-        repo::touch_token(conn, token_id, Utc::now().naive_utc())?;
+        repo::touch_token(conn, token_id, crate::storage::now())?;
         let desks = repo::desks_of(conn, user.id)?;
         Ok(Some(Editor::from_row(user, desks)))
     })

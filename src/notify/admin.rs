@@ -1,33 +1,31 @@
-//! What operators do with the outbox: see its state, list dead messages, send them again.
-
-use chrono::Utc;
+//! What operators do with the outbox: see its state, list dead messages, send them again. Used by
+//! the CLI and the editor API alike.
 
 use super::repo::{self, OutboxRow};
 use super::status;
 use crate::storage::{Db, StorageError};
 
 /// Messages per delivery state.
-pub fn counts(db: &Db) -> Result<Vec<(String, i64)>, StorageError> {
-    db.write_blocking(|conn| repo::count_by_status(conn).map_err(StorageError::from))
+pub async fn counts(db: &Db) -> Result<Vec<(String, i64)>, StorageError> {
+    db.read(|conn| Ok(repo::count_by_status(conn)?)).await
 }
 
-pub fn dead(db: &Db, limit: i64) -> Result<Vec<OutboxRow>, StorageError> {
-    db.write_blocking(|conn| {
-        repo::list_by_status(conn, status::DEAD, limit).map_err(StorageError::from)
-    })
+pub async fn dead(db: &Db, limit: i64) -> Result<Vec<OutboxRow>, StorageError> {
+    db.read(move |conn| Ok(repo::list_by_status(conn, status::DEAD, limit)?))
+        .await
 }
 
 /// Queues dead messages again (all of them when `ids` is empty); returns how many.
-pub fn retry(db: &Db, ids: &[i64]) -> Result<usize, StorageError> {
-    let now = Utc::now().naive_utc();
-    db.write_blocking(|conn| {
+pub async fn retry(db: &Db, ids: Vec<i64>) -> Result<usize, StorageError> {
+    let now = crate::storage::now();
+    db.write(move |conn| {
         let ids: Vec<i64> = if ids.is_empty() {
             repo::list_by_status(conn, status::DEAD, i64::MAX)?
                 .into_iter()
                 .map(|row| row.id)
                 .collect()
         } else {
-            ids.to_vec()
+            ids
         };
         let mut retried = 0;
         for id in ids {
@@ -37,4 +35,5 @@ pub fn retry(db: &Db, ids: &[i64]) -> Result<usize, StorageError> {
         }
         Ok(retried)
     })
+    .await
 }

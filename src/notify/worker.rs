@@ -5,7 +5,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::NaiveDateTime;
 use futures_util::StreamExt;
 use lettre::message::Mailbox;
 
@@ -22,7 +21,7 @@ use crate::i18n::messages;
 use crate::reports::repo::ReportRow;
 use crate::reports::{Category, ReportStatus, repo as reports_repo};
 use crate::routing::Routing;
-use crate::storage::{Db, DbConn, StorageError};
+use crate::storage::{Db, DbConn, StorageError, now};
 
 /// What rendering needs besides the database.
 pub struct RenderContext {
@@ -403,10 +402,6 @@ fn jitter() -> f64 {
     let mut bytes = [0u8; 4];
     let _ = getrandom::fill(&mut bytes);
     0.5 + f64::from(u32::from_le_bytes(bytes)) / f64::from(u32::MAX) / 2.0
-}
-
-fn now() -> NaiveDateTime {
-    chrono::SubsecRound::trunc_subsecs(chrono::Utc::now().naive_utc(), 6)
 }
 
 #[cfg(test)]

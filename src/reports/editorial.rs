@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 
 use super::input::FieldErrors;
 use super::repo::{self, EventRow, ReportFilter, ReportRow, StatusChange};
@@ -13,7 +13,7 @@ use super::{ReportStatus, TrackingCode};
 use crate::articles::{self, Article};
 use crate::dashboard::Editor;
 use crate::notify::outbox;
-use crate::storage::{Db, DbConn};
+use crate::storage::{Db, DbConn, now};
 
 pub const MAX_NOTE_CHARS: usize = 5_000;
 
@@ -24,10 +24,6 @@ pub struct Decision {
     pub note: Option<String>,
     pub correction_url: Option<String>,
     pub duplicate_of: Option<String>,
-}
-
-fn now() -> NaiveDateTime {
-    chrono::SubsecRound::trunc_subsecs(Utc::now().naive_utc(), 6)
 }
 
 fn clean(text: &Option<String>) -> Option<String> {

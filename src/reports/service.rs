@@ -1,7 +1,7 @@
 //! Intake rules: a report, its article and its first event are written in one transaction, and
 //! nothing is acknowledged before that transaction commits.
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -13,7 +13,7 @@ use crate::articles;
 use crate::config::NotifySettings;
 use crate::notify::outbox::{self, DeskRef, NewReportEvent};
 use crate::routing::{RouteInput, Routing};
-use crate::storage::{Db, DbConn, StorageError};
+use crate::storage::{Db, DbConn, StorageError, now};
 
 /// A unique-constraint race (tracking code collision, or two requests with one idempotency key)
 /// is retried this many times; each retry sees the other's committed row.
@@ -265,12 +265,6 @@ pub async fn public_status(db: &Db, code: TrackingCode) -> Result<StatusView, Re
         })
     })
     .await
-}
-
-/// Timestamps are stored as UTC without zone, at microsecond precision (what PostgreSQL keeps).
-fn now() -> NaiveDateTime {
-    let now = Utc::now().naive_utc();
-    chrono::SubsecRound::trunc_subsecs(now, 6)
 }
 
 /// The reporter asked for no more emails about this report.

@@ -249,7 +249,7 @@ impl RoutingTable {
 /// Loads the routing file and mirrors its desks into the database (at start, and for the CLI).
 pub fn load_and_sync(db: &crate::storage::Db, path: &Path) -> anyhow::Result<Routing> {
     let table = RoutingTable::load(path)?;
-    let now = chrono::Utc::now().naive_utc();
+    let now = crate::storage::now();
     let desk_ids = db.write_blocking(|conn| {
         repo::sync_desks(conn, table.desks(), now).map_err(crate::storage::StorageError::from)
     })?;

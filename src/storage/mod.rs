@@ -264,6 +264,12 @@ impl Db {
     }
 }
 
+/// The time to store: UTC without zone, at microsecond precision (what PostgreSQL keeps, so both
+/// backends return exactly what was written).
+pub fn now() -> chrono::NaiveDateTime {
+    chrono::SubsecRound::trunc_subsecs(chrono::Utc::now().naive_utc(), 6)
+}
+
 fn prepare_sqlite_file(path: &Path) -> Result<(), StorageError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|source| StorageError::CreateDir {
