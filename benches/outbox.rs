@@ -9,14 +9,20 @@
 //! 2. The real application (`Application::build`) with `mail.transport = smtp` to the sink, log
 //!    filter `warn`, bind 127.0.0.1:0 and `notify.worker = false`.
 //! 3. Queue: reports through `POST /api/v1/reports`, `--clients` (32) at a time, each on a new
-//!    article. First 2,000 without `reporter_email` (one desk alert each: the same request the drain
-//!    phase sends, so the no-worker intake rate is like for like), then reports with an email (an
-//!    acknowledgement plus a desk alert each) until the outbox holds `--messages` (10,000) rows.
-//! 4. Stop that instance; start a new one on the same database with `notify.worker = true`. Time
-//!    until the sink holds the queued number of messages: messages/s. Meanwhile `--clients`
-//!    clients keep posting reports without email on new articles (each queues a desk alert, due
-//!    after every queued message, so the worker reaches them last): intake req/s and latency while
-//!    the worker drains, against step 3. Then intake stops and the worker delivers the rest.
+//!    article. A short unmeasured warm-up, then 2,000 reports without `reporter_email` (one desk
+//!    alert each: the request the drain phase sends, so the no-worker intake rate is like for
+//!    like), then reports with an email (an acknowledgement plus a desk alert each) until the
+//!    outbox holds `--messages` (10,000) rows, all due now.
+//! 4. Stop that instance; start a new one on the same database with `notify.worker = true`, and
+//!    time until the sink holds the queued number of messages (the worker claims in due order, so
+//!    that count is the queue's; the rows' `sent_at` cross-checks it). For the first
+//!    `--intake-secs` (30) of the drain, `--clients` clients keep posting reports without email on
+//!    new articles (each queues a desk alert, due after the whole queue): intake req/s and latency
+//!    while the worker drains, against step 3, and how fast the worker drains meanwhile
+//!    ("+intake") and after ("alone"). Intake is limited to a window because a saturating intake
+//!    slows the drain and queues more mail than it drains: a drain under intake all the way would
+//!    take many minutes and leave a six-figure backlog to check. Then the worker delivers what
+//!    intake queued.
 //! 5. Checks: every outbox row `sent`, the sink holds exactly one message per outbox row (by
 //!    Message-ID: none missing, no duplicates), every failed intake request is reported.
 //! 6. A table row on stdout (a header first unless `--no-header`), also appended to
@@ -24,9 +30,11 @@
 //!
 //! Exit status 1 when a check failed or an intake request failed.
 //!
-//! Options (after `--run`): `--messages N`, `--clients N`, `--label NAME` (first column; default:
-//! the backend), `--timeout-secs N` (drain limit, default 900), `--no-header`. The worker's
-//! concurrency and batch size are the settings' (`DESK__NOTIFY__CONCURRENCY=8`, …).
+//! Options (after `--run`): `--messages N`, `--clients N`, `--intake-secs N` (how long intake runs
+//! beside the worker, default 30; 0: none), `--label NAME` (first column; default: the backend),
+//! `--timeout-secs N` (drain limit, default 900), `--no-header`, `--header-only` (print the table
+//! header and exit). The worker's concurrency and batch size are the settings'
+//! (`DESK__NOTIFY__CONCURRENCY=8`, …).
 
 // The sink's self-tests are `#[cfg(test)]`, and benches build with cfg(test) but without the test
 // harness: their `#[test]` functions are dropped and the imports they use look unused.
@@ -79,6 +87,7 @@ struct Options {
     clients: usize,
     label: Option<String>,
     timeout: Duration,
+    intake_for: Duration,
     header: bool,
 }
 
@@ -89,6 +98,7 @@ impl Options {
             clients: 32,
             label: None,
             timeout: Duration::from_secs(900),
+            intake_for: Duration::from_secs(30),
             header: true,
         };
         let mut args = args.iter();
@@ -101,9 +111,17 @@ impl Options {
             match arg.as_str() {
                 "--run" | "--bench" => {}
                 "--no-header" => options.header = false,
+                "--header-only" => {
+                    print!("{}", header());
+                    std::process::exit(0);
+                }
                 "--messages" => options.messages = value(arg)?.parse().context("--messages")?,
                 "--clients" => options.clients = value(arg)?.parse().context("--clients")?,
                 "--label" => options.label = Some(value(arg)?),
+                "--intake-secs" => {
+                    options.intake_for =
+                        Duration::from_secs(value(arg)?.parse().context("--intake-secs")?)
+                }
                 "--timeout-secs" => {
                     options.timeout =
                         Duration::from_secs(value(arg)?.parse().context("--timeout-secs")?)
@@ -209,10 +227,6 @@ async fn run(options: Options) -> anyhow::Result<bool> {
 
     let target = options.messages;
     let plain_reports = PLAIN_REPORTS.min((target / 5) as u64);
-    say(format!(
-        "{label}: no worker: {plain_reports} reports without email ({} clients)",
-        options.clients
-    ));
     let spec = LoadSpec {
         client: client.clone(),
         url: url.clone(),
@@ -220,6 +234,18 @@ async fn run(options: Options) -> anyhow::Result<bool> {
         articles: articles.clone(),
         run_id: run_id.clone(),
     };
+    // Warm-up (connections, caches), not measured; its desk alerts are part of the queue.
+    let warm_up = spec
+        .clone()
+        .drive(false, Limit::Count((plain_reports / 10).max(1)))
+        .await;
+    if warm_up.ok == 0 {
+        bail!("no report was accepted: {:?}", warm_up.errors);
+    }
+    say(format!(
+        "{label}: no worker: {plain_reports} reports without email ({} clients)",
+        options.clients
+    ));
     let plain = spec.clone().drive(false, Limit::Count(plain_reports)).await;
     say(format!("{label}: {}", plain.summary()));
     let mut with_email = LoadResult::default();
@@ -273,8 +299,11 @@ async fn run(options: Options) -> anyhow::Result<bool> {
     // ------------------------------------------------------------ drain, with intake
     settings.notify.worker = true;
     say(format!(
-        "{label}: worker on (concurrency {}, batch {}): draining {queued} while {} clients post reports",
-        settings.notify.concurrency, settings.notify.batch_size, options.clients
+        "{label}: worker on (concurrency {}, batch {}): draining {queued}; {} clients post reports for up to {:?}",
+        settings.notify.concurrency,
+        settings.notify.batch_size,
+        options.clients,
+        options.intake_for
     ));
     let started = Instant::now();
     let started_utc = chrono::Utc::now().naive_utc();
@@ -285,27 +314,52 @@ async fn run(options: Options) -> anyhow::Result<bool> {
     let stop = app.stop_handle();
     let url: Arc<str> = format!("http://127.0.0.1:{}/api/v1/reports", app.port()).into();
     let server = tokio::spawn(app.run_until_stopped());
-    let stop_intake = Arc::new(AtomicBool::new(false));
-    let intake = tokio::spawn(
-        LoadSpec {
-            url,
-            ..spec.clone()
-        }
-        .drive(false, Limit::Until(stop_intake.clone())),
-    );
     let progress = tokio::spawn(progress(db.clone(), label.clone(), started));
-    let drained = tokio::time::timeout(
-        options.timeout,
-        sink.wait_for(queued, Duration::from_secs(86_400)),
-    )
-    .await
-    .is_ok();
+    // The queued messages are all due before anything the intake below queues, and the worker
+    // claims in due order: the sink's count is the number of queued messages delivered.
+    let drained = |limit: Duration| {
+        let sink = sink.clone();
+        async move {
+            tokio::time::timeout(limit, sink.wait_for(queued, Duration::from_secs(86_400)))
+                .await
+                .is_ok()
+        }
+    };
+    let mut drain_done = false;
+    let (draining, window_seconds, delivered_during_intake) = if options.intake_for.is_zero() {
+        (LoadResult::default(), 0.0, 0)
+    } else {
+        let stop_intake = Arc::new(AtomicBool::new(false));
+        let intake = tokio::spawn(
+            LoadSpec {
+                url,
+                ..spec.clone()
+            }
+            .drive(false, Limit::Until(stop_intake.clone())),
+        );
+        drain_done = drained(options.intake_for.min(options.timeout)).await;
+        stop_intake.store(true, Ordering::Relaxed);
+        let window = started.elapsed().as_secs_f64();
+        let delivered = if drain_done {
+            queued
+        } else {
+            sink.messages().len().min(queued)
+        };
+        let draining = intake.await.context("intake task")?;
+        say(format!(
+            "{label}: intake while the worker drains: {}; {delivered} queued messages delivered meanwhile",
+            draining.summary()
+        ));
+        (draining, window, delivered)
+    };
+    if !drain_done {
+        let left = options.timeout.saturating_sub(started.elapsed());
+        drain_done = drained(left).await;
+    }
     let drain_seconds = started.elapsed().as_secs_f64();
-    stop_intake.store(true, Ordering::Relaxed);
     progress.abort();
-    let draining = intake.await.context("intake task")?;
     let mut problems = Vec::new();
-    if !drained {
+    if !drain_done {
         problems.push(format!(
             "the sink had {} of {queued} messages after {:?}",
             sink.messages().len(),
@@ -313,8 +367,7 @@ async fn run(options: Options) -> anyhow::Result<bool> {
         ));
     }
     say(format!(
-        "{label}: sink reached {queued} messages after {drain_seconds:.2} s; intake while draining: {}",
-        draining.summary()
+        "{label}: the sink had all {queued} queued messages after {drain_seconds:.2} s"
     ));
 
     // ------------------------------------------------------------ the rest, then checks
@@ -326,7 +379,7 @@ async fn run(options: Options) -> anyhow::Result<bool> {
             .iter()
             .map(|s| statuses.get(*s).copied().unwrap_or(0))
             .sum();
-        if busy == 0 || Instant::now() > deadline || !drained {
+        if busy == 0 || Instant::now() > deadline || !drain_done {
             break statuses;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -422,27 +475,39 @@ async fn run(options: Options) -> anyhow::Result<bool> {
 
     // ------------------------------------------------------------ report
     let messages_per_s = queued as f64 / drain_seconds;
-    let ratio = draining.rate() / plain.rate();
+    let with_intake = (window_seconds > 0.0)
+        .then(|| delivered_during_intake as f64 / window_seconds.min(drain_seconds));
+    let alone = (drain_seconds - window_seconds > 0.01 && delivered_during_intake < queued)
+        .then(|| (queued - delivered_during_intake) as f64 / (drain_seconds - window_seconds));
+    let rate = |r: Option<f64>| r.map_or("-".to_string(), |r| format!("{r:.0}"));
+    let ran = |load: &LoadResult, text: String| {
+        if load.ok + load.failed > 0 {
+            text
+        } else {
+            "-".into()
+        }
+    };
     let mut out = String::new();
     if options.header {
         out.push_str(&header());
     }
-    out.push_str(&format!(
-        "{:<9} {:>4} {:>7} {:>9} {:>8} {:>10} {:>10} {:>14} {:>14} {:>6} {:>15} {:>15} {:>6}\n",
-        label,
-        concurrency,
-        queued,
-        delivered,
-        format!("{drain_seconds:.2}"),
+    out.push_str(&row(&[
+        label.clone(),
+        concurrency.to_string(),
+        queued.to_string(),
+        delivered.to_string(),
+        format!("{drain_seconds:.1}"),
         format!("{messages_per_s:.0}"),
+        rate(with_intake),
+        rate(alone),
         format!("{ceiling:.0}"),
         format!("{:.0}", plain.rate()),
-        format!("{:.0}", draining.rate()),
-        format!("{ratio:.2}"),
+        ran(&draining, format!("{:.0}", draining.rate())),
+        ran(&draining, format!("{:.2}", draining.rate() / plain.rate())),
         plain.p50_p99(),
-        draining.p50_p99(),
-        plain.failed + with_email.failed + draining.failed,
-    ));
+        ran(&draining, draining.p50_p99()),
+        (plain.failed + with_email.failed + draining.failed).to_string(),
+    ]));
     let detail = |line: String| format!("{label:<9}   {line}\n");
     out.push_str(&detail(format!(
         "queue: {kinds}; no worker with email: {:.0} reports/s, p50/p99 {} ms ({} reports)",
@@ -451,7 +516,7 @@ async fn run(options: Options) -> anyhow::Result<bool> {
         with_email.ok
     )));
     out.push_str(&detail(format!(
-        "drain: last queued message marked sent at {exact_seconds:.2} s; {} reports ({} desk alerts) during the drain, delivered in {rest_seconds:.2} s more; sink {} messages, {} duplicates; outbox {:?}",
+        "drain: last queued message marked sent at {exact_seconds:.2} s; intake ran {window_seconds:.1} s beside the worker: {} reports ({} desk alerts), delivered in {rest_seconds:.1} s more; sink {} messages, {} duplicates; outbox {:?}",
         draining.ok,
         rows.len() - queued,
         received.len(),
@@ -476,14 +541,31 @@ async fn run(options: Options) -> anyhow::Result<bool> {
     Ok(problems.is_empty())
 }
 
+const WIDTHS: [usize; 15] = [9, 4, 6, 9, 7, 10, 10, 10, 10, 11, 11, 6, 11, 11, 6];
+
+/// One table line: the first column left-aligned, the others right-aligned.
+fn row(columns: &[String]) -> String {
+    let mut line = String::new();
+    for (i, (column, width)) in columns.iter().zip(WIDTHS).enumerate() {
+        if i == 0 {
+            line.push_str(&format!("{column:<width$}"));
+        } else {
+            line.push_str(&format!(" {column:>width$}"));
+        }
+    }
+    line.push('\n');
+    line
+}
+
 fn header() -> String {
-    format!(
-        "{:<9} {:>4} {:>7} {:>9} {:>8} {:>10} {:>10} {:>14} {:>14} {:>6} {:>15} {:>15} {:>6}\n",
+    let top = [
         "backend",
         "conc",
         "queued",
         "delivered",
         "seconds",
+        "messages/s",
+        "messages/s",
         "messages/s",
         "smtp max/s",
         "intake r/s",
@@ -492,22 +574,25 @@ fn header() -> String {
         "p50/p99 ms",
         "p50/p99 ms",
         "failed",
-    ) + &format!(
-        "{:<9} {:>4} {:>7} {:>9} {:>8} {:>10} {:>10} {:>14} {:>14} {:>6} {:>15} {:>15} {:>6}\n",
+    ];
+    let bottom = [
         "",
         "",
         "",
         "",
         "",
-        "",
+        "(total)",
+        "(+intake)",
+        "(alone)",
         "",
         "(no worker)",
         "(draining)",
         "",
         "(no worker)",
         "(draining)",
-        ""
-    )
+        "",
+    ];
+    row(&top.map(String::from)) + &row(&bottom.map(String::from))
 }
 
 /// The left part of the Message-ID header (`<token@domain>`), which is the outbox `message_id`.

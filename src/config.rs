@@ -96,6 +96,7 @@ pub struct Settings {
     pub routing: RoutingSettings,
     pub mail: MailSettings,
     pub notify: NotifySettings,
+    pub dashboard: DashboardSettings,
     pub log: LogSettings,
 }
 
@@ -213,6 +214,23 @@ pub struct NotifySettings {
     pub concurrency: u32,
     /// A claimed message not marked sent within this time is claimed again (a crashed instance).
     pub lease_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct DashboardSettings {
+    /// Send the session cookie only over HTTPS (and name it `__Host-…`). Off only for plain-http
+    /// development: browsers drop `__Host-` cookies that are not Secure.
+    pub cookie_secure: bool,
+    /// A session unused this long ends.
+    pub idle_timeout_secs: u64,
+    /// A session ends this long after sign-in, however active.
+    pub absolute_timeout_secs: u64,
+    /// Failed sign-ins allowed per account (and per client, times four) within
+    /// `login_window_secs` before each further try must wait.
+    pub login_free_attempts: u32,
+    pub login_window_secs: u64,
+    /// The longest wait imposed on an account: a stranger cannot lock an editor out for long.
+    pub login_max_delay_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -33,6 +33,12 @@ pub enum AppError {
     Conflict { kind: &'static str, message: String },
     #[error("sign in first: send Authorization: Bearer <token>")]
     Unauthorized,
+    /// A dashboard page without a signed-in session: pages redirect to the sign-in form.
+    #[error("please sign in")]
+    SignInRequired { next: String },
+    /// Too many failed sign-ins: wait before the next.
+    #[error("too many failed attempts; try again in {retry_after_secs} seconds")]
+    RateLimited { retry_after_secs: u64 },
     #[error("{0}")]
     Forbidden(String),
     #[error("the service is temporarily unavailable; please try again shortly")]
@@ -59,7 +65,8 @@ impl AppError {
             Self::Validation(_) => "validation_failed",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::Conflict { kind, .. } => kind,
-            Self::Unauthorized => "unauthorized",
+            Self::Unauthorized | Self::SignInRequired { .. } => "unauthorized",
+            Self::RateLimited { .. } => "rate_limited",
             Self::Forbidden(_) => "forbidden",
             Self::Unavailable(_) => "unavailable",
             Self::Internal(_) => "internal_error",
@@ -137,7 +144,8 @@ impl ResponseError for AppError {
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) | Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict { .. } => StatusCode::CONFLICT,
-            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Unauthorized | Self::SignInRequired { .. } => StatusCode::UNAUTHORIZED,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -149,6 +157,9 @@ impl ResponseError for AppError {
         let mut response = HttpResponse::build(self.status_code());
         if matches!(self, Self::Unavailable(_)) {
             response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("5")));
+        }
+        if let Self::RateLimited { retry_after_secs } = self {
+            response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
         if matches!(self, Self::Unauthorized) {
             response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
@@ -188,11 +199,18 @@ impl ResponseError for HtmlError {
 
     fn error_response(&self) -> HttpResponse {
         self.0.log();
+        if let AppError::SignInRequired { next } = &self.0 {
+            let next: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, format!("/desk/login?next={next}")))
+                .finish();
+        }
         let t = messages("en");
         let title_id = match self.0 {
             AppError::NotFound(_) => "error.not_found.title",
             AppError::Unavailable(_) => "error.unavailable.title",
             AppError::Internal(_) => "error.internal.title",
+            AppError::Forbidden(_) => "error.forbidden.title",
             _ => "error.bad_request.title",
         };
         let page = ErrorPage {

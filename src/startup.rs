@@ -11,6 +11,7 @@ use anyhow::Context;
 use crate::articles::UrlPolicy;
 use crate::config::Settings;
 use crate::dashboard::api;
+use crate::dashboard::http as desk;
 use crate::error::{AppError, HtmlError};
 use crate::notify::Wakeup;
 use crate::notify::mailer::Mailer;
@@ -101,6 +102,7 @@ impl Application {
                 .wrap(Logger::new("\"%r\" %s %b %Dms"))
                 .app_data(state.clone())
                 .configure(routes)
+                .configure(|cfg| desk_pages(cfg, &state.db, &state.settings))
                 .configure(extra_routes)
                 .default_service(web::to(not_found))
         })
@@ -176,6 +178,59 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/outbox/dead", web::get().to(api::dead_messages))
                 .route("/outbox/{id}/retry", web::post().to(api::retry_message)),
         );
+}
+
+/// The dashboard's pages, behind server-side sessions (public pages set no cookie).
+fn desk_pages(cfg: &mut web::ServiceConfig, db: &Db, settings: &Settings) {
+    use actix_session::SessionMiddleware;
+    use actix_session::config::{BrowserSession, TtlExtensionPolicy};
+    use actix_web::cookie::{Key, SameSite};
+    use sha2::{Digest, Sha512};
+
+    let dashboard = &settings.dashboard;
+    // The session cookie holds only a random key; this signing key is derived from our secret.
+    let key = Key::from(&Sha512::digest(
+        format!("session-cookie:{}", settings.server.secret_key.expose()).as_bytes(),
+    ));
+    let cookie_name = if dashboard.cookie_secure {
+        "__Host-desk_session"
+    } else {
+        "desk_session"
+    };
+    let lifecycle = BrowserSession::default()
+        .state_ttl(actix_web::cookie::time::Duration::seconds(
+            dashboard.idle_timeout_secs as i64,
+        ))
+        .state_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest);
+    let sessions = SessionMiddleware::builder(
+        crate::dashboard::sessions::DbSessionStore::new(db.clone()),
+        key,
+    )
+    .cookie_name(cookie_name.to_string())
+    .cookie_secure(dashboard.cookie_secure)
+    .cookie_http_only(true)
+    .cookie_same_site(SameSite::Strict)
+    .cookie_path("/".to_string())
+    .session_lifecycle(lifecycle)
+    .build();
+    cfg.service(
+        web::scope("/desk")
+            .wrap(sessions)
+            .route("/login", web::get().to(desk::login_form))
+            .route("/login", web::post().to(desk::login))
+            .route("/logout", web::post().to(desk::logout))
+            .route("/outbox", web::get().to(desk::outbox))
+            .route("/outbox/retry-all", web::post().to(desk::retry))
+            .route("/outbox/{id}/retry", web::post().to(desk::retry))
+            .route(
+                "",
+                web::get().to(|| async {
+                    actix_web::HttpResponse::SeeOther()
+                        .insert_header(("Location", "/desk/outbox"))
+                        .finish()
+                }),
+            ),
+    );
 }
 
 async fn not_found(req: HttpRequest) -> actix_web::Result<actix_web::HttpResponse> {

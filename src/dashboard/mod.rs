@@ -3,7 +3,10 @@
 
 pub mod accounts;
 pub mod api;
+pub mod auth;
+pub mod http;
 pub mod repo;
+pub mod sessions;
 
 use accounts::{PasswordError, Role};
 use repo::UserRow;
@@ -183,6 +186,17 @@ pub async fn find_editor(db: &Db, email: String) -> Result<Option<Editor>, Stora
         if user.disabled {
             return Ok(None);
         }
+        let desks = repo::desks_of(conn, user.id)?;
+        Ok(Some(Editor::from_row(user, desks)))
+    })
+    .await
+}
+
+pub async fn find_editor_by_id(db: &Db, id: i64) -> Result<Option<Editor>, StorageError> {
+    db.read(move |conn| {
+        let Some(user) = repo::find_user(conn, id)?.filter(|u| !u.disabled) else {
+            return Ok(None);
+        };
         let desks = repo::desks_of(conn, user.id)?;
         Ok(Some(Editor::from_row(user, desks)))
     })

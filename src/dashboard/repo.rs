@@ -141,3 +141,57 @@ pub fn revoke_token(conn: &mut DbConn, token_id: i64, now: NaiveDateTime) -> Que
     .execute(conn)
     .map(|n| n == 1)
 }
+
+use crate::storage::schema::{auth_events, login_failures};
+
+pub fn record_failure(conn: &mut DbConn, key: &str, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::insert_into(login_failures::table)
+        .values((
+            login_failures::throttle_key.eq(key),
+            login_failures::created_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Failures for a key since a time: how many, and the latest.
+pub fn failures_since(
+    conn: &mut DbConn,
+    key: &str,
+    since: NaiveDateTime,
+) -> QueryResult<(i64, Option<NaiveDateTime>)> {
+    login_failures::table
+        .filter(login_failures::throttle_key.eq(key))
+        .filter(login_failures::created_at.gt(since))
+        .select((
+            diesel::dsl::count_star(),
+            diesel::dsl::max(login_failures::created_at),
+        ))
+        .first(conn)
+}
+
+pub fn clear_failures(conn: &mut DbConn, key: &str) -> QueryResult<()> {
+    diesel::delete(login_failures::table.filter(login_failures::throttle_key.eq(key)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn record_auth_event(
+    conn: &mut DbConn,
+    user_id: Option<i64>,
+    email: &str,
+    kind: &str,
+    client_hash: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(auth_events::table)
+        .values((
+            auth_events::user_id.eq(user_id),
+            auth_events::email.eq(email),
+            auth_events::kind.eq(kind),
+            auth_events::client_hash.eq(client_hash),
+            auth_events::created_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -130,6 +130,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sessions (key_hash) {
+        key_hash -> Text,
+        state -> Text,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> BigInt,
+        throttle_key -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    auth_events (id) {
+        id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        email -> Text,
+        kind -> Text,
+        client_hash -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(reports -> articles (article_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(desk_members -> users (user_id));
@@ -147,4 +175,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     desk_members,
     api_tokens,
+    sessions,
+    login_failures,
+    auth_events,
 );

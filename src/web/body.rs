@@ -87,3 +87,15 @@ pub async fn json_body<T: serde::de::DeserializeOwned>(
     let bytes = read_limited(req, payload, limit).await?;
     parse_json(&bytes)
 }
+
+/// Reads and parses an urlencoded form body (Content-Type, size limit); a bad form is a 400.
+pub async fn form_body<T: serde::de::DeserializeOwned>(
+    req: &HttpRequest,
+    payload: Payload,
+    limit: usize,
+) -> Result<T, AppError> {
+    require_content_type(req, "application/x-www-form-urlencoded")?;
+    let bytes = read_limited(req, payload, limit).await?;
+    serde_html_form::from_bytes(&bytes)
+        .map_err(|e| AppError::malformed(format!("The form could not be read: {e}")))
+}

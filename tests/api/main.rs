@@ -2,6 +2,7 @@
 //! `DESK_TEST_BACKEND=postgres` runs the same tests on PostgreSQL (scripts/test does both).
 
 mod cli;
+mod dashboard;
 mod editor_api;
 mod health;
 mod helpers;

@@ -1,0 +1,3 @@
+DROP TABLE auth_events;
+DROP TABLE login_failures;
+DROP TABLE sessions;

@@ -1,0 +1,275 @@
+//! Dashboard pages: sign-in, sign-out, and the outbox of undelivered email (admins).
+
+use actix_session::{Session, SessionExt};
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::auth::{self, SignIn, SignedIn};
+use crate::error::{AppError, HtmlError};
+use crate::i18n::{Messages, messages};
+use crate::notify::admin as outbox_admin;
+use crate::notify::repo::OutboxRow;
+use crate::startup::AppState;
+use crate::web::{body, client, page};
+
+const PAGE_LANGUAGE: &str = "en";
+const HOME: &str = "/desk/outbox";
+
+/// Only paths inside the dashboard: never an open redirect to another site.
+fn safe_next(next: Option<&str>) -> String {
+    next.filter(|n| n.starts_with("/desk/") && !n.starts_with("//") && !n.contains("://"))
+        .unwrap_or(HOME)
+        .to_string()
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_string()))
+        .finish()
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/login.html")]
+pub struct LoginPage<'a> {
+    pub t: &'a Messages,
+    pub publisher: &'a str,
+    pub csrf: String,
+    pub email: String,
+    pub next: String,
+    pub message: Option<String>,
+}
+
+impl<'a> LoginPage<'a> {
+    fn new(
+        state: &'a AppState,
+        session: &Session,
+        email: String,
+        next: String,
+        message: Option<String>,
+    ) -> Result<Self, AppError> {
+        Ok(Self {
+            t: messages(PAGE_LANGUAGE),
+            publisher: &state.settings.publisher.name,
+            csrf: auth::csrf_token(session)?,
+            email,
+            next,
+            message,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+    signed_out: Option<String>,
+}
+
+/// `GET /desk/login`.
+pub async fn login_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: web::Query<LoginQuery>,
+) -> Result<HttpResponse, HtmlError> {
+    let session = req.get_session();
+    let message = query.signed_out.as_ref().map(|_| {
+        messages(PAGE_LANGUAGE)
+            .t("desk.login.signed_out")
+            .to_string()
+    });
+    let next = safe_next(query.next.as_deref());
+    Ok(page(
+        StatusCode::OK,
+        &LoginPage::new(&state, &session, String::new(), next, message)?,
+    )?)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    csrf: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// `POST /desk/login`.
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    payload: web::Payload,
+) -> Result<HttpResponse, HtmlError> {
+    let session = req.get_session();
+    let form: LoginForm =
+        body::form_body(&req, payload, state.settings.server.max_body_bytes).await?;
+    auth::check_csrf(&session, &form.csrf)?;
+    let client_hash = client::client_ip(&req, &state.settings.server.trusted_proxies)
+        .map(|ip| client::client_hash(&state.settings.server.secret_key, ip));
+    let next = safe_next(form.next.as_deref());
+    let t = messages(PAGE_LANGUAGE);
+    let (status, message) = match auth::sign_in(
+        &state.db,
+        &state.settings.dashboard,
+        &form.email,
+        form.password,
+        client_hash,
+    )
+    .await
+    .map_err(AppError::from)?
+    {
+        SignIn::Accepted(editor) => {
+            auth::start_session(&session, &editor)?;
+            return Ok(see_other(&next));
+        }
+        SignIn::Refused => (
+            StatusCode::UNAUTHORIZED,
+            t.t("desk.login.refused").to_string(),
+        ),
+        SignIn::Throttled { retry_after_secs } => {
+            let mut response = page(
+                StatusCode::TOO_MANY_REQUESTS,
+                &LoginPage::new(
+                    &state,
+                    &session,
+                    form.email,
+                    next,
+                    Some(t.t_with(
+                        "desk.login.throttled",
+                        &[("seconds", &retry_after_secs.to_string())],
+                    )),
+                )?,
+            )?;
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(retry_after_secs),
+            );
+            return Ok(response);
+        }
+    };
+    Ok(page(
+        status,
+        &LoginPage::new(&state, &session, form.email, next, Some(message))?,
+    )?)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// `POST /desk/logout`: the session is deleted from the store, not just forgotten by the browser.
+pub async fn logout(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    payload: web::Payload,
+) -> Result<HttpResponse, HtmlError> {
+    let form: CsrfForm =
+        body::form_body(&req, payload, state.settings.server.max_body_bytes).await?;
+    auth::check_csrf(&signed_in.session, &form.csrf)?;
+    let client_hash = client::client_ip(&req, &state.settings.server.trusted_proxies)
+        .map(|ip| client::client_hash(&state.settings.server.secret_key, ip));
+    auth::record(
+        &state.db,
+        Some(signed_in.editor.id),
+        &signed_in.editor.email,
+        "logout",
+        client_hash,
+    )
+    .await
+    .map_err(AppError::from)?;
+    signed_in.session.purge();
+    Ok(see_other("/desk/login?signed_out=1"))
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/outbox.html")]
+pub struct OutboxPage<'a> {
+    pub t: &'a Messages,
+    pub publisher: &'a str,
+    pub csrf: String,
+    pub user: String,
+    pub counts: Vec<(String, i64)>,
+    pub dead: Vec<DeadMessage>,
+}
+
+pub struct DeadMessage {
+    pub id: i64,
+    pub kind: String,
+    pub recipients: String,
+    pub attempts: i32,
+    pub error: String,
+    pub created: String,
+}
+
+impl From<OutboxRow> for DeadMessage {
+    fn from(row: OutboxRow) -> Self {
+        let recipients: Vec<String> = serde_json::from_str(&row.recipients).unwrap_or_default();
+        Self {
+            id: row.id,
+            kind: row.kind,
+            recipients: recipients.join(", "),
+            attempts: row.attempts,
+            error: row.last_error.unwrap_or_default(),
+            created: row.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        }
+    }
+}
+
+fn require_admin(signed_in: &SignedIn) -> Result<(), AppError> {
+    if signed_in.editor.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            messages(PAGE_LANGUAGE).t("desk.forbidden.admins").into(),
+        ))
+    }
+}
+
+/// `GET /desk/outbox` (admins): counts by state and every dead message with its last error.
+pub async fn outbox(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+) -> Result<HttpResponse, HtmlError> {
+    require_admin(&signed_in)?;
+    let counts = outbox_admin::counts(&state.db)
+        .await
+        .map_err(AppError::from)?;
+    let dead = outbox_admin::dead(&state.db, 500)
+        .await
+        .map_err(AppError::from)?;
+    Ok(page(
+        StatusCode::OK,
+        &OutboxPage {
+            t: messages(PAGE_LANGUAGE),
+            publisher: &state.settings.publisher.name,
+            csrf: auth::csrf_token(&signed_in.session)?,
+            user: signed_in.editor.email.clone(),
+            counts,
+            dead: dead.into_iter().map(DeadMessage::from).collect(),
+        },
+    )?)
+}
+
+/// `POST /desk/outbox/{id}/retry` and `POST /desk/outbox/retry-all` (id 0 means all).
+pub async fn retry(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    path: Option<web::Path<i64>>,
+    payload: web::Payload,
+) -> Result<HttpResponse, HtmlError> {
+    require_admin(&signed_in)?;
+    let form: CsrfForm =
+        body::form_body(&req, payload, state.settings.server.max_body_bytes).await?;
+    auth::check_csrf(&signed_in.session, &form.csrf)?;
+    let ids = path.map(|p| vec![p.into_inner()]).unwrap_or_default();
+    outbox_admin::retry(&state.db, ids)
+        .await
+        .map_err(AppError::from)?;
+    state.wakeup.wake();
+    Ok(see_other(HOME))
+}
