@@ -215,7 +215,8 @@ impl ResponseError for HtmlError {
         };
         let page = ErrorPage {
             t,
-            publisher: t.t("brand.generic"),
+            // No publisher name here (no state at hand): the header shows the desk's name alone.
+            publisher: "",
             title: t.t(title_id).to_string(),
             message: self.0.to_string(),
         };

@@ -53,6 +53,44 @@ pub struct ReportFormPage<'a> {
     pub categories: Vec<Choice>,
     pub languages: Vec<Choice>,
     pub evidence_slots: Vec<String>,
+    /// The errors in form order, each linking to the control to fix.
+    pub summary: Vec<SummaryItem>,
+}
+
+pub struct SummaryItem {
+    pub anchor: String,
+    pub text: String,
+}
+
+/// The form's fields in the order a reader meets them.
+const FORM_ORDER: [&str; 9] = [
+    "article_url",
+    "category",
+    "passage",
+    "explanation",
+    "evidence_urls",
+    "language",
+    "reporter_name",
+    "reporter_email",
+    "wants_outcome",
+];
+
+fn error_summary(t: &Messages, errors: &FieldErrors) -> Vec<SummaryItem> {
+    FORM_ORDER
+        .iter()
+        .filter_map(|field| {
+            let message = errors.get(field).first()?;
+            let anchor = match *field {
+                "category" => format!("category-{}", Category::ALL[0].as_str()),
+                "evidence_urls" => "evidence_urls-1".to_string(),
+                other => other.to_string(),
+            };
+            Some(SummaryItem {
+                anchor,
+                text: format!("{}: {message}", t.t(&format!("field.{field}"))),
+            })
+        })
+        .collect()
 }
 
 impl<'a> ReportFormPage<'a> {
@@ -90,6 +128,7 @@ impl<'a> ReportFormPage<'a> {
         Self {
             t,
             publisher: &state.settings.publisher.name,
+            summary: error_summary(t, &errors),
             input,
             errors,
             categories,
@@ -109,6 +148,37 @@ fn language_name(t: &Messages, tag: &str) -> String {
         t.t(&id).to_string()
     } else {
         tag.to_string()
+    }
+}
+
+/// The form's fields, without the API's refusal of unknown ones.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct FormReport {
+    article_url: String,
+    category: String,
+    passage: Option<String>,
+    explanation: String,
+    evidence_urls: Vec<String>,
+    language: Option<String>,
+    reporter_name: Option<String>,
+    reporter_email: Option<String>,
+    wants_outcome: bool,
+}
+
+impl From<FormReport> for ReportInput {
+    fn from(form: FormReport) -> Self {
+        Self {
+            article_url: form.article_url,
+            category: form.category,
+            passage: form.passage,
+            explanation: form.explanation,
+            evidence_urls: form.evidence_urls,
+            language: form.language,
+            reporter_name: form.reporter_name,
+            reporter_email: form.reporter_email,
+            wants_outcome: form.wants_outcome,
+        }
     }
 }
 
@@ -153,8 +223,11 @@ pub async fn submit_form(
 ) -> Result<HttpResponse, HtmlError> {
     body::require_content_type(&req, "application/x-www-form-urlencoded")?;
     let bytes = body::read_limited(&req, payload, state.settings.server.max_body_bytes).await?;
-    let input: ReportInput = serde_html_form::from_bytes(&bytes)
-        .map_err(|e| AppError::malformed(format!("The form could not be read: {e}")))?;
+    // Unlike the API, the form ignores fields it does not know (a named button, a site's hidden
+    // field): a reader's report is never refused for what the page around it sent.
+    let input: ReportInput = serde_html_form::from_bytes::<FormReport>(&bytes)
+        .map_err(|e| AppError::malformed(format!("The form could not be read: {e}")))?
+        .into();
     let report = match input.parse(&rules(&state), messages(PAGE_LANGUAGE)) {
         Ok(report) => report,
         Err(errors) => {

@@ -117,8 +117,9 @@ impl ReportInput {
             evidence_urls: self
                 .evidence_urls
                 .iter()
-                .map(|u| u.trim().to_string())
+                .map(|u| u.trim())
                 .filter(|u| !u.is_empty())
+                .map(with_scheme)
                 .collect(),
             language: self
                 .language
@@ -222,7 +223,7 @@ fn message_for(error: &ValidationError, t: &Messages) -> String {
         &[
             ("min", &param("min")),
             ("max", &param("max")),
-            ("value", &param("value")),
+            ("value", &param("link")),
         ],
     )
 }
@@ -265,7 +266,8 @@ fn web_addresses(urls: &[String]) -> Result<(), ValidationError> {
         Some(bad) => {
             let mut error = ValidationError::new("evidence_url");
             let shown: String = bad.chars().take(80).collect();
-            error.add_param("value".into(), &shown);
+            // Not "value": validator sets that to the whole field.
+            error.add_param("link".into(), &shown);
             Err(error)
         }
     }
@@ -305,6 +307,17 @@ fn normalize_language(tag: &str) -> String {
         }
     }
     out
+}
+
+/// Readers paste links as their browser shows them, often without `https://`.
+/// Only something that starts like a host name (`www.example.org/...`) gets `https://`.
+fn with_scheme(link: &str) -> String {
+    let head = link.split(['/', '?', '#']).next().unwrap_or_default();
+    if !link.contains("://") && head.contains('.') && !head.contains([':', '@', ' ']) {
+        format!("https://{link}")
+    } else {
+        link.to_string()
+    }
 }
 
 /// Keeps line breaks and tabs, drops other control characters, and folds CRLF/CR into LF.
@@ -442,6 +455,15 @@ mod tests {
         );
         input.evidence_urls = (0..6).map(|i| format!("https://a.test/{i}")).collect();
         assert!(parse(&input).expect_err("six").has("evidence_urls"));
+        input.evidence_urls = vec!["https://ok.test/1".into(), "mailto:a@b.test".into()];
+        assert!(parse(&input).expect_err("mailto").has("evidence_urls"));
+        input.evidence_urls = vec!["https://ok.test/1".into(), "javascript:alert(1)".into()];
+        let errors = parse(&input).expect_err("bad link");
+        let message = &errors.get("evidence_urls")[0];
+        assert!(
+            message.contains("javascript:alert(1)") && !message.contains("ok.test"),
+            "{message}"
+        );
     }
 
     #[test]

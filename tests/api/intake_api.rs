@@ -205,7 +205,7 @@ async fn each_invalid_field_gets_its_own_message() {
         (
             with("evidence_urls", json!(["not a link"])),
             "evidence_urls",
-            "http or https",
+            "starting with http:// or https://",
         ),
         (
             with("language", json!("english please")),

@@ -168,9 +168,55 @@ async fn a_form_in_the_wrong_encoding_is_refused() {
             .expect("html")
             .contains("application/x-www-form-urlencoded")
     );
+}
 
+#[tokio::test]
+async fn fields_the_form_does_not_know_are_ignored() {
+    let app = spawn_app().await;
     let response = app
-        .post_form(&[("article_url", "x"), ("unexpected", "1")])
+        .post_form(&[
+            ("article_url", "https://www.example.com/world/story"),
+            ("category", "outdated"),
+            ("explanation", EXPLANATION),
+            ("submit", "Send report"),
+            ("site_tracking_field", "abc"),
+        ])
         .await;
-    assert_eq!(response.status(), 400);
+    assert_eq!(
+        response.status(),
+        303,
+        "a named button or a site's hidden field never loses a report"
+    );
+}
+
+#[tokio::test]
+async fn the_error_summary_follows_the_form_and_links_to_controls() {
+    let app = spawn_app().await;
+    let response = app
+        .post_form(&[
+            ("article_url", "https://www.example.com/world/story"),
+            ("explanation", "short"),
+            ("evidence_urls", "https://ok.example.org/source"),
+            ("evidence_urls", "javascript:alert(1)"),
+        ])
+        .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.expect("html");
+    assert!(html.contains("<title>Error: "));
+    let category = html
+        .find(r##"href="#category-false_claim""##)
+        .expect("category links to its first choice");
+    let explanation = html.find(r##"href="#explanation""##).expect("explanation");
+    let evidence = html
+        .find(r##"href="#evidence_urls-1""##)
+        .expect("evidence links to its first box");
+    assert!(
+        category < explanation && explanation < evidence,
+        "form order"
+    );
+    assert!(html.contains("this one is not: javascript:alert(1)"));
+    assert!(
+        !html.contains("this one is not: ["),
+        "names the bad link, not the whole list"
+    );
 }
