@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::NaiveDateTime;
 use futures_util::StreamExt;
 use lettre::message::Mailbox;
 
@@ -65,6 +66,15 @@ pub struct Worker {
     wakeup: Wakeup,
 }
 
+/// A row's state after an attempt, to be written.
+struct Finished {
+    id: i64,
+    attempts: i32,
+    state: &'static str,
+    due: Option<NaiveDateTime>,
+    error: Option<String>,
+}
+
 /// What one attempt came to.
 #[derive(Debug)]
 enum Attempt {
@@ -120,29 +130,32 @@ impl Worker {
             })
             .await?;
         let count = claimed.len();
-        futures_util::stream::iter(claimed)
-            .for_each_concurrent(self.settings.concurrency as usize, |row| self.deliver(row))
+        let finished: Vec<Finished> = futures_util::stream::iter(claimed)
+            .map(|row| async move {
+                let attempt = self.attempt(&row).await;
+                self.outcome(&row, attempt, crate::storage::now())
+            })
+            .buffer_unordered(self.settings.concurrency as usize)
+            .collect()
             .await;
+        // On failure here the lease runs out and the batch is claimed again: at least once.
+        self.record(finished).await?;
         Ok(count)
     }
 
-    async fn deliver(&self, row: OutboxRow) {
-        let attempt = match self.prepare(&row).await {
+    async fn attempt(&self, row: &OutboxRow) -> Attempt {
+        match self.prepare(row).await {
             Ok(Some(message)) => match self.mailer.send(message, &row.message_id).await {
                 Ok(()) => Attempt::Sent,
                 Err(error) => Attempt::Failed(error),
             },
             Ok(None) => Attempt::Cancelled("the reporter asked for no more emails"),
             Err(error) => Attempt::Failed(error),
-        };
-        if let Err(error) = self.record(&row, attempt).await {
-            // The lease runs out and the message is claimed again: delivered at least once.
-            tracing::error!(%error, id = row.id, "could not record a delivery attempt");
         }
     }
 
-    async fn record(&self, row: &OutboxRow, attempt: Attempt) -> Result<(), StorageError> {
-        let now = now();
+    /// What an attempt means for the row: its next state, when it is due again, and why.
+    fn outcome(&self, row: &OutboxRow, attempt: Attempt, now: NaiveDateTime) -> Finished {
         let (state, due, error) = match attempt {
             Attempt::Sent => (status::SENT, None, None),
             Attempt::Cancelled(why) => (status::CANCELLED, None, Some(why.to_string())),
@@ -168,15 +181,40 @@ impl Worker {
                 (status::PENDING, Some(due), Some(why))
             }
         };
-        let (id, attempts) = (row.id, row.attempts);
-        let recorded = self
+        Finished {
+            id: row.id,
+            attempts: row.attempts,
+            state,
+            due,
+            error,
+        }
+    }
+
+    /// Records a batch's attempts in one transaction: one commit per batch, not per message,
+    /// so the worker takes little of the single SQLite writer from intake.
+    async fn record(&self, finished: Vec<Finished>) -> Result<(), StorageError> {
+        let now = now();
+        let lost = self
             .db
             .write(move |conn| {
-                repo::finish_attempt(conn, id, attempts, state, due, error.as_deref(), now)
-                    .map_err(StorageError::from)
+                let mut lost = Vec::new();
+                for f in &finished {
+                    if !repo::finish_attempt(
+                        conn,
+                        f.id,
+                        f.attempts,
+                        f.state,
+                        f.due,
+                        f.error.as_deref(),
+                        now,
+                    )? {
+                        lost.push(f.id);
+                    }
+                }
+                Ok::<_, StorageError>(lost)
             })
             .await?;
-        if !recorded {
+        for id in lost {
             tracing::warn!(
                 id,
                 "another worker took this message over after its lease ran out"
