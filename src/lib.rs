@@ -4,6 +4,7 @@
 pub mod articles;
 pub mod config;
 pub mod dashboard;
+pub mod demo;
 pub mod error;
 pub mod i18n;
 pub mod notify;

@@ -1,7 +1,7 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use disinfo_desk::config::{DatabaseSettings, Settings};
+use disinfo_desk::config::{DatabaseSettings, Environment, Settings};
 use disinfo_desk::dashboard::{self, accounts};
 use disinfo_desk::notify as outbox;
 use disinfo_desk::startup::Application;
@@ -36,6 +36,14 @@ enum Command {
     Token {
         #[command(subcommand)]
         action: TokenCommand,
+    },
+    /// Fill a development database with desks, editors and realistic reports (never in production).
+    SeedDemo {
+        #[arg(long, default_value_t = 1000)]
+        reports: usize,
+        /// Same seed, same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Inspect the email outbox and send dead messages again.
     Outbox {
@@ -140,6 +148,27 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Token { action } => {
             tokio::task::spawn_blocking(move || token_command(&settings, action)).await??;
+        }
+        Command::SeedDemo { reports, seed } => {
+            if settings.environment == Environment::Production {
+                anyhow::bail!(
+                    "seed-demo refuses to run with DESK_ENV=production: it would mix invented reports into real ones"
+                );
+            }
+            tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+                let db = open_database(&settings.database)?;
+                let routing = disinfo_desk::routing::load_and_sync(&db, &settings.routing.file)?;
+                let seeded = disinfo_desk::demo::seed(&db, &routing, reports, seed)?;
+                println!(
+                    "seeded {} reports on {} articles",
+                    seeded.reports, seeded.articles
+                );
+                for (email, desk, password) in seeded.editors {
+                    println!("editor {email} ({desk}) password: {password}");
+                }
+                Ok(())
+            })
+            .await??;
         }
         Command::Outbox { action } => {
             outbox_command(&settings.database, action).await?;

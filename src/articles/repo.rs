@@ -9,14 +9,14 @@ use crate::storage::schema::articles;
 
 #[derive(Insertable)]
 #[diesel(table_name = articles)]
-struct NewArticle<'a> {
-    canonical_url: &'a str,
-    host: &'a str,
-    path: &'a str,
-    report_count: i64,
-    open_report_count: i64,
-    first_reported_at: NaiveDateTime,
-    last_reported_at: NaiveDateTime,
+pub struct NewArticle<'a> {
+    pub canonical_url: &'a str,
+    pub host: &'a str,
+    pub path: &'a str,
+    pub report_count: i64,
+    pub open_report_count: i64,
+    pub first_reported_at: NaiveDateTime,
+    pub last_reported_at: NaiveDateTime,
 }
 
 /// Finds or creates the article for `url` and counts one more (open) report on it, in one statement.
@@ -72,4 +72,24 @@ pub fn adjust_open_count(conn: &mut DbConn, article_id: i64, delta: i64) -> Quer
         .set(articles::open_report_count.eq(articles::open_report_count + delta))
         .execute(conn)
         .map(|_| ())
+}
+
+/// Bulk insert (demo data); returns the new articles' ids in the order given.
+pub fn insert_many(conn: &mut DbConn, new: &[NewArticle<'_>]) -> QueryResult<Vec<i64>> {
+    match conn {
+        DbConn::Postgres(c) => diesel::insert_into(articles::table)
+            .values(new)
+            .returning(articles::id)
+            .get_results(c),
+        // No multi-row VALUES through diesel on SQLite; row by row in the caller's transaction is fast.
+        DbConn::Sqlite(c) => new
+            .iter()
+            .map(|row| {
+                diesel::insert_into(articles::table)
+                    .values(row)
+                    .returning(articles::id)
+                    .get_result(c)
+            })
+            .collect(),
+    }
 }

@@ -344,3 +344,38 @@ pub fn list(conn: &mut DbConn, filter: &ReportFilter) -> QueryResult<Vec<(Report
     }
     query.load(conn)
 }
+
+/// Bulk insert (demo data).
+pub fn insert_many(conn: &mut DbConn, new: &[InsertReport<'_>]) -> QueryResult<usize> {
+    match conn {
+        DbConn::Postgres(c) => diesel::insert_into(reports::table).values(new).execute(c),
+        // No multi-row VALUES through diesel on SQLite; row by row in the caller's transaction is fast.
+        DbConn::Sqlite(c) => new
+            .iter()
+            .map(|row| diesel::insert_into(reports::table).values(row).execute(c))
+            .sum(),
+    }
+}
+
+pub fn max_id(conn: &mut DbConn) -> QueryResult<i64> {
+    reports::table
+        .select(diesel::dsl::max(reports::id))
+        .first::<Option<i64>>(conn)
+        .map(|id| id.unwrap_or(0))
+}
+
+/// The "created" event of every report after `after_id` (bulk-loaded reports), in one statement.
+pub fn add_created_events_after(
+    conn: &mut DbConn,
+    after_id: i64,
+    actor: &str,
+) -> QueryResult<usize> {
+    use diesel::sql_types::{BigInt, Text};
+    diesel::sql_query(
+        "INSERT INTO report_events (report_id, actor, kind, from_status, to_status, note, created_at) \
+         SELECT id, $1, 'created', NULL, 'new', NULL, created_at FROM reports WHERE id > $2",
+    )
+    .bind::<Text, _>(actor)
+    .bind::<BigInt, _>(after_id)
+    .execute(conn)
+}

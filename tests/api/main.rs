@@ -3,6 +3,7 @@
 
 mod cli;
 mod dashboard;
+mod demo;
 mod editor_api;
 mod health;
 mod helpers;
