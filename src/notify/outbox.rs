@@ -134,14 +134,13 @@ fn escalate(
         return Ok(false);
     }
     let since = event.now - Duration::seconds(event.settings.escalation_window_secs as i64);
-    let recent = repo::reports_on_article_since(conn, event.article.id, since)?;
-    if recent < threshold
-        || repo::has_message_since(
-            conn,
-            MessageKind::Escalation.as_str(),
-            event.article.id,
-            since,
-        )?
+    // Already escalated in this window is the common case for a hot article, and the cheaper check.
+    if repo::has_message_since(
+        conn,
+        MessageKind::Escalation.as_str(),
+        event.article.id,
+        since,
+    )? || repo::reports_on_article_since(conn, event.article.id, since)? < threshold
     {
         return Ok(false);
     }
