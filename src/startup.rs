@@ -224,11 +224,7 @@ fn desk_pages(cfg: &mut web::ServiceConfig, db: &Db, settings: &Settings) {
             .route("/outbox/{id}/retry", web::post().to(desk::retry))
             .route(
                 "",
-                web::get().to(|| async {
-                    actix_web::HttpResponse::SeeOther()
-                        .insert_header(("Location", "/desk/outbox"))
-                        .finish()
-                }),
+                web::get().to(|| async { crate::web::see_other("/desk/outbox") }),
             ),
     );
 }

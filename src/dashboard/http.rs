@@ -12,7 +12,7 @@ use crate::i18n::{Messages, messages};
 use crate::notify::admin as outbox_admin;
 use crate::notify::repo::OutboxRow;
 use crate::startup::AppState;
-use crate::web::{body, client, page};
+use crate::web::{body, client, page, see_other};
 
 const PAGE_LANGUAGE: &str = "en";
 const HOME: &str = "/desk/outbox";
@@ -22,12 +22,6 @@ fn safe_next(next: Option<&str>) -> String {
     next.filter(|n| n.starts_with("/desk/") && !n.starts_with("//") && !n.contains("://"))
         .unwrap_or(HOME)
         .to_string()
-}
-
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location.to_string()))
-        .finish()
 }
 
 #[derive(Template)]

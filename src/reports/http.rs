@@ -12,7 +12,7 @@ use super::{Category, Channel, PublicStatus, TrackingCode};
 use crate::error::{AppError, HtmlError};
 use crate::i18n::{Messages, messages};
 use crate::startup::AppState;
-use crate::web::{body, client, page};
+use crate::web::{body, client, page, see_other};
 
 const PAGE_LANGUAGE: &str = "en";
 
@@ -189,9 +189,7 @@ pub struct FormQuery {
 }
 
 pub async fn home() -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, "/report"))
-        .finish()
+    see_other("/report")
 }
 
 /// `GET /report?url=…`: an article page can link straight to a prefilled form.
@@ -245,12 +243,10 @@ pub async fn submit_form(
     };
     let (submitted, _) = service::submit(&state.db, state.intake.clone(), submission).await?;
     state.wakeup.wake();
-    Ok(HttpResponse::SeeOther()
-        .insert_header((
-            header::LOCATION,
-            format!("/report/thanks/{}", submitted.tracking_code),
-        ))
-        .finish())
+    Ok(see_other(&format!(
+        "/report/thanks/{}",
+        submitted.tracking_code
+    )))
 }
 
 #[derive(Template)]
@@ -372,9 +368,7 @@ pub async fn status_lookup(
         )?);
     }
     match TrackingCode::parse(&typed) {
-        Some(code) => Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, format!("/status/{code}")))
-            .finish()),
+        Some(code) => Ok(see_other(&format!("/status/{code}"))),
         None => Ok(page(
             StatusCode::UNPROCESSABLE_ENTITY,
             &StatusLookupPage {

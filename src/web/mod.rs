@@ -38,6 +38,13 @@ pub fn security_headers(https: bool) -> DefaultHeaders {
     }
 }
 
+/// 303 See Other: after a form post (so a reload cannot post twice), or to a canonical address.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, location.to_string()))
+        .finish()
+}
+
 /// Renders a page with the given status.
 pub fn page(status: StatusCode, template: &impl Template) -> Result<HttpResponse, AppError> {
     let body = template
