@@ -7,7 +7,7 @@ use chrono::{Duration, NaiveDateTime};
 
 use crate::articles::repo::{self as articles_repo, NewArticle};
 use crate::dashboard::{self, accounts::Role};
-use crate::reports::repo::{self as reports_repo, InsertReport};
+use crate::reports::repo::{self as reports_repo, BulkReport};
 use crate::reports::{Category, ReportStatus, TrackingCode};
 use crate::routing::{RouteInput, Routing};
 use crate::storage::{Db, StorageError, now};
@@ -15,8 +15,10 @@ use crate::storage::{Db, StorageError, now};
 const SECTIONS: [&str; 8] = [
     "world", "politics", "science", "business", "health", "sport", "culture", "climate",
 ];
-const LANGUAGES: [&str; 5] = ["en", "en", "en", "de", "fr"];
-const BATCH: usize = 1_000;
+const LANGUAGES: [&str; 6] = ["en", "en", "en", "de", "fr", "es"];
+/// Reports per transaction: few commits (each one an fsync with synchronous=FULL, and on SQLite a
+/// rewrite of every index page it touched), while the rows in memory stay bounded.
+const TRANSACTION_ROWS: usize = 50_000;
 
 /// A small, fast, seeded generator: demo data is reproducible, and needs no cryptography.
 struct Rng(u64);
@@ -46,6 +48,24 @@ const CLAIMS: [&str; 6] = [
     "The headline says 'all' hospitals, the text says three out of forty.",
 ];
 
+/// Words an editor might search for, one per report's explanation; the first are common, the
+/// last rare (see [`subject`]), so a text search has matches of every frequency.
+#[rustfmt::skip]
+const SUBJECTS: [&str; 40] = [
+    "election", "inflation", "vaccine", "migration", "fisheries", "energy", "housing", "crime",
+    "budget", "pension", "strike", "wildfire", "flood", "tariff", "drought", "census", "lottery",
+    "satellite", "pipeline", "earthquake", "referendum", "glacier", "measles", "cyclone",
+    "avalanche", "monorail", "telescope", "volcano", "shipwreck", "heatwave", "locust", "meteorite",
+    "hailstorm", "tsunami", "sinkhole", "blizzard", "landslide", "eclipse", "aurora", "geyser",
+];
+
+const OUTCOME_NOTES: [&str; 4] = [
+    "Checked against the original source.",
+    "The desk reviewed the figures with the author.",
+    "Confirmed with the agency that supplied the material.",
+    "Compared with the transcript and the recording.",
+];
+
 pub struct Seeded {
     pub articles: usize,
     pub reports: usize,
@@ -53,15 +73,26 @@ pub struct Seeded {
     pub editors: Vec<(String, String, String)>,
 }
 
-/// Seeds `reports` reports over about a tenth as many articles, with a few hot articles.
+/// One report as planned before anything is written: its article (an index into the URLs), its
+/// time and its status, so the articles' counts can be written first and agree with the reports.
+struct Planned {
+    article: usize,
+    at: NaiveDateTime,
+    status: ReportStatus,
+}
+
+/// Seeds `reports` reports over about a tenth as many articles, with a few hot articles: most older
+/// reports decided (by their desk's editor, with an event), the recent ones mostly open.
 pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Result<Seeded> {
     let mut rng = Rng(seed | 1);
     let mut editors = Vec::new();
+    // The user id of each desk's demo editor: the assignee of that desk's reports.
+    let mut desk_editor: HashMap<i64, i64> = HashMap::new();
     for desk in routing.table.desks() {
         let email = format!("{}-editor@demo.example", desk.slug);
         let password = dashboard::accounts::generate_password()
             .map_err(|e| anyhow::anyhow!("randomness: {e}"))?;
-        match dashboard::create_user(
+        let user_id = match dashboard::create_user(
             db,
             routing,
             &email,
@@ -70,9 +101,19 @@ pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Re
             &password,
             std::slice::from_ref(&desk.slug),
         ) {
-            Ok(_) => editors.push((email, desk.slug.clone(), password)),
-            Err(dashboard::AccountError::Exists(_)) => {}
+            Ok(editor) => {
+                editors.push((email, desk.slug.clone(), password));
+                Some(editor.id)
+            }
+            Err(dashboard::AccountError::Exists(_)) => db
+                .write_blocking(|conn| {
+                    dashboard::repo::find_user_by_email(conn, &email).map_err(StorageError::from)
+                })?
+                .map(|user| user.id),
             Err(e) => return Err(e.into()),
+        };
+        if let (Some(desk_id), Some(user_id)) = (routing.desk_id(&desk.slug), user_id) {
+            desk_editor.insert(desk_id, user_id);
         }
     }
     let admin_password =
@@ -96,22 +137,27 @@ pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Re
     }
 
     let article_count = (reports / 10).max(1);
-    let start = now() - Duration::days(60);
+    let now = now();
+    let start = now - Duration::days(60);
     let span_secs = 60 * 24 * 3600;
-    // Report times first, so that article counts and first/last times agree with the reports.
-    let mut plan: Vec<(usize, NaiveDateTime)> = (0..reports)
+    let mut plan: Vec<Planned> = (0..reports)
         .map(|_| {
             // A few articles draw most reports: a rough power law.
             let r = rng.below(1_000_000) as f64 / 1_000_000.0;
             let article = ((r * r * r) * article_count as f64) as usize;
-            (
-                article.min(article_count - 1),
-                start + Duration::seconds(rng.below(span_secs) as i64),
-            )
+            Planned {
+                article: article.min(article_count - 1),
+                at: start + Duration::seconds(rng.below(span_secs) as i64),
+                status: ReportStatus::New,
+            }
         })
         .collect();
-    plan.sort_by_key(|(_, at)| *at);
-    let statuses: Vec<ReportStatus> = plan.iter().map(|_| demo_status(&mut rng)).collect();
+    plan.sort_by_key(|p| p.at);
+    let mut reported = vec![false; article_count];
+    for planned in &mut plan {
+        let first_on_article = !std::mem::replace(&mut reported[planned.article], true);
+        planned.status = demo_status(&mut rng, (now - planned.at).num_days(), first_on_article);
+    }
 
     let urls: Vec<(String, String)> = (0..article_count)
         .map(|i| {
@@ -122,61 +168,83 @@ pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Re
             )
         })
         .collect();
-    let mut stats: HashMap<usize, (i64, i64, NaiveDateTime, NaiveDateTime)> = HashMap::new();
-    for ((article, at), status) in plan.iter().zip(&statuses) {
-        let entry = stats.entry(*article).or_insert((0, 0, *at, *at));
+    // (reports, open reports, first and last report time) of each article, from the plan.
+    let mut stats: Vec<Option<(i64, i64, NaiveDateTime, NaiveDateTime)>> =
+        vec![None; article_count];
+    for planned in &plan {
+        let entry = stats[planned.article].get_or_insert((0, 0, planned.at, planned.at));
         entry.0 += 1;
-        entry.1 += i64::from(status.is_open());
-        entry.3 = *at;
+        entry.1 += i64::from(planned.status.is_open());
+        entry.3 = planned.at;
     }
-    let mut article_ids: HashMap<usize, i64> = HashMap::new();
-    let used: Vec<usize> = {
-        let mut v: Vec<usize> = stats.keys().copied().collect();
-        v.sort_unstable();
-        v
-    };
-    for chunk in used.chunks(BATCH) {
-        let rows: Vec<NewArticle<'_>> = chunk
-            .iter()
-            .map(|i| {
-                let (count, open, first, last) = stats[i];
-                NewArticle {
-                    canonical_url: &urls[*i].0,
-                    host: "www.example.com",
-                    path: &urls[*i].1,
-                    report_count: count,
-                    open_report_count: open,
-                    first_reported_at: first,
-                    last_reported_at: last,
-                }
+    let used: Vec<usize> = (0..article_count).filter(|i| stats[*i].is_some()).collect();
+    let rows: Vec<NewArticle<'_>> = used
+        .iter()
+        .filter_map(|i| {
+            let (count, open, first, last) = stats[*i]?;
+            Some(NewArticle {
+                canonical_url: &urls[*i].0,
+                host: "www.example.com",
+                path: &urls[*i].1,
+                report_count: count,
+                open_report_count: open,
+                first_reported_at: first,
+                last_reported_at: last,
             })
-            .collect();
-        let ids = db.write_blocking(|conn| {
-            articles_repo::insert_many(conn, &rows).map_err(StorageError::from)
-        })?;
-        article_ids.extend(chunk.iter().copied().zip(ids));
+        })
+        .collect();
+    let ids = db.write_blocking(|conn| {
+        articles_repo::insert_many(conn, &rows).map_err(StorageError::from)
+    })?;
+    let mut article_ids = vec![0_i64; article_count];
+    for (i, id) in used.iter().zip(ids) {
+        article_ids[*i] = id;
     }
 
     let first_new_id =
         db.write_blocking(|conn| reports_repo::max_id(conn).map_err(StorageError::from))?;
-    for (chunk_index, chunk) in plan.chunks(BATCH).enumerate() {
+    for (chunk_index, chunk) in plan.chunks(TRANSACTION_ROWS).enumerate() {
         let mut owned = Vec::with_capacity(chunk.len());
-        for (offset, (article, at)) in chunk.iter().enumerate() {
-            let status = statuses[chunk_index * BATCH + offset];
+        for (offset, planned) in chunk.iter().enumerate() {
+            let number = chunk_index * TRANSACTION_ROWS + offset;
             let category = *rng.pick(&Category::ALL[..]);
             let language = *rng.pick(&LANGUAGES);
-            let (url, path) = &urls[*article];
+            let (url, path) = &urls[planned.article];
             let desk = routing.table.route(&RouteInput {
                 host: "www.example.com",
                 path,
                 category,
                 language,
             });
+            let desk_id = routing.desk_id(&desk.slug);
+            let status = planned.status;
+            let age_secs = (now - planned.at).num_seconds().max(1) as u64;
+            // Decisions come within days of the report; intermediate steps within hours.
+            let decided_at = (!status.is_open()).then(|| {
+                planned.at + Duration::seconds(rng.below(age_secs.min(5 * 86_400)) as i64)
+            });
+            let updated_at = decided_at.unwrap_or_else(|| {
+                if status == ReportStatus::New {
+                    planned.at
+                } else {
+                    planned.at + Duration::seconds(rng.below(age_secs.min(86_400)) as i64)
+                }
+            });
+            let assigned_percent = match status {
+                ReportStatus::New => 5,
+                s if s.is_open() => 70,
+                _ => 90,
+            };
+            let assignee_id = desk_id
+                .and_then(|d| desk_editor.get(&d).copied())
+                .filter(|_| rng.below(100) < assigned_percent);
+            let email =
+                (rng.below(3) == 0).then(|| format!("reader{}@demo.example", rng.below(100_000)));
             owned.push(DemoReport {
                 code: TrackingCode::generate()
                     .map_err(|e| anyhow::anyhow!("{e}"))?
                     .to_string(),
-                article_id: article_ids[article],
+                article_id: article_ids[planned.article],
                 url: url.clone(),
                 category,
                 passage: (rng.below(3) > 0).then(|| {
@@ -186,26 +254,32 @@ pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Re
                     )
                 }),
                 explanation: format!(
-                    "{} Report {}.",
+                    "{} Report {number} on the {} story.",
                     rng.pick(&CLAIMS),
-                    chunk_index * BATCH + offset
+                    subject(&mut rng)
                 ),
                 language,
-                email: (rng.below(3) == 0)
-                    .then(|| format!("reader{}@demo.example", rng.below(100_000))),
+                email,
                 status,
-                desk_id: routing.desk_id(&desk.slug),
-                at: *at,
+                desk_id,
+                assignee_id,
+                outcome_note: (!status.is_open()).then(|| *rng.pick(&OUTCOME_NOTES)),
+                correction_url: matches!(status, ReportStatus::Corrected | ReportStatus::Clarified)
+                    .then(|| format!("https://www.example.com/corrections/2026/{number}")),
+                at: planned.at,
+                updated_at,
+                decided_at,
             });
         }
-        let rows: Vec<InsertReport<'_>> = owned.iter().map(DemoReport::row).collect();
+        let rows: Vec<BulkReport<'_>> = owned.iter().map(DemoReport::row).collect();
         db.write_blocking(|conn| {
             reports_repo::insert_many(conn, &rows).map_err(StorageError::from)
         })?;
     }
     db.write_blocking(|conn| {
-        reports_repo::add_created_events_after(conn, first_new_id, "demo")
-            .map_err(StorageError::from)
+        reports_repo::add_created_events_after(conn, first_new_id, "demo")?;
+        reports_repo::add_decision_events_after(conn, first_new_id, "demo")?;
+        reports_repo::link_duplicates_after(conn, first_new_id).map_err(StorageError::from)
     })?;
     Ok(Seeded {
         articles: used.len(),
@@ -214,17 +288,41 @@ pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Re
     })
 }
 
-fn demo_status(rng: &mut Rng) -> ReportStatus {
+/// A report's status from its age: most reports older than a few weeks are decided, most of
+/// today's are open. An article's first report is never a duplicate (it has nothing to duplicate).
+fn demo_status(rng: &mut Rng, age_days: i64, first_on_article: bool) -> ReportStatus {
+    let open_percent = match age_days {
+        0 => 90,
+        1..=6 => 45,
+        7..=20 => 12,
+        _ => 3,
+    };
+    if rng.below(100) < open_percent {
+        // Reports still open after a week are mostly being investigated.
+        let new_percent = if age_days < 7 { 60 } else { 20 };
+        let roll = rng.below(100);
+        return if roll < new_percent {
+            ReportStatus::New
+        } else if roll < new_percent + (100 - new_percent) / 2 {
+            ReportStatus::Triaged
+        } else {
+            ReportStatus::Investigating
+        };
+    }
     match rng.below(100) {
-        0..=59 => ReportStatus::New,
-        60..=74 => ReportStatus::Triaged,
-        75..=84 => ReportStatus::Investigating,
-        85..=89 => ReportStatus::Corrected,
-        90..=93 => ReportStatus::NoError,
-        94..=96 => ReportStatus::Clarified,
-        97..=98 => ReportStatus::Duplicate,
+        0..=24 => ReportStatus::Corrected,
+        25..=39 => ReportStatus::Clarified,
+        40..=74 => ReportStatus::NoError,
+        75..=84 if !first_on_article => ReportStatus::Duplicate,
+        75..=84 => ReportStatus::NoError,
         _ => ReportStatus::Rejected,
     }
+}
+
+/// A subject word, skewed: the first of [`SUBJECTS`] in about 16% of reports, the last in 0.6%.
+fn subject(rng: &mut Rng) -> &'static str {
+    let r = rng.below(1_000_000) as f64 / 1_000_000.0;
+    SUBJECTS[((r * r) * SUBJECTS.len() as f64) as usize % SUBJECTS.len()]
 }
 
 struct DemoReport {
@@ -238,12 +336,17 @@ struct DemoReport {
     email: Option<String>,
     status: ReportStatus,
     desk_id: Option<i64>,
+    assignee_id: Option<i64>,
+    outcome_note: Option<&'static str>,
+    correction_url: Option<String>,
     at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    decided_at: Option<NaiveDateTime>,
 }
 
 impl DemoReport {
-    fn row(&self) -> InsertReport<'_> {
-        InsertReport {
+    fn row(&self) -> BulkReport<'_> {
+        BulkReport {
             tracking_code: &self.code,
             article_id: self.article_id,
             submitted_url: &self.url,
@@ -259,8 +362,13 @@ impl DemoReport {
             status: self.status.as_str(),
             client_hash: None,
             created_at: self.at,
-            updated_at: self.at,
+            updated_at: self.updated_at,
             desk_id: self.desk_id,
+            reporter_unsubscribed: false,
+            assignee_id: self.assignee_id,
+            outcome_note: self.outcome_note,
+            correction_url: self.correction_url.as_deref(),
+            decided_at: self.decided_at,
         }
     }
 }

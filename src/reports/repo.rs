@@ -345,18 +345,52 @@ pub fn list(conn: &mut DbConn, filter: &ReportFilter) -> QueryResult<Vec<(Report
     query.load(conn)
 }
 
-/// Bulk insert (demo data).
-pub fn insert_many(conn: &mut DbConn, new: &[InsertReport<'_>]) -> QueryResult<usize> {
+/// One bulk-loaded report (demo data) with every column given. `None` is written as NULL, never
+/// as DEFAULT: that is what lets diesel send many rows in one INSERT on SQLite as well.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = reports, treat_none_as_default_value = false)]
+pub struct BulkReport<'a> {
+    pub tracking_code: &'a str,
+    pub article_id: i64,
+    pub submitted_url: &'a str,
+    pub channel: &'a str,
+    pub category: &'a str,
+    pub passage: Option<&'a str>,
+    pub explanation: &'a str,
+    pub evidence_urls: &'a str,
+    pub language: &'a str,
+    pub reporter_name: Option<&'a str>,
+    pub reporter_email: Option<&'a str>,
+    pub wants_outcome: bool,
+    pub status: &'a str,
+    pub client_hash: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub desk_id: Option<i64>,
+    pub reporter_unsubscribed: bool,
+    pub assignee_id: Option<i64>,
+    pub outcome_note: Option<&'a str>,
+    pub correction_url: Option<&'a str>,
+    pub decided_at: Option<NaiveDateTime>,
+}
+
+/// Rows per INSERT: 22 columns x 1,000 rows stays under both backends' bind limits
+/// (SQLite 32,766, PostgreSQL 65,535).
+const BULK_ROWS: usize = 1_000;
+
+/// Bulk insert (demo data), many rows per statement, in the caller's transaction.
+pub fn insert_many(conn: &mut DbConn, new: &[BulkReport<'_>]) -> QueryResult<usize> {
     match conn {
-        DbConn::Postgres(c) => diesel::insert_into(reports::table).values(new).execute(c),
-        // No multi-row VALUES through diesel on SQLite; row by row in the caller's transaction is fast.
+        // COPY (binary): no statement to parse and plan per batch.
+        DbConn::Postgres(c) => diesel::copy_from(reports::table)
+            .from_insertable(new)
+            .execute(c),
         DbConn::Sqlite(c) => new
-            .iter()
-            .map(|row| diesel::insert_into(reports::table).values(row).execute(c))
+            .chunks(BULK_ROWS)
+            .map(|chunk| diesel::insert_into(reports::table).values(chunk).execute(c))
             .sum(),
     }
 }
-
 pub fn max_id(conn: &mut DbConn) -> QueryResult<i64> {
     reports::table
         .select(diesel::dsl::max(reports::id))
@@ -374,6 +408,40 @@ pub fn add_created_events_after(
     diesel::sql_query(
         "INSERT INTO report_events (report_id, actor, kind, from_status, to_status, note, created_at) \
          SELECT id, $1, 'created', NULL, 'new', NULL, created_at FROM reports WHERE id > $2",
+    )
+    .bind::<Text, _>(actor)
+    .bind::<BigInt, _>(after_id)
+    .execute(conn)
+}
+
+/// Bulk-loaded duplicates (after `after_id`) point at their article's first report, in one
+/// statement. The loader never marks an article's first report a duplicate.
+pub fn link_duplicates_after(conn: &mut DbConn, after_id: i64) -> QueryResult<usize> {
+    use diesel::sql_types::BigInt;
+    diesel::sql_query(
+        "UPDATE reports SET duplicate_of_id = firsts.first_id \
+         FROM (SELECT article_id, MIN(id) AS first_id FROM reports WHERE id > $1 GROUP BY article_id) AS firsts \
+         WHERE reports.article_id = firsts.article_id AND reports.status = 'duplicate' \
+           AND reports.id > $1 AND reports.id <> firsts.first_id",
+    )
+    .bind::<BigInt, _>(after_id)
+    .execute(conn)
+}
+
+/// The event of the one decision each bulk-loaded report (after `after_id`) already carries: from
+/// new to its status, by its assignee (else `actor`), at its decision (else last update) time.
+pub fn add_decision_events_after(
+    conn: &mut DbConn,
+    after_id: i64,
+    actor: &str,
+) -> QueryResult<usize> {
+    use diesel::sql_types::{BigInt, Text};
+    diesel::sql_query(
+        "INSERT INTO report_events (report_id, actor, kind, from_status, to_status, note, created_at) \
+         SELECT r.id, COALESCE('editor:' || u.email, $1), 'status_changed', 'new', r.status, \
+                r.outcome_note, COALESCE(r.decided_at, r.updated_at) \
+         FROM reports r LEFT JOIN users u ON u.id = r.assignee_id \
+         WHERE r.id > $2 AND r.status <> 'new' ORDER BY r.id",
     )
     .bind::<Text, _>(actor)
     .bind::<BigInt, _>(after_id)
