@@ -148,6 +148,9 @@ pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Re
                     open_report_count: open,
                     first_reported_at: first,
                     last_reported_at: last,
+                    // Filled from the reports by `refresh_open_all` once they are in.
+                    oldest_open_at: None,
+                    newest_open_at: None,
                 }
             })
             .collect();
@@ -207,6 +210,7 @@ pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Re
         reports_repo::add_created_events_after(conn, first_new_id, "demo")
             .map_err(StorageError::from)
     })?;
+    db.write_blocking(|conn| articles_repo::refresh_open_all(conn).map_err(StorageError::from))?;
     Ok(Seeded {
         articles: used.len(),
         reports,

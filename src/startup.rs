@@ -164,6 +164,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             web::scope("/api/v1/desk")
                 .route("/reports", web::get().to(api::list_reports))
+                .route("/articles", web::get().to(api::list_articles))
                 .route("/reports/{code}", web::get().to(api::get_report))
                 .route(
                     "/reports/{code}/transition",

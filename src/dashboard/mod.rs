@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod api;
 pub mod auth;
+pub mod filters;
 pub mod http;
 pub mod repo;
 pub mod sessions;

@@ -137,10 +137,8 @@ fn apply(
         ReportStatus::parse(change.from).unwrap_or(ReportStatus::New),
         ReportStatus::parse(change.to).unwrap_or(ReportStatus::New),
     );
-    match (from.is_open(), to.is_open()) {
-        (true, false) => articles::repo::adjust_open_count(conn, report.article_id, -1)?,
-        (false, true) => articles::repo::adjust_open_count(conn, report.article_id, 1)?,
-        _ => {}
+    if from.is_open() != to.is_open() {
+        articles::repo::refresh_open(conn, report.article_id)?;
     }
     repo::insert_event(
         conn,

@@ -12,6 +12,8 @@ diesel::table! {
         open_report_count -> BigInt,
         first_reported_at -> Timestamp,
         last_reported_at -> Timestamp,
+        oldest_open_at -> Nullable<Timestamp>,
+        newest_open_at -> Nullable<Timestamp>,
     }
 }
 
