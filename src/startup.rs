@@ -12,6 +12,7 @@ use crate::articles::UrlPolicy;
 use crate::config::Settings;
 use crate::dashboard::api;
 use crate::dashboard::http as desk;
+use crate::dashboard::pages;
 use crate::error::{AppError, HtmlError};
 use crate::notify::Wakeup;
 use crate::notify::mailer::Mailer;
@@ -223,9 +224,21 @@ fn desk_pages(cfg: &mut web::ServiceConfig, db: &Db, settings: &Settings) {
             .route("/outbox", web::get().to(desk::outbox))
             .route("/outbox/retry-all", web::post().to(desk::retry))
             .route("/outbox/{id}/retry", web::post().to(desk::retry))
+            .route("", web::get().to(pages::queue_page))
+            .route("/reports", web::get().to(pages::list_page))
+            .route("/reports.csv", web::get().to(pages::export_csv))
+            .route("/reports/bulk", web::post().to(pages::bulk))
+            .route("/reports/{code}", web::get().to(pages::report_page))
             .route(
-                "",
-                web::get().to(|| async { crate::web::see_other("/desk/outbox") }),
+                "/reports/{code}/transition",
+                web::post().to(pages::transition),
+            )
+            .route("/reports/{code}/assign", web::post().to(pages::assign))
+            .route("/reports/{code}/notes", web::post().to(pages::add_note))
+            .route("/articles/{id}", web::get().to(pages::article_page))
+            .route(
+                "/articles/{id}/resolve",
+                web::post().to(pages::resolve_article),
             ),
     );
 }

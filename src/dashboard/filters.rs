@@ -114,6 +114,9 @@ impl FilterQuery {
         if let Some(article) = self.article {
             out.append_pair("article", &article.to_string());
         }
+        if let Some(limit) = self.limit {
+            out.append_pair("limit", &limit.to_string());
+        }
         if with_sort && let Some(sort) = Self::given(&self.sort) {
             out.append_pair("sort", sort);
         }

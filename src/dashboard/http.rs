@@ -15,13 +15,17 @@ use crate::startup::AppState;
 use crate::web::{body, client, page, see_other};
 
 const PAGE_LANGUAGE: &str = "en";
-const HOME: &str = "/desk/outbox";
+const HOME: &str = "/desk";
 
 /// Only paths inside the dashboard: never an open redirect to another site.
 fn safe_next(next: Option<&str>) -> String {
-    next.filter(|n| n.starts_with("/desk/") && !n.starts_with("//") && !n.contains("://"))
-        .unwrap_or(HOME)
-        .to_string()
+    next.filter(|n| {
+        (*n == "/desk" || n.starts_with("/desk/") || n.starts_with("/desk?"))
+            && !n.contains("//")
+            && !n.contains('\\')
+    })
+    .unwrap_or(HOME)
+    .to_string()
 }
 
 #[derive(Template)]
@@ -265,5 +269,5 @@ pub async fn retry(
         .await
         .map_err(AppError::from)?;
     state.wakeup.wake();
-    Ok(see_other(HOME))
+    Ok(see_other("/desk/outbox"))
 }

@@ -130,6 +130,46 @@ pub fn events_of(conn: &mut DbConn, report_id: i64) -> QueryResult<Vec<EventRow>
         .load(conn)
 }
 
+/// The timeline of a whole article: every event of its reports, with the report's tracking
+/// code, oldest first, at most `limit` (the newest ones).
+pub fn events_of_article(
+    conn: &mut DbConn,
+    article_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<(EventRow, String)>> {
+    let mut events: Vec<(EventRow, String)> = report_events::table
+        .inner_join(reports::table)
+        .filter(reports::article_id.eq(article_id))
+        .order(report_events::id.desc())
+        .limit(limit)
+        .select((EventRow::as_select(), reports::tracking_code))
+        .load(conn)?;
+    events.reverse();
+    Ok(events)
+}
+
+/// Every report on an article, oldest first.
+pub fn reports_of_article(
+    conn: &mut DbConn,
+    article_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<ReportRow>> {
+    reports::table
+        .filter(reports::article_id.eq(article_id))
+        .order(reports::id.asc())
+        .limit(limit)
+        .select(ReportRow::as_select())
+        .load(conn)
+}
+
+pub fn tracking_code_of(conn: &mut DbConn, id: i64) -> QueryResult<Option<String>> {
+    reports::table
+        .find(id)
+        .select(reports::tracking_code)
+        .first(conn)
+        .optional()
+}
+
 pub fn find_stored_response(conn: &mut DbConn, key: &str) -> QueryResult<Option<StoredResponse>> {
     idempotency_keys::table
         .find(key)

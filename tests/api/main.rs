@@ -4,6 +4,7 @@
 mod cli;
 mod dashboard;
 mod demo;
+mod desk_pages;
 mod editor_api;
 mod health;
 mod helpers;
