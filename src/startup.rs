@@ -18,6 +18,7 @@ use crate::notify::mailer::Mailer;
 use crate::notify::worker::{RenderContext, Worker};
 use crate::reports;
 use crate::reports::service::IntakeContext;
+use crate::routing::http as routing;
 use crate::storage::Db;
 use crate::web::{assets, health, security_headers};
 
@@ -222,6 +223,20 @@ fn desk_pages(cfg: &mut web::ServiceConfig, db: &Db, settings: &Settings) {
             .route("/outbox", web::get().to(desk::outbox))
             .route("/outbox/retry-all", web::post().to(desk::retry))
             .route("/outbox/{id}/retry", web::post().to(desk::retry))
+            .route("/admin/routing", web::get().to(routing::routing))
+            .route("/admin/routing/rules", web::post().to(routing::add_rule))
+            .route(
+                "/admin/routing/rules/{id}/edit",
+                web::get().to(routing::edit_form_page),
+            )
+            .route(
+                "/admin/routing/rules/{id}",
+                web::post().to(routing::update_rule),
+            )
+            .route(
+                "/admin/routing/rules/{id}/delete",
+                web::post().to(routing::delete_rule),
+            )
             .route(
                 "",
                 web::get().to(|| async { crate::web::see_other("/desk/outbox") }),
