@@ -167,8 +167,13 @@ pub fn sync_file_rules(
 
 fn values<'a>(routing: &Routing, spec: &'a RuleSpec) -> Result<RuleValues<'a>, RuleChangeError> {
     let desk_id = routing.desk_id(&spec.desk).ok_or_else(|| {
-        // The form checked the desk against the file this instance loaded and stored.
-        RuleChangeError::Invalid(FieldErrors::single("desk", spec.desk.clone()))
+        // The form checked the desk against the file, and start-up stored every desk of it; this
+        // is only a guard.
+        RuleChangeError::Invalid(FieldErrors::single(
+            "desk",
+            crate::i18n::messages("en")
+                .t_with("desk.routing.error.desk_unknown", &[("desk", &spec.desk)]),
+        ))
     })?;
     Ok(RuleValues {
         desk_id,
