@@ -57,7 +57,7 @@ pub struct Seeded {
 pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Result<Seeded> {
     let mut rng = Rng(seed | 1);
     let mut editors = Vec::new();
-    for desk in routing.table.desks() {
+    for desk in routing.desks() {
         let email = format!("{}-editor@demo.example", desk.slug);
         let password = dashboard::accounts::generate_password()
             .map_err(|e| anyhow::anyhow!("randomness: {e}"))?;
@@ -162,6 +162,7 @@ pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Re
 
     let first_new_id =
         db.write_blocking(|conn| reports_repo::max_id(conn).map_err(StorageError::from))?;
+    let rules = routing.current();
     for (chunk_index, chunk) in plan.chunks(BATCH).enumerate() {
         let mut owned = Vec::with_capacity(chunk.len());
         for (offset, (article, at)) in chunk.iter().enumerate() {
@@ -169,7 +170,7 @@ pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Re
             let category = *rng.pick(&Category::ALL[..]);
             let language = *rng.pick(&LANGUAGES);
             let (url, path) = &urls[*article];
-            let desk = routing.table.route(&RouteInput {
+            let desk = rules.table.route(&RouteInput {
                 host: "www.example.com",
                 path,
                 category,

@@ -19,6 +19,7 @@ use crate::notify::mailer::Mailer;
 use crate::notify::worker::{RenderContext, Worker};
 use crate::reports;
 use crate::reports::service::IntakeContext;
+use crate::routing::http as routing;
 use crate::storage::Db;
 use crate::web::{assets, health, security_headers};
 
@@ -229,6 +230,20 @@ fn desk_pages(cfg: &mut web::ServiceConfig, db: &Db, settings: &Settings) {
             .route("/reports.csv", web::get().to(pages::export_csv))
             .route("/reports/bulk", web::post().to(pages::bulk))
             .route("/reports/{code}", web::get().to(pages::report_page))
+            .route("/admin/routing", web::get().to(routing::routing))
+            .route("/admin/routing/rules", web::post().to(routing::add_rule))
+            .route(
+                "/admin/routing/rules/{id}/edit",
+                web::get().to(routing::edit_form_page),
+            )
+            .route(
+                "/admin/routing/rules/{id}",
+                web::post().to(routing::update_rule),
+            )
+            .route(
+                "/admin/routing/rules/{id}/delete",
+                web::post().to(routing::delete_rule),
+            )
             .route(
                 "/reports/{code}/transition",
                 web::post().to(pages::transition),

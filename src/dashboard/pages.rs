@@ -151,7 +151,7 @@ impl FilterForm {
             label: t.t("desk.filter.any_desk").to_string(),
             selected: query.text("desk").is_empty(),
         }];
-        desks.extend(state.intake.routing.table.desks().map(|d| Choice {
+        desks.extend(state.intake.routing.desks().map(|d| Choice {
             value: d.slug.clone(),
             label: d.name.clone(),
             selected: query.text("desk") == d.slug,

@@ -11,6 +11,7 @@ mod helpers;
 mod intake_api;
 mod intake_form;
 mod notify;
+mod routing_admin;
 mod schema;
 mod smtp_sink;
 mod status;
