@@ -339,7 +339,8 @@ diesel::define_sql_function! {
 }
 
 /// Applies a [`ReportFilter`]'s conditions (not its pagination) to a boxed query over
-/// `reports INNER JOIN articles`; one definition for the lists, the queue and the counts.
+/// `reports` (joined with articles or not); one definition for the lists, the queue and the
+/// counts.
 macro_rules! with_filter {
     ($query:expr, $filter:expr) => {{
         let filter: &ReportFilter = $filter;
@@ -363,10 +364,19 @@ macro_rules! with_filter {
         }
         if let Some(text) = &filter.text {
             let pattern = like_pattern(text);
+            // The URL is matched through a subquery, so that queries over reports alone (the
+            // queue's grouping, the counts) need no join with articles.
             query = query.filter(
-                lower(articles::canonical_url.nullable())
-                    .like(pattern.clone())
-                    .escape('\\')
+                reports::article_id
+                    .eq_any(
+                        URL_MATCH
+                            .filter(
+                                lower(URL_MATCH.field(articles::canonical_url).nullable())
+                                    .like(pattern.clone())
+                                    .escape('\\'),
+                            )
+                            .select(URL_MATCH.field(articles::id)),
+                    )
                     .or(lower(reports::passage).like(pattern.clone()).escape('\\'))
                     .or(lower(reports::explanation.nullable())
                         .like(pattern)
@@ -385,6 +395,9 @@ macro_rules! with_filter {
         query
     }};
 }
+
+// The articles a text search matches by URL, under another name: the list joins `articles` too.
+diesel::alias!(articles as URL_MATCH: UrlMatch);
 
 /// `%text%`, lower-cased, with LIKE's wildcards in the text taken literally.
 fn like_pattern(text: &str) -> String {
@@ -431,7 +444,6 @@ pub fn group_by_article(
 ) -> QueryResult<Vec<ArticleGroup>> {
     use diesel::dsl::{count_star, max, min};
     let query = reports::table
-        .inner_join(articles::table)
         .group_by(reports::article_id)
         .select((
             reports::article_id,
@@ -501,7 +513,6 @@ pub fn desk_and_category_mix(
 ) -> QueryResult<Vec<DeskCategoryCount>> {
     use diesel::dsl::count_star;
     let query = reports::table
-        .inner_join(articles::table)
         .filter(reports::article_id.eq_any(article_ids.to_vec()))
         .group_by((reports::article_id, reports::desk_id, reports::category))
         .select((
@@ -518,7 +529,6 @@ pub fn desk_and_category_mix(
 pub fn status_counts(conn: &mut DbConn, filter: &ReportFilter) -> QueryResult<Vec<(String, i64)>> {
     use diesel::dsl::count_star;
     let query = reports::table
-        .inner_join(articles::table)
         .group_by(reports::status)
         .select((reports::status, count_star()))
         .into_boxed();
