@@ -7,6 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::auth::{self, SignIn, SignedIn};
+use super::pages::DeskNav;
 use crate::error::{AppError, HtmlError};
 use crate::i18n::{Messages, messages};
 use crate::notify::admin as outbox_admin;
@@ -188,8 +189,7 @@ pub async fn logout(
 pub struct OutboxPage<'a> {
     pub t: &'a Messages,
     pub publisher: &'a str,
-    pub csrf: String,
-    pub user: String,
+    pub nav: DeskNav,
     pub counts: Vec<(String, i64)>,
     pub dead: Vec<DeadMessage>,
 }
@@ -244,8 +244,7 @@ pub async fn outbox(
         &OutboxPage {
             t: messages(PAGE_LANGUAGE),
             publisher: &state.settings.publisher.name,
-            csrf: auth::csrf_token(&signed_in.session)?,
-            user: signed_in.editor.email.clone(),
+            nav: DeskNav::new(&state, &signed_in, "outbox", None).await?,
             counts,
             dead: dead.into_iter().map(DeadMessage::from).collect(),
         },

@@ -21,20 +21,13 @@ use crate::reports::editorial::{self, BulkAction, Decision};
 use crate::reports::repo::{EventRow, ReportFilter, ReportRow};
 use crate::reports::{Category, FieldErrors, ReportError, ReportStatus, TrackingCode};
 use crate::startup::AppState;
-use crate::web::{body, page, see_other};
+use crate::web::{Choice, body, page, see_other};
 
 const PAGE_LANGUAGE: &str = "en";
 const FLASH: &str = "flash";
 
 pub fn time(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
-}
-
-/// A choice in a select or a set of checkboxes.
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
 }
 
 /// The parts every dashboard page shares: who is signed in, the form token, the navigation
@@ -49,7 +42,7 @@ pub struct DeskNav {
 }
 
 impl DeskNav {
-    async fn new(
+    pub async fn new(
         state: &AppState,
         signed_in: &SignedIn,
         section: &'static str,

@@ -14,11 +14,12 @@ use super::repo::{ChangeRow, StoredRule};
 use super::service::{self, Overview, RuleChangeError, RuleSnapshot};
 use super::{Rule, RuleSource};
 use crate::dashboard::auth::{self, SignedIn};
+use crate::dashboard::pages::DeskNav;
 use crate::error::{AppError, HtmlError};
 use crate::i18n::{Messages, messages};
 use crate::reports::{Category, FieldErrors};
 use crate::startup::AppState;
-use crate::web::{body, page, see_other};
+use crate::web::{Choice, body, page, see_other};
 
 const PAGE_LANGUAGE: &str = "en";
 pub const ROUTING_PAGE: &str = "/desk/admin/routing";
@@ -54,12 +55,6 @@ fn require_admin(signed_in: &SignedIn) -> Result<(), AppError> {
             messages(PAGE_LANGUAGE).t("desk.routing.forbidden").into(),
         ))
     }
-}
-
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
 }
 
 /// The rule form (add on the main page, edit on its own page).
@@ -162,8 +157,7 @@ pub struct ChangeView {
 pub struct RoutingPage<'a> {
     pub t: &'a Messages,
     pub publisher: &'a str,
-    pub csrf: String,
-    pub user: String,
+    pub nav: DeskNav,
     pub notice: Option<String>,
     pub file: String,
     pub desks: Vec<DeskView>,
@@ -180,8 +174,7 @@ pub struct RoutingPage<'a> {
 pub struct EditPage<'a> {
     pub t: &'a Messages,
     pub publisher: &'a str,
-    pub csrf: String,
-    pub user: String,
+    pub nav: DeskNav,
     pub id: i64,
     pub message: Option<String>,
     pub form: RuleForm,
@@ -439,8 +432,7 @@ async fn routing_page<'a>(
     Ok(RoutingPage {
         t,
         publisher: &state.settings.publisher.name,
-        csrf: auth::csrf_token(&signed_in.session)?,
-        user: signed_in.editor.email.clone(),
+        nav: DeskNav::new(state, signed_in, "routing", None).await?,
         notice,
         file,
         desks,
@@ -624,7 +616,7 @@ pub async fn edit_form_page(
         row.updated_at.format(SEEN_FORMAT).to_string(),
         FieldErrors::default(),
     );
-    render_edit(&state, &signed_in, StatusCode::OK, id, None, form)
+    render_edit(&state, &signed_in, StatusCode::OK, id, None, form).await
 }
 
 fn stored_input(row: &StoredRule) -> RuleInput {
@@ -638,7 +630,7 @@ fn stored_input(row: &StoredRule) -> RuleInput {
     }
 }
 
-fn render_edit(
+async fn render_edit(
     state: &AppState,
     signed_in: &SignedIn,
     status: StatusCode,
@@ -651,8 +643,7 @@ fn render_edit(
         &EditPage {
             t: messages(PAGE_LANGUAGE),
             publisher: &state.settings.publisher.name,
-            csrf: auth::csrf_token(&signed_in.session)?,
-            user: signed_in.editor.email.clone(),
+            nav: DeskNav::new(state, signed_in, "routing", None).await?,
             id,
             message,
             form,
@@ -688,7 +679,8 @@ pub async fn update_rule(
                 id,
                 None,
                 form,
-            );
+            )
+            .await;
         }
     };
     let result =
@@ -705,6 +697,7 @@ pub async fn update_rule(
                 None,
                 form,
             )
+            .await
         }
         Err(RuleChangeError::ChangedMeanwhile) => {
             // Keep what this admin typed; show what the rule is now, and let a second save
@@ -729,6 +722,7 @@ pub async fn update_rule(
                 Some(message),
                 form,
             )
+            .await
         }
         Err(e) => Err(AppError::from(e).into()),
     }
