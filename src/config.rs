@@ -11,6 +11,11 @@ use serde::{Deserialize, Serialize, Serializer};
 /// The development key shipped in `config/default.toml`; production refuses it.
 pub const DEV_SECRET_KEY: &str = "dev-only-secret-key-do-not-use-in-production-0000";
 const MIN_SECRET_KEY_LEN: usize = 32;
+/// What a worker's lease must cover besides the sends themselves: the claim's commit, each
+/// message's render (one indexed read), and the last results' write, up to 0.25 s after the last
+/// send (`RECORD_WITHIN` in the worker) plus its commit. These take milliseconds; even with intake
+/// saturating the SQLite writer, a write waited well under a second (p99) in the outbox benchmark.
+pub const LEASE_MARGIN_SECS: u64 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -213,7 +218,19 @@ pub struct NotifySettings {
     /// Messages sent at once by one worker.
     pub concurrency: u32,
     /// A claimed message not marked sent within this time is claimed again (a crashed instance).
+    /// Must exceed the time a whole batch can take: see [`NotifySettings::longest_batch_secs`].
     pub lease_secs: u64,
+}
+
+impl NotifySettings {
+    /// The longest a claimed batch can take before its last result is written: its messages go
+    /// out `concurrency` at a time, each bounded by the SMTP deadline, plus [`LEASE_MARGIN_SECS`].
+    pub fn longest_batch_secs(&self, smtp_timeout_secs: u64) -> u64 {
+        let rounds = u64::from(self.batch_size).div_ceil(u64::from(self.concurrency.max(1)));
+        rounds
+            .saturating_mul(smtp_timeout_secs.max(1))
+            .saturating_add(LEASE_MARGIN_SECS)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -328,6 +345,22 @@ impl Settings {
                     .into(),
             ));
         }
+        // A lease that runs out while its worker is still sending lets another instance (or this
+        // one) claim the same messages and send them again.
+        let longest_batch = self.notify.longest_batch_secs(self.mail.smtp.timeout_secs);
+        if self.notify.lease_secs <= longest_batch {
+            return Err(ConfigError::Invalid(format!(
+                "notify.lease_secs ({}) must be more than {longest_batch}: a batch of \
+                 notify.batch_size ({}) messages sent notify.concurrency ({}) at a time, each \
+                 allowed mail.smtp.timeout_secs ({}), can take {} s, plus {LEASE_MARGIN_SECS} s \
+                 to claim and record them; raise notify.lease_secs or lower the others",
+                self.notify.lease_secs,
+                self.notify.batch_size,
+                self.notify.concurrency,
+                self.mail.smtp.timeout_secs,
+                longest_batch - LEASE_MARGIN_SECS,
+            )));
+        }
         if !self
             .intake
             .languages
@@ -395,6 +428,59 @@ mod tests {
         assert!(!shown.contains(DEV_SECRET_KEY));
         assert!(shown.contains("********"));
         assert!(shown.contains("[publisher]"));
+    }
+
+    #[test]
+    fn shipped_configs_leave_the_lease_longer_than_a_batch() {
+        for environment in [Environment::Development, Environment::Test] {
+            let settings = shipped(environment).expect("loads");
+            let notify = &settings.notify;
+            assert!(
+                notify.lease_secs > notify.longest_batch_secs(settings.mail.smtp.timeout_secs),
+                "{environment:?}"
+            );
+        }
+        let default = shipped(Environment::Development).expect("loads");
+        assert_eq!(default.notify.concurrency, 8);
+    }
+
+    #[test]
+    fn a_lease_shorter_than_a_batch_is_refused() {
+        let mut settings = shipped(Environment::Development).expect("loads");
+        settings.notify.batch_size = 50;
+        settings.notify.concurrency = 8;
+        settings.mail.smtp.timeout_secs = 30;
+        // ceil(50 / 8) = 7 rounds of at most 30 s, plus the margin.
+        let longest = 7 * 30 + LEASE_MARGIN_SECS;
+        settings.notify.lease_secs = longest;
+        let err = settings.validate().expect_err("a lease equal to the bound");
+        let message = err.to_string();
+        for key in [
+            "notify.lease_secs",
+            "notify.batch_size",
+            "notify.concurrency",
+            "mail.smtp.timeout_secs",
+        ] {
+            assert!(message.contains(key), "{key} named in: {message}");
+        }
+        assert!(message.contains(&format!("({longest})")), "{message}");
+        settings.notify.lease_secs = longest + 1;
+        settings.validate().expect("one second more is enough");
+
+        // Rounds are whole: 49 messages 8 at a time are still 7 rounds, 48 are 6.
+        settings.notify.batch_size = 49;
+        settings.notify.lease_secs = longest;
+        assert!(settings.validate().is_err());
+        settings.notify.batch_size = 48;
+        settings.validate().expect("6 rounds fit");
+
+        // A slower server needs a longer lease; more concurrency a shorter one.
+        settings.notify.batch_size = 50;
+        settings.notify.lease_secs = longest + 1;
+        settings.mail.smtp.timeout_secs = 31;
+        assert!(settings.validate().is_err());
+        settings.notify.concurrency = 50;
+        settings.validate().expect("one round of 31 s");
     }
 
     #[test]

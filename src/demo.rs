@@ -73,6 +73,16 @@ pub struct Seeded {
     pub editors: Vec<(String, String, String)>,
 }
 
+#[derive(Clone, Copy)]
+struct ArticleStats {
+    reports: i64,
+    open: i64,
+    first: NaiveDateTime,
+    last: NaiveDateTime,
+    oldest_open: Option<NaiveDateTime>,
+    newest_open: Option<NaiveDateTime>,
+}
+
 /// One report as planned before anything is written: its article (an index into the URLs), its
 /// time and its status, so the articles' counts can be written first and agree with the reports.
 struct Planned {
@@ -88,7 +98,7 @@ pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Re
     let mut editors = Vec::new();
     // The user id of each desk's demo editor: the assignee of that desk's reports.
     let mut desk_editor: HashMap<i64, i64> = HashMap::new();
-    for desk in routing.table.desks() {
+    for desk in routing.desks() {
         let email = format!("{}-editor@demo.example", desk.slug);
         let password = dashboard::accounts::generate_password()
             .map_err(|e| anyhow::anyhow!("randomness: {e}"))?;
@@ -168,28 +178,40 @@ pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Re
             )
         })
         .collect();
-    // (reports, open reports, first and last report time) of each article, from the plan.
-    let mut stats: Vec<Option<(i64, i64, NaiveDateTime, NaiveDateTime)>> =
-        vec![None; article_count];
+    // Each article's counts and times, from the plan: written first, they agree with the reports.
+    let mut stats: Vec<Option<ArticleStats>> = vec![None; article_count];
     for planned in &plan {
-        let entry = stats[planned.article].get_or_insert((0, 0, planned.at, planned.at));
-        entry.0 += 1;
-        entry.1 += i64::from(planned.status.is_open());
-        entry.3 = planned.at;
+        let entry = stats[planned.article].get_or_insert(ArticleStats {
+            reports: 0,
+            open: 0,
+            first: planned.at,
+            last: planned.at,
+            oldest_open: None,
+            newest_open: None,
+        });
+        entry.reports += 1;
+        entry.last = planned.at;
+        if planned.status.is_open() {
+            entry.open += 1;
+            entry.oldest_open.get_or_insert(planned.at);
+            entry.newest_open = Some(planned.at);
+        }
     }
     let used: Vec<usize> = (0..article_count).filter(|i| stats[*i].is_some()).collect();
     let rows: Vec<NewArticle<'_>> = used
         .iter()
         .filter_map(|i| {
-            let (count, open, first, last) = stats[*i]?;
+            let article = stats[*i]?;
             Some(NewArticle {
                 canonical_url: &urls[*i].0,
                 host: "www.example.com",
                 path: &urls[*i].1,
-                report_count: count,
-                open_report_count: open,
-                first_reported_at: first,
-                last_reported_at: last,
+                report_count: article.reports,
+                open_report_count: article.open,
+                first_reported_at: article.first,
+                last_reported_at: article.last,
+                oldest_open_at: article.oldest_open,
+                newest_open_at: article.newest_open,
             })
         })
         .collect();
@@ -203,6 +225,7 @@ pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Re
 
     let first_new_id =
         db.write_blocking(|conn| reports_repo::max_id(conn).map_err(StorageError::from))?;
+    let rules = routing.current();
     for (chunk_index, chunk) in plan.chunks(TRANSACTION_ROWS).enumerate() {
         let mut owned = Vec::with_capacity(chunk.len());
         for (offset, planned) in chunk.iter().enumerate() {
@@ -210,7 +233,7 @@ pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Re
             let category = *rng.pick(&Category::ALL[..]);
             let language = *rng.pick(&LANGUAGES);
             let (url, path) = &urls[planned.article];
-            let desk = routing.table.route(&RouteInput {
+            let desk = rules.table.route(&RouteInput {
                 host: "www.example.com",
                 path,
                 category,

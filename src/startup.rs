@@ -12,12 +12,14 @@ use crate::articles::UrlPolicy;
 use crate::config::Settings;
 use crate::dashboard::api;
 use crate::dashboard::http as desk;
+use crate::dashboard::pages;
 use crate::error::{AppError, HtmlError};
 use crate::notify::Wakeup;
 use crate::notify::mailer::Mailer;
 use crate::notify::worker::{RenderContext, Worker};
 use crate::reports;
 use crate::reports::service::IntakeContext;
+use crate::routing::http as routing;
 use crate::storage::Db;
 use crate::web::{assets, health, security_headers};
 
@@ -164,6 +166,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             web::scope("/api/v1/desk")
                 .route("/reports", web::get().to(api::list_reports))
+                .route("/articles", web::get().to(api::list_articles))
                 .route("/reports/{code}", web::get().to(api::get_report))
                 .route(
                     "/reports/{code}/transition",
@@ -222,9 +225,35 @@ fn desk_pages(cfg: &mut web::ServiceConfig, db: &Db, settings: &Settings) {
             .route("/outbox", web::get().to(desk::outbox))
             .route("/outbox/retry-all", web::post().to(desk::retry))
             .route("/outbox/{id}/retry", web::post().to(desk::retry))
+            .route("", web::get().to(pages::queue_page))
+            .route("/reports", web::get().to(pages::list_page))
+            .route("/reports.csv", web::get().to(pages::export_csv))
+            .route("/reports/bulk", web::post().to(pages::bulk))
+            .route("/reports/{code}", web::get().to(pages::report_page))
+            .route("/admin/routing", web::get().to(routing::routing))
+            .route("/admin/routing/rules", web::post().to(routing::add_rule))
             .route(
-                "",
-                web::get().to(|| async { crate::web::see_other("/desk/outbox") }),
+                "/admin/routing/rules/{id}/edit",
+                web::get().to(routing::edit_form_page),
+            )
+            .route(
+                "/admin/routing/rules/{id}",
+                web::post().to(routing::update_rule),
+            )
+            .route(
+                "/admin/routing/rules/{id}/delete",
+                web::post().to(routing::delete_rule),
+            )
+            .route(
+                "/reports/{code}/transition",
+                web::post().to(pages::transition),
+            )
+            .route("/reports/{code}/assign", web::post().to(pages::assign))
+            .route("/reports/{code}/notes", web::post().to(pages::add_note))
+            .route("/articles/{id}", web::get().to(pages::article_page))
+            .route(
+                "/articles/{id}/resolve",
+                web::post().to(pages::resolve_article),
             ),
     );
 }

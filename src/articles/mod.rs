@@ -2,6 +2,7 @@
 //! together, and the per-article counts.
 
 pub mod canonical;
+pub mod queue;
 pub mod repo;
 
 use chrono::NaiveDateTime;
@@ -23,6 +24,9 @@ pub struct Article {
     pub open_report_count: i64,
     pub first_reported_at: NaiveDateTime,
     pub last_reported_at: NaiveDateTime,
+    /// When the oldest / newest of its open reports arrived; `None` while it has none open.
+    pub oldest_open_at: Option<NaiveDateTime>,
+    pub newest_open_at: Option<NaiveDateTime>,
 }
 
 impl UrlPolicy {

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Timestamp};
 
 use super::{Article, CanonicalUrl};
 use crate::storage::DbConn;
@@ -17,6 +18,8 @@ pub struct NewArticle<'a> {
     pub open_report_count: i64,
     pub first_reported_at: NaiveDateTime,
     pub last_reported_at: NaiveDateTime,
+    pub oldest_open_at: Option<NaiveDateTime>,
+    pub newest_open_at: Option<NaiveDateTime>,
 }
 
 /// Finds or creates the article for `url` and counts one more (open) report on it, in one statement.
@@ -33,11 +36,18 @@ pub fn record_report(
         open_report_count: 1,
         first_reported_at: now,
         last_reported_at: now,
+        oldest_open_at: Some(now),
+        newest_open_at: Some(now),
     };
     let bump = (
         articles::report_count.eq(articles::report_count + 1),
         articles::open_report_count.eq(articles::open_report_count + 1),
         articles::last_reported_at.eq(now),
+        articles::newest_open_at.eq(Some(now)),
+        // `excluded` is the row we tried to insert, in both dialects: keep an older open report's time.
+        articles::oldest_open_at.eq(diesel::dsl::sql::<Nullable<Timestamp>>(
+            "COALESCE(articles.oldest_open_at, excluded.oldest_open_at)",
+        )),
     );
     // The multi-backend connection has no ON CONFLICT; both backends do, so dispatch on the variant.
     match conn {
@@ -66,19 +76,114 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Article>> {
         .optional()
 }
 
-/// A report left or re-entered the open state.
-pub fn adjust_open_count(conn: &mut DbConn, article_id: i64, delta: i64) -> QueryResult<()> {
-    diesel::update(articles::table.find(article_id))
-        .set(articles::open_report_count.eq(articles::open_report_count + delta))
+/// A report left or re-entered the open state: recount the article's open reports and their
+/// oldest and newest times from the reports themselves (an index range, not a guess).
+pub fn refresh_open(conn: &mut DbConn, article_id: i64) -> QueryResult<()> {
+    diesel::sql_query(format!("{REFRESH_OPEN} WHERE id = $1"))
+        .bind::<BigInt, _>(article_id)
         .execute(conn)
         .map(|_| ())
 }
 
-/// Bulk insert (demo data), many rows per statement; returns the new articles' ids in the order
-/// given.
+/// [`refresh_open`] for every article (after a bulk load).
+pub fn refresh_open_all(conn: &mut DbConn) -> QueryResult<usize> {
+    diesel::sql_query(REFRESH_OPEN).execute(conn)
+}
+
+const REFRESH_OPEN: &str = "UPDATE articles SET \
+    open_report_count = (SELECT COUNT(*) FROM reports r WHERE r.article_id = articles.id \
+        AND r.status IN ('new', 'triaged', 'investigating', 'reopened')), \
+    oldest_open_at = (SELECT MIN(r.created_at) FROM reports r WHERE r.article_id = articles.id \
+        AND r.status IN ('new', 'triaged', 'investigating', 'reopened')), \
+    newest_open_at = (SELECT MAX(r.created_at) FROM reports r WHERE r.article_id = articles.id \
+        AND r.status IN ('new', 'triaged', 'investigating', 'reopened'))";
+
+/// The order of the editors' queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueOrder {
+    /// Most open reports first.
+    Most,
+    /// The article with the most recent open report first.
+    Newest,
+    /// The article whose oldest open report has waited longest first.
+    Waiting,
+}
+
+/// A position in the queue: the sort key of the last row shown (a count, or a time in
+/// microseconds) and its article id, the tie-break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueKey {
+    pub key: i64,
+    pub id: i64,
+}
+
+/// Articles with open reports, in `order`, after `after`. Reads one partial index.
+pub fn open_queue(
+    conn: &mut DbConn,
+    order: QueueOrder,
+    after: Option<QueueKey>,
+    limit: i64,
+) -> QueryResult<Vec<Article>> {
+    let mut query = articles::table
+        .filter(articles::open_report_count.gt(0))
+        .select(Article::as_select())
+        .limit(limit)
+        .into_boxed();
+    query = match order {
+        QueueOrder::Most => query.order((articles::open_report_count.desc(), articles::id.desc())),
+        QueueOrder::Newest => query.order((articles::newest_open_at.desc(), articles::id.desc())),
+        QueueOrder::Waiting => query.order((articles::oldest_open_at.asc(), articles::id.asc())),
+    };
+    if let Some(QueueKey { key, id }) = after {
+        query = match order {
+            QueueOrder::Most => query.filter(
+                articles::open_report_count
+                    .lt(key)
+                    .or(articles::open_report_count.eq(key).and(articles::id.lt(id))),
+            ),
+            QueueOrder::Newest => {
+                let at = micros_to_time(key);
+                query.filter(
+                    articles::newest_open_at
+                        .lt(at)
+                        .or(articles::newest_open_at.eq(at).and(articles::id.lt(id))),
+                )
+            }
+            QueueOrder::Waiting => {
+                let at = micros_to_time(key);
+                query.filter(
+                    articles::oldest_open_at
+                        .gt(at)
+                        .or(articles::oldest_open_at.eq(at).and(articles::id.gt(id))),
+                )
+            }
+        };
+    }
+    query.load(conn)
+}
+
+pub fn find_many(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Article>> {
+    articles::table
+        .filter(articles::id.eq_any(ids))
+        .select(Article::as_select())
+        .load(conn)
+}
+
+pub fn micros_to_time(micros: i64) -> NaiveDateTime {
+    chrono::DateTime::from_timestamp_micros(micros)
+        .unwrap_or_default()
+        .naive_utc()
+}
+
+pub fn time_to_micros(time: NaiveDateTime) -> i64 {
+    time.and_utc().timestamp_micros()
+}
+
+/// Bulk insert (demo data); returns the new articles' ids in the order given.
 pub fn insert_many(conn: &mut DbConn, new: &[NewArticle<'_>]) -> QueryResult<Vec<i64>> {
     let mut ids = Vec::with_capacity(new.len());
-    // 7 columns x 1,000 rows: far under both backends' bind limits.
+    // 9 columns x 1,000 rows per statement: far under both backends' bind limits. (On SQLite diesel
+    // sends a row at a time: NewArticle's `None`s mean DEFAULT, which SQLite cannot batch.)
     for chunk in new.chunks(1_000) {
         let returned: Vec<(i64, String)> = match conn {
             DbConn::Postgres(c) => diesel::insert_into(articles::table)

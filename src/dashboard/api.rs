@@ -4,23 +4,22 @@
 use actix_web::dev::Payload as DevPayload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use futures_util::future::LocalBoxFuture;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::Editor;
+use super::filters::{self, FilterQuery};
 use crate::articles::Article;
+use crate::articles::queue;
 use crate::error::AppError;
 use crate::notify::admin as outbox_admin;
 use crate::reports::editorial::{self, Decision};
-use crate::reports::repo::{AssigneeFilter, EventRow, ReportFilter, ReportRow};
-use crate::reports::{Category, FieldErrors, ReportStatus, TrackingCode};
+use crate::reports::repo::{EventRow, ReportFilter, ReportRow};
+use crate::reports::{FieldErrors, ReportStatus, TrackingCode};
 use crate::startup::AppState;
 use crate::web::body;
-
-const DEFAULT_PAGE: i64 = 50;
-const MAX_PAGE: i64 = 200;
 
 /// The editor behind the request's bearer token; 401 without a live one.
 pub struct Authenticated(pub Editor);
@@ -143,132 +142,27 @@ fn event_json(event: EventRow) -> EventJson {
     }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, default)]
-pub struct ListQuery {
-    /// Comma-separated statuses, or `open`.
-    status: Option<String>,
-    desk: Option<String>,
-    category: Option<String>,
-    language: Option<String>,
-    /// `me`, `unassigned`, or an editor's email.
-    assignee: Option<String>,
-    q: Option<String>,
-    /// `YYYY-MM-DD` (inclusive) or RFC 3339.
-    from: Option<String>,
-    to: Option<String>,
-    article: Option<i64>,
-    /// The `next` cursor of the previous page.
-    before: Option<i64>,
-    limit: Option<i64>,
-}
-
-fn parse_time(
-    field: &str,
-    value: &str,
-    end_of_day: bool,
-    errors: &mut FieldErrors,
-) -> Option<NaiveDateTime> {
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(value) {
-        return Some(t.naive_utc());
-    }
-    match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-        Ok(d) => {
-            let d = if end_of_day {
-                d.succ_opt().unwrap_or(d)
-            } else {
-                d
-            };
-            d.and_hms_opt(0, 0, 0)
-        }
-        Err(_) => {
-            errors.add(field, "Use a date like 2026-11-27 or an RFC 3339 time.");
-            None
-        }
-    }
-}
-
-async fn filter_from(
+/// The query's filters, or a 400/422 naming the parameter.
+async fn filter_of(
+    req: &HttpRequest,
     state: &AppState,
     editor: &Editor,
-    query: ListQuery,
-) -> Result<ReportFilter, AppError> {
-    let mut errors = FieldErrors::default();
-    let mut filter = ReportFilter {
-        limit: query.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE),
-        before_id: query.before,
-        article_id: query.article,
-        text: query
-            .q
-            .map(|q| q.trim().to_string())
-            .filter(|q| !q.is_empty()),
-        ..ReportFilter::default()
-    };
-    if let Some(status) = query.status {
-        for part in status.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            if part == "open" {
-                filter.statuses.extend(
-                    ReportStatus::ALL
-                        .iter()
-                        .filter(|s| s.is_open())
-                        .map(|s| s.as_str().to_string()),
-                );
-            } else if ReportStatus::parse(part).is_some() {
-                filter.statuses.push(part.to_string());
-            } else {
-                errors.add("status", format!("Unknown status {part:?}."));
-            }
-        }
-    }
-    if let Some(desk) = query.desk {
-        match state.intake.routing.desk_id(&desk) {
-            Some(id) => filter.desk_id = Some(id),
-            None => errors.add("desk", format!("No desk is called {desk:?}.")),
-        }
-    }
-    if let Some(category) = query.category {
-        if Category::parse(&category).is_some() {
-            filter.category = Some(category);
-        } else {
-            errors.add("category", format!("Unknown category {category:?}."));
-        }
-    }
-    filter.language = query.language;
-    if let Some(from) = query.from {
-        filter.from = parse_time("from", &from, false, &mut errors);
-    }
-    if let Some(to) = query.to {
-        filter.to = parse_time("to", &to, true, &mut errors);
-    }
-    filter.assignee = match query.assignee.as_deref() {
-        None | Some("anyone") => AssigneeFilter::Anyone,
-        Some("me") => AssigneeFilter::User(editor.id),
-        Some("unassigned") => AssigneeFilter::Unassigned,
-        Some(email) => match super::find_editor(&state.db, email.to_string()).await? {
-            Some(other) => AssigneeFilter::User(other.id),
-            None => {
-                errors.add(
-                    "assignee",
-                    format!("No active editor has the email {email}."),
-                );
-                AssigneeFilter::Anyone
-            }
-        },
-    };
-    if errors.is_empty() {
-        Ok(filter)
-    } else {
-        Err(AppError::Validation(errors))
-    }
+) -> Result<(FilterQuery, ReportFilter), AppError> {
+    let query = FilterQuery::parse(req.query_string()).map_err(AppError::malformed)?;
+    // The API lists every status unless asked; the pages default to the open ones.
+    let filter = filters::to_filter(&state.db, &state.intake.routing, editor, &query, &[])
+        .await?
+        .map_err(AppError::Validation)?;
+    Ok((query, filter))
 }
 
 /// `GET /api/v1/desk/reports`: newest first, keyset-paginated by `before`.
 pub async fn list_reports(
+    req: HttpRequest,
     state: web::Data<AppState>,
     Authenticated(editor): Authenticated,
-    query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let filter = filter_from(&state, &editor, query.into_inner()).await?;
+    let (_, filter) = filter_of(&req, &state, &editor).await?;
     let limit = filter.limit as usize;
     let rows = editorial::list(&state.db, filter).await?;
     let next = (rows.len() == limit)
@@ -279,6 +173,50 @@ pub async fn list_reports(
         .map(|(r, a)| report_json(&state, r, a))
         .collect();
     Ok(HttpResponse::Ok().json(json!({ "reports": reports, "next": next })))
+}
+
+/// `GET /api/v1/desk/articles`: the queue, articles grouped with their matching reports
+/// (open ones unless `status` says otherwise), keyset-paginated by `after`.
+pub async fn list_articles(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Authenticated(editor): Authenticated,
+) -> Result<HttpResponse, AppError> {
+    let query = FilterQuery::parse(req.query_string()).map_err(AppError::malformed)?;
+    let order = query.order().map_err(AppError::Validation)?;
+    let after = query.after().map_err(AppError::Validation)?;
+    let filter = filters::to_filter(
+        &state.db,
+        &state.intake.routing,
+        &editor,
+        &query,
+        &queue::open_statuses(),
+    )
+    .await?
+    .map_err(AppError::Validation)?;
+    let limit = filter.limit;
+    let page = queue::queue(&state.db, filter, order, after, limit).await?;
+    let articles: Vec<_> = page
+        .entries
+        .into_iter()
+        .map(|e| {
+            json!({
+                "id": e.article.id,
+                "canonical_url": e.article.canonical_url,
+                "reports": e.reports,
+                "report_count": e.article.report_count,
+                "open_report_count": e.article.open_report_count,
+                "newest_report_at": time(e.newest),
+                "oldest_report_at": time(e.oldest),
+                "desk": e.desk_id.and_then(|id| state.intake.routing.desk_by_id(id)).map(|d| d.slug.clone()),
+                "main_category": e.category,
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({
+        "articles": articles,
+        "next": page.next.map(|k| k.encode()),
+    })))
 }
 
 /// `GET /api/v1/desk/reports/{code}`: every field and the timeline.
@@ -377,20 +315,9 @@ pub async fn assign(
 ) -> Result<HttpResponse, AppError> {
     let body: AssignBody =
         body::json_body(&req, payload, state.settings.server.max_body_bytes).await?;
-    let assignee = match body.assignee.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some("me") => Some(editor.clone()),
-        Some(email) => Some(
-            super::find_editor(&state.db, email.to_string())
-                .await?
-                .ok_or_else(|| {
-                    AppError::Validation(FieldErrors::single(
-                        "assignee",
-                        format!("No active editor has the email {email}."),
-                    ))
-                })?,
-        ),
-    };
+    let assignee = filters::assignee(&state.db, &editor, body.assignee.as_deref())
+        .await?
+        .map_err(AppError::Validation)?;
     let report = editorial::assign(&state.db, editor, code(&path)?, assignee).await?;
     state.wakeup.wake();
     Ok(HttpResponse::Ok()
@@ -470,7 +397,7 @@ pub async fn dead_messages(
     Authenticated(editor): Authenticated,
 ) -> Result<HttpResponse, AppError> {
     require_admin(&editor)?;
-    let rows = outbox_admin::dead(&state.db, MAX_PAGE).await?;
+    let rows = outbox_admin::dead(&state.db, filters::MAX_PAGE).await?;
     let messages: Vec<_> = rows
         .into_iter()
         .map(|row| {

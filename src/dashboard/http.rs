@@ -7,6 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::auth::{self, SignIn, SignedIn};
+use super::pages::DeskNav;
 use crate::error::{AppError, HtmlError};
 use crate::i18n::{Messages, messages};
 use crate::notify::admin as outbox_admin;
@@ -15,13 +16,17 @@ use crate::startup::AppState;
 use crate::web::{body, client, page, see_other};
 
 const PAGE_LANGUAGE: &str = "en";
-const HOME: &str = "/desk/outbox";
+const HOME: &str = "/desk";
 
 /// Only paths inside the dashboard: never an open redirect to another site.
 fn safe_next(next: Option<&str>) -> String {
-    next.filter(|n| n.starts_with("/desk/") && !n.starts_with("//") && !n.contains("://"))
-        .unwrap_or(HOME)
-        .to_string()
+    next.filter(|n| {
+        (*n == "/desk" || n.starts_with("/desk/") || n.starts_with("/desk?"))
+            && !n.contains("//")
+            && !n.contains('\\')
+    })
+    .unwrap_or(HOME)
+    .to_string()
 }
 
 #[derive(Template)]
@@ -184,8 +189,7 @@ pub async fn logout(
 pub struct OutboxPage<'a> {
     pub t: &'a Messages,
     pub publisher: &'a str,
-    pub csrf: String,
-    pub user: String,
+    pub nav: DeskNav,
     pub counts: Vec<(String, i64)>,
     pub dead: Vec<DeadMessage>,
 }
@@ -240,8 +244,7 @@ pub async fn outbox(
         &OutboxPage {
             t: messages(PAGE_LANGUAGE),
             publisher: &state.settings.publisher.name,
-            csrf: auth::csrf_token(&signed_in.session)?,
-            user: signed_in.editor.email.clone(),
+            nav: DeskNav::new(&state, &signed_in, "outbox", None).await?,
             counts,
             dead: dead.into_iter().map(DeadMessage::from).collect(),
         },
@@ -265,5 +268,5 @@ pub async fn retry(
         .await
         .map_err(AppError::from)?;
     state.wakeup.wake();
-    Ok(see_other(HOME))
+    Ok(see_other("/desk/outbox"))
 }

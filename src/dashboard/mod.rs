@@ -4,7 +4,10 @@
 pub mod accounts;
 pub mod api;
 pub mod auth;
+pub mod export;
+pub mod filters;
 pub mod http;
+pub mod pages;
 pub mod repo;
 pub mod sessions;
 
@@ -199,6 +202,20 @@ pub async fn find_editor_by_id(db: &Db, id: i64) -> Result<Option<Editor>, Stora
         };
         let desks = repo::desks_of(conn, user.id)?;
         Ok(Some(Editor::from_row(user, desks)))
+    })
+    .await
+}
+
+/// Every account: `(editor, disabled)`, by display name. For assignment choices and exports.
+pub async fn roster(db: &Db) -> Result<Vec<(Editor, bool)>, StorageError> {
+    db.read(|conn| {
+        Ok(repo::all_users_with_desks(conn)?
+            .into_iter()
+            .map(|(user, desks)| {
+                let disabled = user.disabled;
+                (Editor::from_row(user, desks), disabled)
+            })
+            .collect())
     })
     .await
 }

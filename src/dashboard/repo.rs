@@ -195,3 +195,25 @@ pub fn record_auth_event(
         .execute(conn)
         .map(|_| ())
 }
+
+/// Every account, with the desks it belongs to (a newsroom has tens of editors, not thousands).
+pub fn all_users_with_desks(conn: &mut DbConn) -> QueryResult<Vec<(UserRow, Vec<i64>)>> {
+    let users: Vec<UserRow> = users::table
+        .order(users::display_name.asc())
+        .select(UserRow::as_select())
+        .load(conn)?;
+    let memberships: Vec<(i64, i64)> = desk_members::table
+        .select((desk_members::user_id, desk_members::desk_id))
+        .load(conn)?;
+    Ok(users
+        .into_iter()
+        .map(|user| {
+            let desks = memberships
+                .iter()
+                .filter(|(u, _)| *u == user.id)
+                .map(|(_, d)| *d)
+                .collect();
+            (user, desks)
+        })
+        .collect())
+}

@@ -24,7 +24,13 @@ pub enum SendError {
 }
 
 pub enum Mailer {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        /// The longest one delivery may take, start to end (`mail.smtp.timeout_secs`). lettre's
+        /// own timeout bounds only connecting (lettre 0.11, issue #1027), and the worker's lease
+        /// check in `Settings::validate` relies on every send ending within this.
+        deadline: Duration,
+    },
     /// Writes each message to `<dir>/<message token>.eml`; a retry overwrites, never duplicates.
     File(PathBuf),
 }
@@ -44,16 +50,18 @@ impl Mailer {
                     }
                     SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)?,
                 };
-                let mut builder = builder
-                    .port(smtp.port)
-                    .timeout(Some(Duration::from_secs(smtp.timeout_secs.max(1))));
+                let deadline = Duration::from_secs(smtp.timeout_secs.max(1));
+                let mut builder = builder.port(smtp.port).timeout(Some(deadline));
                 if !smtp.username.is_empty() {
                     builder = builder.credentials(Credentials::new(
                         smtp.username.clone(),
                         smtp.password.expose().to_string(),
                     ));
                 }
-                Ok(Self::Smtp(builder.build()))
+                Ok(Self::Smtp {
+                    transport: builder.build(),
+                    deadline,
+                })
             }
         }
     }
@@ -61,7 +69,18 @@ impl Mailer {
     /// Delivers one message. `token` names the file for the file transport.
     pub async fn send(&self, message: Message, token: &str) -> Result<(), SendError> {
         match self {
-            Self::Smtp(transport) => transport.send(message).await.map(|_| ()).map_err(classify),
+            Self::Smtp {
+                transport,
+                deadline,
+            } => match tokio::time::timeout(*deadline, transport.send(message)).await {
+                Ok(sent) => sent.map(|_| ()).map_err(classify),
+                // The server may have taken the message without answering: a retry can deliver
+                // it twice, which its stable Message-ID lets the recipient's side detect.
+                Err(_) => Err(SendError::Transient(format!(
+                    "no answer from the SMTP server within {} s",
+                    deadline.as_secs()
+                ))),
+            },
             Self::File(dir) => write_eml(dir, token, &message.formatted()).await,
         }
     }

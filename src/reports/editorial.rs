@@ -137,10 +137,8 @@ fn apply(
         ReportStatus::parse(change.from).unwrap_or(ReportStatus::New),
         ReportStatus::parse(change.to).unwrap_or(ReportStatus::New),
     );
-    match (from.is_open(), to.is_open()) {
-        (true, false) => articles::repo::adjust_open_count(conn, report.article_id, -1)?,
-        (false, true) => articles::repo::adjust_open_count(conn, report.article_id, 1)?,
-        _ => {}
+    if from.is_open() != to.is_open() {
+        articles::repo::refresh_open(conn, report.article_id)?;
     }
     repo::insert_event(
         conn,
@@ -333,4 +331,65 @@ pub async fn detail(
 
 pub async fn list(db: &Db, filter: ReportFilter) -> Result<Vec<(ReportRow, Article)>, ReportError> {
     db.read(move |conn| Ok(repo::list(conn, &filter)?)).await
+}
+
+/// An article with every report on it and its whole timeline (the newest `MAX_TIMELINE` events).
+pub async fn article_detail(
+    db: &Db,
+    article_id: i64,
+) -> Result<(Article, Vec<ReportRow>, Vec<(EventRow, String)>), ReportError> {
+    const MAX_REPORTS: i64 = 1_000;
+    const MAX_TIMELINE: i64 = 500;
+    db.read(move |conn| {
+        let article = articles::repo::find(conn, article_id)?.ok_or(ReportError::NotFound)?;
+        let reports = repo::reports_of_article(conn, article_id, MAX_REPORTS)?;
+        let events = repo::events_of_article(conn, article_id, MAX_TIMELINE)?;
+        Ok((article, reports, events))
+    })
+    .await
+}
+
+/// The tracking code of a report by id (e.g. the one a duplicate points to).
+pub async fn tracking_code_of(db: &Db, id: i64) -> Result<Option<String>, ReportError> {
+    db.read(move |conn| Ok(repo::tracking_code_of(conn, id)?))
+        .await
+}
+
+/// One action applied to several reports.
+#[derive(Debug, Clone)]
+pub enum BulkAction {
+    Decide(Decision),
+    Assign(Option<Editor>),
+}
+
+/// Applies `action` to each report in its own transaction: one report's refusal (an illegal
+/// move, a change meanwhile) does not undo the others; every outcome is returned, in order.
+pub async fn bulk(
+    db: &Db,
+    context: Arc<IntakeContext>,
+    editor: Editor,
+    codes: Vec<TrackingCode>,
+    action: BulkAction,
+) -> Vec<(TrackingCode, Result<(), ReportError>)> {
+    let mut outcomes = Vec::with_capacity(codes.len());
+    for code in codes {
+        let result = match &action {
+            BulkAction::Decide(decision) => decide(
+                db,
+                context.clone(),
+                editor.clone(),
+                code.clone(),
+                decision.clone(),
+            )
+            .await
+            .map(|_| ()),
+            BulkAction::Assign(assignee) => {
+                assign(db, editor.clone(), code.clone(), assignee.clone())
+                    .await
+                    .map(|_| ())
+            }
+        };
+        outcomes.push((code, result));
+    }
+    outcomes
 }

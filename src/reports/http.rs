@@ -12,7 +12,7 @@ use super::{Category, Channel, PublicStatus, TrackingCode};
 use crate::error::{AppError, HtmlError};
 use crate::i18n::{Messages, messages};
 use crate::startup::AppState;
-use crate::web::{body, client, page, see_other};
+use crate::web::{Choice, body, client, page, see_other};
 
 const PAGE_LANGUAGE: &str = "en";
 
@@ -36,12 +36,6 @@ fn status_url(state: &AppState, code: &str) -> String {
 }
 
 // ---------------------------------------------------------------- the form
-
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
 
 #[derive(Template)]
 #[template(path = "public/report_form.html")]

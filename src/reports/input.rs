@@ -95,6 +95,11 @@ impl FieldErrors {
         errors.add(field, message);
         errors
     }
+    pub fn merge(&mut self, other: FieldErrors) {
+        for (field, messages) in other.0 {
+            self.0.entry(field).or_default().extend(messages);
+        }
+    }
 }
 
 /// Context intake needs to judge a report: which hosts are ours, which languages we take.

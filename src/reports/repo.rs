@@ -3,8 +3,10 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::{Nullable, Text};
 
 use crate::articles::Article;
+use crate::articles::repo::{QueueKey, QueueOrder, micros_to_time};
 use crate::storage::DbConn;
 use crate::storage::schema::{articles, idempotency_keys, report_events, reports};
 
@@ -126,6 +128,46 @@ pub fn events_of(conn: &mut DbConn, report_id: i64) -> QueryResult<Vec<EventRow>
         .order(report_events::id.asc())
         .select(EventRow::as_select())
         .load(conn)
+}
+
+/// The timeline of a whole article: every event of its reports, with the report's tracking
+/// code, oldest first, at most `limit` (the newest ones).
+pub fn events_of_article(
+    conn: &mut DbConn,
+    article_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<(EventRow, String)>> {
+    let mut events: Vec<(EventRow, String)> = report_events::table
+        .inner_join(reports::table)
+        .filter(reports::article_id.eq(article_id))
+        .order(report_events::id.desc())
+        .limit(limit)
+        .select((EventRow::as_select(), reports::tracking_code))
+        .load(conn)?;
+    events.reverse();
+    Ok(events)
+}
+
+/// Every report on an article, oldest first.
+pub fn reports_of_article(
+    conn: &mut DbConn,
+    article_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<ReportRow>> {
+    reports::table
+        .filter(reports::article_id.eq(article_id))
+        .order(reports::id.asc())
+        .limit(limit)
+        .select(ReportRow::as_select())
+        .load(conn)
+}
+
+pub fn tracking_code_of(conn: &mut DbConn, id: i64) -> QueryResult<Option<String>> {
+    reports::table
+        .find(id)
+        .select(reports::tracking_code)
+        .first(conn)
+        .optional()
 }
 
 pub fn find_stored_response(conn: &mut DbConn, key: &str) -> QueryResult<Option<StoredResponse>> {
@@ -291,58 +333,206 @@ pub enum AssigneeFilter {
     User(i64),
 }
 
+diesel::define_sql_function! {
+    /// Lower-cases text: search is case-insensitive on both backends (PostgreSQL's LIKE is not).
+    fn lower(text: Nullable<Text>) -> Nullable<Text>;
+}
+
+/// Applies a [`ReportFilter`]'s conditions (not its pagination) to a boxed query over
+/// `reports` (joined with articles or not); one definition for the lists, the queue and the
+/// counts.
+macro_rules! with_filter {
+    ($query:expr, $filter:expr) => {{
+        let filter: &ReportFilter = $filter;
+        let mut query = $query;
+        if !filter.statuses.is_empty() {
+            query = query.filter(reports::status.eq_any(filter.statuses.clone()));
+        }
+        if let Some(desk) = filter.desk_id {
+            query = query.filter(reports::desk_id.eq(desk));
+        }
+        if let Some(category) = &filter.category {
+            query = query.filter(reports::category.eq(category.clone()));
+        }
+        if let Some(language) = &filter.language {
+            query = query.filter(reports::language.eq(language.clone()));
+        }
+        match filter.assignee {
+            AssigneeFilter::Anyone => {}
+            AssigneeFilter::Unassigned => query = query.filter(reports::assignee_id.is_null()),
+            AssigneeFilter::User(id) => query = query.filter(reports::assignee_id.eq(id)),
+        }
+        if let Some(text) = &filter.text {
+            let pattern = like_pattern(text);
+            // The URL is matched through a subquery, so that queries over reports alone (the
+            // queue's grouping, the counts) need no join with articles.
+            query = query.filter(
+                reports::article_id
+                    .eq_any(
+                        URL_MATCH
+                            .filter(
+                                lower(URL_MATCH.field(articles::canonical_url).nullable())
+                                    .like(pattern.clone())
+                                    .escape('\\'),
+                            )
+                            .select(URL_MATCH.field(articles::id)),
+                    )
+                    .or(lower(reports::passage).like(pattern.clone()).escape('\\'))
+                    .or(lower(reports::explanation.nullable())
+                        .like(pattern)
+                        .escape('\\')),
+            );
+        }
+        if let Some(from) = filter.from {
+            query = query.filter(reports::created_at.ge(from));
+        }
+        if let Some(to) = filter.to {
+            query = query.filter(reports::created_at.lt(to));
+        }
+        if let Some(article) = filter.article_id {
+            query = query.filter(reports::article_id.eq(article));
+        }
+        query
+    }};
+}
+
+// The articles a text search matches by URL, under another name: the list joins `articles` too.
+diesel::alias!(articles as URL_MATCH: UrlMatch);
+
+/// `%text%`, lower-cased, with LIKE's wildcards in the text taken literally.
+fn like_pattern(text: &str) -> String {
+    format!(
+        "%{}%",
+        text.to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
 pub fn list(conn: &mut DbConn, filter: &ReportFilter) -> QueryResult<Vec<(ReportRow, Article)>> {
-    let mut query = reports::table
+    let query = reports::table
         .inner_join(articles::table)
         .select((ReportRow::as_select(), Article::as_select()))
         .order(reports::id.desc())
         .limit(filter.limit)
         .into_boxed();
-    if !filter.statuses.is_empty() {
-        query = query.filter(reports::status.eq_any(filter.statuses.clone()));
-    }
-    if let Some(desk) = filter.desk_id {
-        query = query.filter(reports::desk_id.eq(desk));
-    }
-    if let Some(category) = &filter.category {
-        query = query.filter(reports::category.eq(category.clone()));
-    }
-    if let Some(language) = &filter.language {
-        query = query.filter(reports::language.eq(language.clone()));
-    }
-    match filter.assignee {
-        AssigneeFilter::Anyone => {}
-        AssigneeFilter::Unassigned => query = query.filter(reports::assignee_id.is_null()),
-        AssigneeFilter::User(id) => query = query.filter(reports::assignee_id.eq(id)),
-    }
-    if let Some(text) = &filter.text {
-        let pattern = format!(
-            "%{}%",
-            text.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
-        query = query.filter(
-            articles::canonical_url
-                .like(pattern.clone())
-                .escape('\\')
-                .or(reports::passage.like(pattern.clone()).escape('\\'))
-                .or(reports::explanation.like(pattern).escape('\\')),
-        );
-    }
-    if let Some(from) = filter.from {
-        query = query.filter(reports::created_at.ge(from));
-    }
-    if let Some(to) = filter.to {
-        query = query.filter(reports::created_at.lt(to));
-    }
-    if let Some(article) = filter.article_id {
-        query = query.filter(reports::article_id.eq(article));
-    }
+    let mut query = with_filter!(query, filter);
     if let Some(before) = filter.before_id {
         query = query.filter(reports::id.lt(before));
     }
     query.load(conn)
+}
+
+/// One article's share of the reports that match a filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleGroup {
+    pub article_id: i64,
+    pub reports: i64,
+    pub newest: NaiveDateTime,
+    pub oldest: NaiveDateTime,
+}
+
+/// The articles of the reports matching `filter`, with how many match and when the newest and
+/// oldest of them arrived, in queue order, keyset-paginated.
+pub fn group_by_article(
+    conn: &mut DbConn,
+    filter: &ReportFilter,
+    order: QueueOrder,
+    after: Option<QueueKey>,
+    limit: i64,
+) -> QueryResult<Vec<ArticleGroup>> {
+    use diesel::dsl::{count_star, max, min};
+    let query = reports::table
+        .group_by(reports::article_id)
+        .select((
+            reports::article_id,
+            count_star(),
+            max(reports::created_at),
+            min(reports::created_at),
+        ))
+        .limit(limit)
+        .into_boxed();
+    let mut query = with_filter!(query, filter);
+    query = match order {
+        QueueOrder::Most => query.order((count_star().desc(), reports::article_id.desc())),
+        QueueOrder::Newest => {
+            query.order((max(reports::created_at).desc(), reports::article_id.desc()))
+        }
+        QueueOrder::Waiting => {
+            query.order((min(reports::created_at).asc(), reports::article_id.asc()))
+        }
+    };
+    if let Some(QueueKey { key, id }) = after {
+        query = match order {
+            QueueOrder::Most => query.having(
+                count_star()
+                    .lt(key)
+                    .or(count_star().eq(key).and(reports::article_id.lt(id))),
+            ),
+            QueueOrder::Newest => {
+                let at = micros_to_time(key);
+                query.having(
+                    max(reports::created_at).lt(at).or(max(reports::created_at)
+                        .eq(at)
+                        .and(reports::article_id.lt(id))),
+                )
+            }
+            QueueOrder::Waiting => {
+                let at = micros_to_time(key);
+                query.having(
+                    min(reports::created_at).gt(at).or(min(reports::created_at)
+                        .eq(at)
+                        .and(reports::article_id.gt(id))),
+                )
+            }
+        };
+    }
+    let rows: Vec<(i64, i64, Option<NaiveDateTime>, Option<NaiveDateTime>)> = query.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(article_id, reports, newest, oldest)| {
+            Some(ArticleGroup {
+                article_id,
+                reports,
+                newest: newest?,
+                oldest: oldest?,
+            })
+        })
+        .collect())
+}
+
+/// (article id, desk id, category, reports).
+pub type DeskCategoryCount = (i64, Option<i64>, String, i64);
+
+/// For each of `article_ids`: how many matching reports each (desk, category) pair has.
+pub fn desk_and_category_mix(
+    conn: &mut DbConn,
+    filter: &ReportFilter,
+    article_ids: &[i64],
+) -> QueryResult<Vec<DeskCategoryCount>> {
+    use diesel::dsl::count_star;
+    let query = reports::table
+        .filter(reports::article_id.eq_any(article_ids.to_vec()))
+        .group_by((reports::article_id, reports::desk_id, reports::category))
+        .select((
+            reports::article_id,
+            reports::desk_id,
+            reports::category,
+            count_star(),
+        ))
+        .into_boxed();
+    with_filter!(query, filter).load(conn)
+}
+
+/// How many reports matching `filter` are in each status.
+pub fn status_counts(conn: &mut DbConn, filter: &ReportFilter) -> QueryResult<Vec<(String, i64)>> {
+    use diesel::dsl::count_star;
+    let query = reports::table
+        .group_by(reports::status)
+        .select((reports::status, count_star()))
+        .into_boxed();
+    with_filter!(query, filter).load(conn)
 }
 
 /// One bulk-loaded report (demo data) with every column given. `None` is written as NULL, never

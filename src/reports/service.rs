@@ -165,7 +165,9 @@ fn submit_in_transaction(
     }
     let report = &submission.report;
     let article = articles::repo::record_report(conn, &report.article, now)?;
-    let desk = context.routing.table.route(&RouteInput {
+    // The rules committed before this transaction, whichever instance changed them.
+    let rules = context.routing.refresh(conn)?;
+    let desk = rules.table.route(&RouteInput {
         host: report.article.host(),
         path: report.article.path(),
         category: report.category,
@@ -208,7 +210,7 @@ fn submit_in_transaction(
             created_at: now,
         },
     )?;
-    let escalation = context.routing.table.escalation_desk();
+    let escalation = context.routing.escalation_desk();
     outbox::on_report_submitted(
         conn,
         &NewReportEvent {

@@ -149,7 +149,9 @@ pub struct Db {
     pool: Pool<ConnectionManager<DbConn>>,
     backend: Backend,
     /// SQLite allows one writer; queueing writers here is fairer and faster than spinning on
-    /// SQLITE_BUSY, and avoids the snapshot upgrade failures of deferred transactions.
+    /// SQLITE_BUSY, and avoids the snapshot upgrade failures of deferred transactions. Writers
+    /// queue here before they take a pooled connection, so they hold one connection between
+    /// them and the rest of the pool stays free for reads.
     sqlite_writer: Arc<Mutex<()>>,
 }
 
@@ -233,7 +235,10 @@ impl Db {
         F: FnOnce(&mut DbConn) -> Result<T, E>,
         E: From<StorageError> + From<diesel::result::Error>,
     {
-        let mut conn = self.pool.get().map_err(StorageError::from)?;
+        // The lock first, then the connection: a writer waiting its turn while holding a pooled
+        // connection would let a queue of writers take every connection and starve the reads
+        // (/readyz, the worker's rendering). A dedicated writer connection would do as well, but
+        // would lose the pool's checks and its replacement of a broken connection.
         let _writer = match self.backend {
             // A poisoned lock only means another writer panicked; the database itself is fine.
             Backend::Sqlite => Some(
@@ -241,8 +246,10 @@ impl Db {
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner()),
             ),
+            // PostgreSQL has row locks and many writers at once: no queue here.
             Backend::Postgres => None,
         };
+        let mut conn = self.pool.get().map_err(StorageError::from)?;
         let conn: &mut DbConn = &mut conn;
         conn.transaction(work)
     }
@@ -392,5 +399,60 @@ mod tests {
             Err(StorageError::UnsupportedScheme(s)) if s == "mysql"
         ));
         assert!(DatabaseLocation::parse("  ").is_err());
+    }
+
+    /// Writers queued behind a long SQLite write must not hold pooled connections while they
+    /// wait: with a pool of two, a read still gets a connection at once.
+    #[tokio::test]
+    async fn queued_sqlite_writers_leave_connections_for_reads() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = Db::connect(&DatabaseSettings {
+            url: crate::config::Secret::new(format!(
+                "sqlite://{}",
+                dir.path().join("t.db").display()
+            )),
+            pool_size: 2,
+            connect_timeout_secs: 1,
+            sqlite_synchronous: SqliteSynchronous::Normal,
+            sqlite_busy_timeout_ms: 5000,
+        })
+        .expect("connects");
+
+        let (inside, entered) = std::sync::mpsc::channel();
+        let writer = db.clone();
+        let long = tokio::spawn(async move {
+            writer
+                .write(move |_conn| {
+                    let _ = inside.send(());
+                    std::thread::sleep(Duration::from_secs(3));
+                    Ok::<_, StorageError>(())
+                })
+                .await
+        });
+        tokio::task::spawn_blocking(move || entered.recv())
+            .await
+            .expect("joins")
+            .expect("the long write started");
+        let queued: Vec<_> = (0..4)
+            .map(|_| {
+                let writer = db.clone();
+                tokio::spawn(async move { writer.write(|_conn| Ok::<_, StorageError>(())).await })
+            })
+            .collect();
+        // Let the queued writers reach the lock (before the fix, each first took a connection).
+        tokio::time::sleep(Duration::from_millis(300)).await;
+
+        let started = std::time::Instant::now();
+        db.ping().await.expect("a read gets a connection");
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "the read waited {:?} for a connection",
+            started.elapsed()
+        );
+
+        long.await.expect("joins").expect("long write");
+        for write in queued {
+            write.await.expect("joins").expect("queued write");
+        }
     }
 }

@@ -12,6 +12,8 @@ diesel::table! {
         open_report_count -> BigInt,
         first_reported_at -> Timestamp,
         last_reported_at -> Timestamp,
+        oldest_open_at -> Nullable<Timestamp>,
+        newest_open_at -> Nullable<Timestamp>,
     }
 }
 
@@ -158,12 +160,51 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    routing_rules (id) {
+        id -> BigInt,
+        desk_id -> BigInt,
+        host -> Nullable<Text>,
+        path_prefix -> Nullable<Text>,
+        category -> Nullable<Text>,
+        language -> Nullable<Text>,
+        priority -> Integer,
+        source -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    routing_version (id) {
+        id -> BigInt,
+        version -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    routing_rule_changes (id) {
+        id -> BigInt,
+        rule_id -> Nullable<BigInt>,
+        action -> Text,
+        actor -> Text,
+        before_json -> Nullable<Text>,
+        after_json -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(reports -> articles (article_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(desk_members -> users (user_id));
 diesel::joinable!(desk_members -> desks (desk_id));
 diesel::joinable!(reports -> desks (desk_id));
 diesel::joinable!(report_events -> reports (report_id));
+diesel::joinable!(routing_rules -> desks (desk_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     articles,
@@ -178,4 +219,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     login_failures,
     auth_events,
+    routing_rules,
+    routing_version,
+    routing_rule_changes,
 );

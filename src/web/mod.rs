@@ -55,3 +55,10 @@ pub fn page(status: StatusCode, template: &impl Template) -> Result<HttpResponse
         .insert_header(("Cache-Control", "no-store"))
         .body(body))
 }
+
+/// A choice in a select, a set of radio buttons or checkboxes.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}

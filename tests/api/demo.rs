@@ -26,6 +26,17 @@ type Row = (
     Option<i64>,           // duplicate_of_id
 );
 
+/// (id, reports, open reports, first, last, oldest open, newest open report time).
+type ArticleRow = (
+    i64,
+    i64,
+    i64,
+    NaiveDateTime,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+);
+
 #[tokio::test]
 async fn demo_data_is_consistent() {
     let app = spawn_app().await;
@@ -63,8 +74,10 @@ async fn demo_data_is_consistent() {
                         articles::open_report_count,
                         articles::first_reported_at,
                         articles::last_reported_at,
+                        articles::oldest_open_at,
+                        articles::newest_open_at,
                     ))
-                    .load::<(i64, i64, i64, NaiveDateTime, NaiveDateTime)>(conn)?,
+                    .load::<ArticleRow>(conn)?,
                 report_events::table
                     .select((
                         report_events::report_id,
@@ -91,24 +104,30 @@ async fn demo_data_is_consistent() {
     assert_eq!(users, 5);
 
     // Each article's counts and times are those of its reports.
-    let mut per_article: HashMap<i64, (i64, i64, NaiveDateTime, NaiveDateTime)> = HashMap::new();
+    let mut per_article: HashMap<i64, ArticleRow> = HashMap::new();
     for r in &rows {
-        let e = per_article.entry(r.1).or_insert((0, 0, r.3, r.3));
-        e.0 += 1;
-        e.1 += i64::from(OPEN.contains(&r.2.as_str()));
-        e.2 = e.2.min(r.3);
-        e.3 = e.3.max(r.3);
+        let e = per_article
+            .entry(r.1)
+            .or_insert((r.1, 0, 0, r.3, r.3, None, None));
+        e.1 += 1;
+        e.3 = e.3.min(r.3);
+        e.4 = e.4.max(r.3);
+        if OPEN.contains(&r.2.as_str()) {
+            e.2 += 1;
+            e.5 = Some(e.5.map_or(r.3, |t| t.min(r.3)));
+            e.6 = Some(e.6.map_or(r.3, |t| t.max(r.3)));
+        }
     }
     assert_eq!(
         articles.len(),
         per_article.len(),
         "no article without reports"
     );
-    for (id, count, open, first, last) in &articles {
+    for article in &articles {
         assert_eq!(
-            per_article.get(id),
-            Some(&(*count, *open, *first, *last)),
-            "article {id}: stored counts and times agree with its reports"
+            per_article.get(&article.0),
+            Some(article),
+            "stored counts and times agree with the article's reports"
         );
     }
     assert!(

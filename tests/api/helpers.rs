@@ -162,3 +162,70 @@ impl TestApp {
             .expect("query runs")
     }
 }
+
+/// A browser: keeps the session cookie, reads the CSRF token from pages.
+pub struct Browser<'a> {
+    pub app: &'a TestApp,
+    pub cookie: Option<String>,
+}
+
+impl<'a> Browser<'a> {
+    pub fn new(app: &'a TestApp) -> Self {
+        Self { app, cookie: None }
+    }
+
+    fn keep_cookie(&mut self, response: &reqwest::Response) {
+        for value in response.headers().get_all("set-cookie") {
+            let text = value.to_str().unwrap_or_default();
+            if let Some(pair) = text.split(';').next() {
+                self.cookie = Some(pair.to_string());
+            }
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> reqwest::Response {
+        let mut request = self.app.client.get(self.app.url(path));
+        if let Some(cookie) = &self.cookie {
+            request = request.header("Cookie", cookie);
+        }
+        let response = request.send().await.expect("sent");
+        self.keep_cookie(&response);
+        response
+    }
+
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let mut request = self
+            .app
+            .client
+            .post(self.app.url(path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(serde_html_form::to_string(form).expect("form"));
+        if let Some(cookie) = &self.cookie {
+            request = request.header("Cookie", cookie);
+        }
+        let response = request.send().await.expect("sent");
+        self.keep_cookie(&response);
+        response
+    }
+
+    pub async fn csrf(&mut self, path: &str) -> String {
+        let html = self.get(path).await.text().await.expect("html");
+        let start = html.find(r#"name="csrf" value=""#).expect("csrf field")
+            + r#"name="csrf" value=""#.len();
+        html[start..start + 48].to_string()
+    }
+
+    pub async fn sign_in(&mut self, email: &str, password: &str) -> reqwest::Response {
+        let csrf = self.csrf("/desk/login").await;
+        self.post(
+            "/desk/login",
+            &[
+                ("email", email),
+                ("password", password),
+                ("csrf", &csrf),
+                ("next", "/desk/outbox"),
+            ],
+        )
+        .await
+    }
+}

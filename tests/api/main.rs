@@ -4,12 +4,14 @@
 mod cli;
 mod dashboard;
 mod demo;
+mod desk_pages;
 mod editor_api;
 mod health;
 mod helpers;
 mod intake_api;
 mod intake_form;
 mod notify;
+mod routing_admin;
 mod schema;
 mod smtp_sink;
 mod status;

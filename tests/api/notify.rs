@@ -522,3 +522,129 @@ async fn the_reporter_can_stop_emails_with_one_click() {
         .await;
     assert_eq!(forged.status(), 404);
 }
+
+#[tokio::test]
+async fn results_are_recorded_while_a_slow_message_is_still_in_flight() {
+    let sink = SmtpSink::start().await;
+    let port = sink.port();
+    // A slow server: the acknowledgement to this reporter waits for its 250 until released.
+    let hold = sink.hold_replies_to("slow@example.org");
+
+    // Queue six messages with no worker running, so that one worker claims them in one batch.
+    let queue = spawn_app_with(move |s| {
+        smtp_to(s, port);
+        s.notify.worker = false;
+    })
+    .await;
+    for (i, email) in ["slow@example.org", "ana@example.org", "ben@example.org"]
+        .into_iter()
+        .enumerate()
+    {
+        submit(
+            &queue,
+            &report_on(
+                &format!("https://www.example.com/world/slow-{i}"),
+                Some(email),
+            ),
+        )
+        .await;
+    }
+    queue.stop().await;
+    let url = queue.database_url.clone();
+    let app = spawn_app_with(move |s| {
+        smtp_to(s, port);
+        s.database.url = disinfo_desk::config::Secret::new(url);
+        // Everything in one batch, all sent at once, and no lease or SMTP deadline running out
+        // while the test holds the slow message.
+        s.notify.batch_size = 50;
+        s.notify.concurrency = 8;
+        s.mail.smtp.timeout_secs = 60;
+        s.notify.lease_secs = 600;
+    })
+    .await;
+
+    hold.wait_until_holding(1, WAIT).await;
+    // The other five were delivered; their results must reach the outbox now, not after the
+    // slowest send of the batch (a crash then would deliver them all again).
+    wait_until(&app, "the rest of the batch marked sent", |s| {
+        s.iter().filter(|r| r.1 == "sent").count() == 5
+    })
+    .await;
+    let unsent: Vec<(String, String, i32)> = app
+        .query(|conn| {
+            outbox::table
+                .filter(outbox::status.ne("sent"))
+                .select((outbox::recipients, outbox::status, outbox::attempts))
+                .load(conn)
+        })
+        .await;
+    assert_eq!(
+        unsent,
+        [(
+            r#"["slow@example.org"]"#.to_string(),
+            "sending".to_string(),
+            1
+        )],
+        "only the held message is still in flight"
+    );
+    assert_eq!(sink.messages().len(), 5);
+
+    hold.release();
+    wait_until(&app, "the slow message marked sent", |s| {
+        s.len() == 6 && s.iter().all(|r| r.1 == "sent" && r.2 == 1)
+    })
+    .await;
+    let messages = sink.wait_for(6, WAIT).await;
+    let ids: HashSet<_> = messages
+        .iter()
+        .filter_map(|m| m.header("Message-ID"))
+        .collect();
+    assert_eq!(ids.len(), 6, "each message once");
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_is_given_up_on_after_the_smtp_timeout() {
+    let sink = SmtpSink::start().await;
+    let port = sink.port();
+    // lettre's own timeout covers only connecting; a server that goes quiet mid-message must
+    // still end the attempt, or the worker's lease could run out under it.
+    let hold = sink.hold_replies_to("ana@example.org");
+    let app = spawn_app_with(move |s| {
+        smtp_to(s, port);
+        s.mail.smtp.timeout_secs = 1;
+    })
+    .await;
+    submit(
+        &app,
+        &report_on(
+            "https://www.example.com/world/quiet",
+            Some("ana@example.org"),
+        ),
+    )
+    .await;
+    wait_until(&app, "the unanswered attempt to fail and be retried", |s| {
+        s.iter().any(|r| {
+            r.0 == "report_ack"
+                && r.2 >= 2
+                && r.3
+                    .as_deref()
+                    .is_some_and(|e| e.contains("no answer from the SMTP server within 1 s"))
+        })
+    })
+    .await;
+
+    hold.release();
+    wait_until(&app, "both sent", |s| {
+        s.len() == 2 && s.iter().all(|r| r.1 == "sent")
+    })
+    .await;
+    // The server kept what it got before it went quiet, so the reporter may get the message more
+    // than once: always with the same Message-ID, so it can be recognised as one.
+    let ids: HashSet<_> = sink
+        .messages()
+        .iter()
+        .filter(|m| to(m, "ana@example.org"))
+        .filter_map(|m| m.header("Message-ID"))
+        .collect();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+}

@@ -1,6 +1,7 @@
 //! An SMTP server inside the test process (a subset of RFC 5321 over plain TCP). Tests point
 //! lettre at it, so delivery goes over a real socket, and they make it fail on purpose: stop it and
-//! start it again on the same port, or have it answer the end of DATA with 451 or 554.
+//! start it again on the same port, have it answer the end of DATA with 451 or 554, or hold that
+//! answer for one recipient, like a slow server, until the test releases it.
 //!
 //! ```ignore
 //! let sink = SmtpSink::start().await;              // 127.0.0.1 on a free port
@@ -10,6 +11,9 @@
 //! sink.fail_next(1, Reply::TransientFailure);     // the next message gets 451, later ones 250
 //! let port = sink.stop().await;                   // "down": connections to the port are refused
 //! let sink = SmtpSink::start_on(port).await;      // "up" again on the port the app knows
+//! let hold = sink.hold_replies_to("slow@example.org"); // its messages wait at the end of DATA
+//! hold.wait_until_holding(1, Duration::from_secs(5)).await;
+//! hold.release();                                   // (dropping the hold releases them too)
 //! ```
 //!
 //! The server supports: the 220 greeting, EHLO (which advertises 8BITMIME and SMTPUTF8), HELO,
@@ -111,6 +115,16 @@ struct State {
     policy: Policy,
     /// Connections accepted so far. The self-tests use it to check that lettre reuses them.
     connections: usize,
+    /// Recipients whose messages wait at the end of DATA until their hold is released.
+    holds: Vec<HeldRecipient>,
+}
+
+struct HeldRecipient {
+    recipient: String,
+    /// Becomes true on release; a dropped [`Hold`] closes it, which releases as well.
+    released: watch::Receiver<bool>,
+    /// How many messages to this recipient are waiting for their reply right now.
+    holding: Arc<watch::Sender<usize>>,
 }
 
 struct Shared {
@@ -139,6 +153,50 @@ impl Shared {
             state.rejected += 1;
         }
         reply
+    }
+
+    /// The hold that applies to a message with these recipients, if any.
+    fn hold_for(
+        &self,
+        rcpt_to: &[String],
+    ) -> Option<(watch::Receiver<bool>, Arc<watch::Sender<usize>>)> {
+        let state = self.lock();
+        state
+            .holds
+            .iter()
+            .find(|hold| {
+                rcpt_to
+                    .iter()
+                    .any(|r| r.eq_ignore_ascii_case(&hold.recipient))
+            })
+            .map(|hold| (hold.released.clone(), Arc::clone(&hold.holding)))
+    }
+}
+
+/// Keeps the end-of-DATA reply to one recipient's messages back, as a slow server would: the
+/// client has sent the whole message and waits for the 250. See [`SmtpSink::hold_replies_to`].
+pub struct Hold {
+    released: watch::Sender<bool>,
+    holding: Arc<watch::Sender<usize>>,
+}
+
+impl Hold {
+    /// Waits until `n` messages are held at once. After `timeout` it panics.
+    pub async fn wait_until_holding(&self, n: usize, timeout: Duration) {
+        let mut holding = self.holding.subscribe();
+        let reached = tokio::time::timeout(timeout, holding.wait_for(|count| *count >= n))
+            .await
+            .is_ok_and(|result| result.is_ok());
+        assert!(
+            reached,
+            "SMTP sink: expected {n} held message(s) within {timeout:?}, holding {}",
+            *self.holding.borrow()
+        );
+    }
+
+    /// Lets the held messages (and later ones to the recipient) through: they get their reply.
+    pub fn release(self) {
+        self.released.send_replace(true);
     }
 }
 
@@ -170,6 +228,7 @@ impl SmtpSink {
                     fail_reply: Reply::Accept,
                 },
                 connections: 0,
+                holds: Vec::new(),
             }),
             accepted: watch::Sender::new(0),
         });
@@ -213,6 +272,20 @@ impl SmtpSink {
         let mut state = self.shared.lock();
         state.policy.always = reply;
         state.policy.fail_next = 0;
+    }
+
+    /// From now on, a message to `recipient` (case-insensitive) is read to its end and then gets
+    /// no reply until the returned [`Hold`] is released or dropped; then the usual policy decides
+    /// the reply. Messages to other recipients go through meanwhile, on other connections.
+    pub fn hold_replies_to(&self, recipient: &str) -> Hold {
+        let (released, released_rx) = watch::channel(false);
+        let holding = Arc::new(watch::Sender::new(0));
+        self.shared.lock().holds.push(HeldRecipient {
+            recipient: recipient.to_owned(),
+            released: released_rx,
+            holding: Arc::clone(&holding),
+        });
+        Hold { released, holding }
     }
 
     /// Waits until at least `n` messages were accepted and returns all of them. After `timeout`
@@ -433,6 +506,12 @@ async fn converse(stream: TcpStream, shared: &Shared) -> io::Result<()> {
                         continue;
                     }
                 };
+                if let Some((mut released, holding)) = shared.hold_for(&rcpt_to) {
+                    holding.send_modify(|count| *count += 1);
+                    // An error means the hold was dropped, which releases it too.
+                    let _ = released.wait_for(|released| *released).await;
+                    holding.send_modify(|count| *count -= 1);
+                }
                 let reply = shared.finish_message(ReceivedMessage {
                     mail_from,
                     rcpt_to,

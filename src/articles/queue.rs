@@ -1,0 +1,245 @@
+//! The editors' queue: articles with reports to work, each with how many reports match, when the
+//! newest and oldest of them came in, its desk and its main category; ordered and paginated by
+//! keyset so that a deep page costs what the first one does.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+
+use super::Article;
+use super::repo::{self, QueueKey, QueueOrder, time_to_micros};
+use crate::reports::ReportStatus;
+use crate::reports::repo::{self as reports_repo, AssigneeFilter, ReportFilter};
+use crate::storage::{Db, StorageError};
+
+impl QueueOrder {
+    pub const ALL: [QueueOrder; 3] = [Self::Most, Self::Newest, Self::Waiting];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Most => "most",
+            Self::Newest => "newest",
+            Self::Waiting => "waiting",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.as_str() == value)
+    }
+}
+
+impl QueueKey {
+    /// The opaque `after` cursor of the next page's link.
+    pub fn encode(self) -> String {
+        format!("{}.{}", self.key, self.id)
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        let (key, id) = value.split_once('.')?;
+        Some(Self {
+            key: key.parse().ok()?,
+            id: id.parse().ok()?,
+        })
+    }
+}
+
+/// One article in the queue.
+#[derive(Debug, Clone)]
+pub struct QueueEntry {
+    pub article: Article,
+    /// Its reports that match the filter (by default: its open reports).
+    pub reports: i64,
+    pub newest: NaiveDateTime,
+    pub oldest: NaiveDateTime,
+    /// The desk and the category most of those reports have.
+    pub desk_id: Option<i64>,
+    pub category: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct QueuePage {
+    pub entries: Vec<QueueEntry>,
+    /// Where the next page starts, if there is one.
+    pub next: Option<QueueKey>,
+}
+
+pub fn open_statuses() -> Vec<String> {
+    ReportStatus::ALL
+        .iter()
+        .filter(|s| s.is_open())
+        .map(|s| s.as_str().to_string())
+        .collect()
+}
+
+/// The default view (open reports, nothing else narrowed) is answered from the articles' own
+/// open counts; anything narrower groups the matching reports.
+fn is_open_queue(filter: &ReportFilter) -> bool {
+    let mut statuses = filter.statuses.clone();
+    statuses.sort();
+    let mut open = open_statuses();
+    open.sort();
+    statuses == open
+        && filter.desk_id.is_none()
+        && filter.category.is_none()
+        && filter.language.is_none()
+        && filter.assignee == AssigneeFilter::Anyone
+        && filter.text.is_none()
+        && filter.from.is_none()
+        && filter.to.is_none()
+        && filter.article_id.is_none()
+}
+
+fn sort_key(order: QueueOrder, entry: &QueueEntry) -> QueueKey {
+    let key = match order {
+        QueueOrder::Most => entry.reports,
+        QueueOrder::Newest => time_to_micros(entry.newest),
+        QueueOrder::Waiting => time_to_micros(entry.oldest),
+    };
+    QueueKey {
+        key,
+        id: entry.article.id,
+    }
+}
+
+/// The value with the largest count; ties go to the smallest value, so the choice is stable.
+fn most_common<K: Ord + Clone>(counts: HashMap<K, i64>) -> Option<K> {
+    counts
+        .into_iter()
+        .max_by(|(ka, a), (kb, b)| a.cmp(b).then_with(|| kb.cmp(ka)))
+        .map(|(k, _)| k)
+}
+
+/// One page of the queue.
+pub async fn queue(
+    db: &Db,
+    filter: ReportFilter,
+    order: QueueOrder,
+    after: Option<QueueKey>,
+    limit: i64,
+) -> Result<QueuePage, StorageError> {
+    db.read(move |conn| {
+        let mut entries: Vec<QueueEntry> = if is_open_queue(&filter) {
+            repo::open_queue(conn, order, after, limit + 1)?
+                .into_iter()
+                .map(|article| QueueEntry {
+                    reports: article.open_report_count,
+                    newest: article.newest_open_at.unwrap_or(article.last_reported_at),
+                    oldest: article.oldest_open_at.unwrap_or(article.first_reported_at),
+                    article,
+                    desk_id: None,
+                    category: None,
+                })
+                .collect()
+        } else {
+            let groups = reports_repo::group_by_article(conn, &filter, order, after, limit + 1)?;
+            let ids: Vec<i64> = groups.iter().map(|g| g.article_id).collect();
+            let mut articles: HashMap<i64, Article> = repo::find_many(conn, &ids)?
+                .into_iter()
+                .map(|a| (a.id, a))
+                .collect();
+            groups
+                .into_iter()
+                .filter_map(|g| {
+                    Some(QueueEntry {
+                        article: articles.remove(&g.article_id)?,
+                        reports: g.reports,
+                        newest: g.newest,
+                        oldest: g.oldest,
+                        desk_id: None,
+                        category: None,
+                    })
+                })
+                .collect()
+        };
+        let more = entries.len() as i64 > limit;
+        entries.truncate(limit.max(0) as usize);
+        let ids: Vec<i64> = entries.iter().map(|e| e.article.id).collect();
+        let mut desks: HashMap<i64, HashMap<Option<i64>, i64>> = HashMap::new();
+        let mut categories: HashMap<i64, HashMap<String, i64>> = HashMap::new();
+        for (article, desk, category, count) in
+            reports_repo::desk_and_category_mix(conn, &filter, &ids)?
+        {
+            *desks.entry(article).or_default().entry(desk).or_default() += count;
+            *categories
+                .entry(article)
+                .or_default()
+                .entry(category)
+                .or_default() += count;
+        }
+        for entry in &mut entries {
+            let id = entry.article.id;
+            entry.desk_id = desks.remove(&id).and_then(most_common).flatten();
+            entry.category = categories.remove(&id).and_then(most_common);
+        }
+        let next = if more {
+            entries.last().map(|e| sort_key(order, e))
+        } else {
+            None
+        };
+        Ok(QueuePage { entries, next })
+    })
+    .await
+}
+
+/// How many reports matching `filter` (its statuses aside) are in each status, in lifecycle order.
+pub async fn status_counts(
+    db: &Db,
+    mut filter: ReportFilter,
+) -> Result<Vec<(ReportStatus, i64)>, StorageError> {
+    filter.statuses.clear();
+    let counts: HashMap<String, i64> = db
+        .read(move |conn| Ok::<_, StorageError>(reports_repo::status_counts(conn, &filter)?))
+        .await?
+        .into_iter()
+        .collect();
+    Ok(ReportStatus::ALL
+        .into_iter()
+        .map(|s| (s, counts.get(s.as_str()).copied().unwrap_or(0)))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_refuse_garbage() {
+        let key = QueueKey {
+            key: 1_764_000_000_123_456,
+            id: 42,
+        };
+        assert_eq!(QueueKey::parse(&key.encode()), Some(key));
+        assert_eq!(QueueKey::parse("-3.7"), Some(QueueKey { key: -3, id: 7 }));
+        for bad in ["", "12", "a.b", "1.2.3", ".5"] {
+            assert_eq!(QueueKey::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_most_common_value_wins_and_ties_are_stable() {
+        let counts = HashMap::from([("b", 2), ("a", 2), ("c", 1)]);
+        assert_eq!(most_common(counts), Some("a"));
+        assert_eq!(most_common(HashMap::<&str, i64>::new()), None);
+    }
+
+    #[test]
+    fn only_the_plain_open_view_takes_the_fast_path() {
+        let open = ReportFilter {
+            statuses: open_statuses(),
+            ..ReportFilter::default()
+        };
+        assert!(is_open_queue(&open));
+        let mut reordered = open.clone();
+        reordered.statuses.reverse();
+        assert!(is_open_queue(&reordered));
+        assert!(!is_open_queue(&ReportFilter::default()));
+        assert!(!is_open_queue(&ReportFilter {
+            desk_id: Some(1),
+            ..open.clone()
+        }));
+        assert!(!is_open_queue(&ReportFilter {
+            text: Some("x".into()),
+            ..open
+        }));
+    }
+}

@@ -1,0 +1,1129 @@
+//! The review dashboard's pages: the queue of articles, the flat list of reports, an article, a
+//! report, bulk actions and the CSV export. Handlers are thin: they read the request, call the
+//! same `reports::editorial` and `articles::queue` functions the editor API calls, and render.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+
+use super::Editor;
+use super::auth::{self, SignedIn};
+use super::export;
+use super::filters::{self, FilterQuery};
+use crate::articles::queue::{self, QueuePage};
+use crate::articles::repo::QueueOrder;
+use crate::error::{AppError, HtmlError};
+use crate::i18n::{Messages, messages};
+use crate::reports::editorial::{self, BulkAction, Decision};
+use crate::reports::repo::{EventRow, ReportFilter, ReportRow};
+use crate::reports::{Category, FieldErrors, ReportError, ReportStatus, TrackingCode};
+use crate::startup::AppState;
+use crate::web::{Choice, body, page, see_other};
+
+const PAGE_LANGUAGE: &str = "en";
+const FLASH: &str = "flash";
+
+pub fn time(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// The parts every dashboard page shares: who is signed in, the form token, the navigation
+/// with the count of reports in each status, and a one-time message after a redirect.
+pub struct DeskNav {
+    pub csrf: String,
+    pub user: String,
+    pub is_admin: bool,
+    pub section: &'static str,
+    pub counts: Vec<(String, String, i64)>,
+    pub flash: Option<String>,
+}
+
+impl DeskNav {
+    pub async fn new(
+        state: &AppState,
+        signed_in: &SignedIn,
+        section: &'static str,
+        counts_for: Option<ReportFilter>,
+    ) -> Result<Self, AppError> {
+        let t = messages(PAGE_LANGUAGE);
+        let counts = match counts_for {
+            Some(filter) => queue::status_counts(&state.db, filter)
+                .await?
+                .into_iter()
+                .map(|(status, count)| {
+                    (
+                        status.as_str().to_string(),
+                        t.t(&status_label_id(status)).to_string(),
+                        count,
+                    )
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let flash = signed_in
+            .session
+            .remove_as::<String>(FLASH)
+            .and_then(Result::ok);
+        Ok(Self {
+            csrf: auth::csrf_token(&signed_in.session)?,
+            user: signed_in.editor.email.clone(),
+            is_admin: signed_in.editor.is_admin(),
+            section,
+            counts,
+            flash,
+        })
+    }
+}
+
+fn status_label_id(status: ReportStatus) -> String {
+    format!("desk.status.{}", status.as_str())
+}
+
+fn status_label(t: &Messages, status: &str) -> String {
+    match ReportStatus::parse(status) {
+        Some(s) => t.t(&status_label_id(s)).to_string(),
+        None => status.to_string(),
+    }
+}
+
+fn category_label(t: &Messages, category: &str) -> String {
+    match Category::parse(category) {
+        Some(c) => t.t(c.label_id()).to_string(),
+        None => category.to_string(),
+    }
+}
+
+fn set_flash(session: &Session, message: String) -> Result<(), AppError> {
+    session
+        .insert(FLASH, message)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))
+}
+
+/// The filter form, with what the editor asked for kept.
+pub struct FilterForm {
+    pub action: &'static str,
+    pub statuses: Vec<Choice>,
+    pub desks: Vec<Choice>,
+    pub categories: Vec<Choice>,
+    pub assignees: Vec<Choice>,
+    pub sorts: Vec<Choice>,
+    pub language: String,
+    pub assignee_email: String,
+    pub q: String,
+    pub from: String,
+    pub to: String,
+    pub errors: FieldErrors,
+}
+
+impl FilterForm {
+    fn new(
+        state: &AppState,
+        action: &'static str,
+        query: &FilterQuery,
+        filter: Option<&ReportFilter>,
+        errors: FieldErrors,
+    ) -> Self {
+        let t = messages(PAGE_LANGUAGE);
+        let checked: Vec<String> = match filter {
+            Some(f) => f.statuses.clone(),
+            None => query.statuses().iter().map(|s| s.to_string()).collect(),
+        };
+        let statuses = ReportStatus::ALL
+            .iter()
+            .map(|s| Choice {
+                value: s.as_str().to_string(),
+                label: t.t(&status_label_id(*s)).to_string(),
+                selected: checked.iter().any(|c| c == s.as_str()),
+            })
+            .collect();
+        let mut desks = vec![Choice {
+            value: String::new(),
+            label: t.t("desk.filter.any_desk").to_string(),
+            selected: query.text("desk").is_empty(),
+        }];
+        desks.extend(state.intake.routing.desks().map(|d| Choice {
+            value: d.slug.clone(),
+            label: d.name.clone(),
+            selected: query.text("desk") == d.slug,
+        }));
+        let mut categories = vec![Choice {
+            value: String::new(),
+            label: t.t("desk.filter.any_category").to_string(),
+            selected: query.text("category").is_empty(),
+        }];
+        categories.extend(Category::ALL.iter().map(|c| Choice {
+            value: c.as_str().to_string(),
+            label: t.t(c.label_id()).to_string(),
+            selected: query.text("category") == c.as_str(),
+        }));
+        let assignee = query.text("assignee");
+        let named = !matches!(assignee, "" | "anyone" | "me" | "unassigned");
+        let assignees = [
+            ("anyone", "desk.filter.assignee.anyone"),
+            ("me", "desk.filter.assignee.me"),
+            ("unassigned", "desk.filter.assignee.unassigned"),
+        ]
+        .iter()
+        .map(|(value, label)| Choice {
+            value: value.to_string(),
+            label: t.t(label).to_string(),
+            selected: assignee == *value || (assignee.is_empty() && *value == "anyone"),
+        })
+        .collect();
+        let sort = query.order().unwrap_or(QueueOrder::Most);
+        let sorts = QueueOrder::ALL
+            .iter()
+            .map(|o| Choice {
+                value: o.as_str().to_string(),
+                label: t.t(&format!("desk.sort.{}", o.as_str())).to_string(),
+                selected: *o == sort,
+            })
+            .collect();
+        Self {
+            action,
+            statuses,
+            desks,
+            categories,
+            assignees,
+            sorts,
+            language: query.text("language").to_string(),
+            assignee_email: if named {
+                assignee.to_string()
+            } else {
+                String::new()
+            },
+            q: query.text("q").to_string(),
+            from: query.text("from").to_string(),
+            to: query.text("to").to_string(),
+            errors,
+        }
+    }
+}
+
+/// Reads the query string and the filter it asks for; a bad filter is shown on the page.
+async fn read_filter(
+    req: &HttpRequest,
+    state: &AppState,
+    editor: &Editor,
+) -> Result<(FilterQuery, Result<ReportFilter, FieldErrors>), AppError> {
+    let query = FilterQuery::parse(req.query_string()).map_err(AppError::malformed)?;
+    let filter = filters::to_filter(
+        &state.db,
+        &state.intake.routing,
+        editor,
+        &query,
+        &queue::open_statuses(),
+    )
+    .await?;
+    Ok((query, filter))
+}
+
+fn desk_name(state: &AppState, desk_id: Option<i64>) -> String {
+    desk_id
+        .and_then(|id| state.intake.routing.desk_by_id(id))
+        .map(|d| d.name.clone())
+        .unwrap_or_default()
+}
+
+pub struct QueueRow {
+    pub id: i64,
+    pub url: String,
+    pub host: String,
+    pub path: String,
+    pub reports: i64,
+    pub total: i64,
+    pub newest: String,
+    pub oldest: String,
+    pub desk: String,
+    pub category: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/queue.html")]
+pub struct QueueView<'a> {
+    pub t: &'a Messages,
+    pub publisher: &'a str,
+    pub nav: DeskNav,
+    pub form: FilterForm,
+    pub rows: Vec<QueueRow>,
+    pub next_link: Option<String>,
+    pub first_link: Option<String>,
+    pub list_link: String,
+}
+
+/// `GET /desk`: articles with reports to work, grouped, filtered, sorted, paginated.
+pub async fn queue_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+) -> Result<HttpResponse, HtmlError> {
+    let t = messages(PAGE_LANGUAGE);
+    let (query, filter) = read_filter(&req, &state, &signed_in.editor).await?;
+    let mut errors = FieldErrors::default();
+    let order = query.order().unwrap_or_else(|e| {
+        errors.merge(e);
+        QueueOrder::Most
+    });
+    let after = query.after().unwrap_or_else(|e| {
+        errors.merge(e);
+        None
+    });
+    let (filter, found) = match filter {
+        Ok(filter) if errors.is_empty() => {
+            let page = queue::queue(&state.db, filter.clone(), order, after, filter.limit)
+                .await
+                .map_err(AppError::from)?;
+            (Some(filter), page)
+        }
+        Ok(_) => (None, empty_page()),
+        Err(e) => {
+            errors.merge(e);
+            (None, empty_page())
+        }
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let links = query.to_query_string(true);
+    let rows = found
+        .entries
+        .into_iter()
+        .map(|e| QueueRow {
+            id: e.article.id,
+            host: e.article.host.clone(),
+            path: e.article.path.clone(),
+            url: e.article.canonical_url,
+            reports: e.reports,
+            total: e.article.report_count,
+            newest: time(e.newest),
+            oldest: time(e.oldest),
+            desk: desk_name(&state, e.desk_id),
+            category: e
+                .category
+                .map(|c| category_label(t, &c))
+                .unwrap_or_default(),
+        })
+        .collect();
+    let view = QueueView {
+        t,
+        publisher: &state.settings.publisher.name,
+        nav: DeskNav::new(&state, &signed_in, "queue", filter.clone()).await?,
+        form: FilterForm::new(&state, "/desk", &query, filter.as_ref(), errors),
+        rows,
+        next_link: found
+            .next
+            .map(|k| with_param(&format!("/desk?{links}"), "after", &k.encode())),
+        first_link: after.map(|_| format!("/desk?{links}")),
+        list_link: format!("/desk/reports?{}", query.to_query_string(false)),
+    };
+    Ok(page(status, &view)?)
+}
+
+fn empty_page() -> QueuePage {
+    QueuePage {
+        entries: Vec::new(),
+        next: None,
+    }
+}
+
+fn with_param(link: &str, name: &str, value: &str) -> String {
+    let value: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+    let joiner = if link.ends_with('?') { "" } else { "&" };
+    format!("{link}{joiner}{name}={value}")
+}
+
+pub struct ListRow {
+    pub code: String,
+    pub article_id: i64,
+    pub article: String,
+    pub category: String,
+    pub status: String,
+    pub status_label: String,
+    pub desk: String,
+    pub assignee: String,
+    pub received: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/reports.html")]
+pub struct ListView<'a> {
+    pub t: &'a Messages,
+    pub publisher: &'a str,
+    pub nav: DeskNav,
+    pub form: FilterForm,
+    pub rows: Vec<ListRow>,
+    pub next_link: Option<String>,
+    pub first_link: Option<String>,
+    pub export_link: String,
+    pub queue_link: String,
+    pub return_to: String,
+    pub targets: Vec<Choice>,
+    pub assignees: Vec<Choice>,
+}
+
+fn assignee_names(roster: &[(Editor, bool)]) -> impl Fn(Option<i64>) -> String + '_ {
+    move |id| {
+        id.and_then(|id| roster.iter().find(|(e, _)| e.id == id))
+            .map(|(e, _)| e.email.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// `GET /desk/reports`: the flat list, newest first, with bulk actions.
+pub async fn list_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+) -> Result<HttpResponse, HtmlError> {
+    let t = messages(PAGE_LANGUAGE);
+    let (query, filter) = read_filter(&req, &state, &signed_in.editor).await?;
+    let (filter, rows, errors) = match filter {
+        Ok(filter) => {
+            let rows = editorial::list(&state.db, filter.clone()).await?;
+            (Some(filter), rows, FieldErrors::default())
+        }
+        Err(errors) => (None, Vec::new(), errors),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let limit = filter.as_ref().map_or(0, |f| f.limit as usize);
+    let next = (rows.len() == limit && limit > 0)
+        .then(|| rows.last().map(|(r, _)| r.id))
+        .flatten();
+    let roster = super::roster(&state.db).await.map_err(AppError::from)?;
+    let name_of = assignee_names(&roster);
+    let links = query.to_query_string(false);
+    let list_rows = rows
+        .into_iter()
+        .map(|(r, a)| ListRow {
+            article: a.path,
+            article_id: a.id,
+            category: category_label(t, &r.category),
+            status_label: status_label(t, &r.status),
+            desk: desk_name(&state, r.desk_id),
+            assignee: name_of(r.assignee_id),
+            received: time(r.created_at),
+            status: r.status,
+            code: r.tracking_code,
+        })
+        .collect();
+    let return_to = match req.query_string() {
+        "" => "/desk/reports".to_string(),
+        q => format!("/desk/reports?{q}"),
+    };
+    let view = ListView {
+        t,
+        publisher: &state.settings.publisher.name,
+        nav: DeskNav::new(&state, &signed_in, "reports", filter.clone()).await?,
+        form: FilterForm::new(&state, "/desk/reports", &query, filter.as_ref(), errors),
+        rows: list_rows,
+        next_link: next
+            .map(|id| with_param(&format!("/desk/reports?{links}"), "before", &id.to_string())),
+        first_link: query.before.map(|_| format!("/desk/reports?{links}")),
+        export_link: format!("/desk/reports.csv?{links}"),
+        queue_link: format!("/desk?{links}"),
+        return_to,
+        targets: transition_choices(t, ReportStatus::ALL.iter().copied(), None),
+        assignees: assignee_choices(&roster, None, &signed_in.editor),
+    };
+    Ok(page(status, &view)?)
+}
+
+fn transition_choices(
+    t: &Messages,
+    statuses: impl Iterator<Item = ReportStatus>,
+    selected: Option<&str>,
+) -> Vec<Choice> {
+    statuses
+        .map(|s| Choice {
+            value: s.as_str().to_string(),
+            label: t.t(&status_label_id(s)).to_string(),
+            selected: selected == Some(s.as_str()),
+        })
+        .collect()
+}
+
+/// Who a report can go to: the editors of its desk and the admins (or everyone, for a list
+/// spanning desks); the service checks again.
+fn assignee_choices(roster: &[(Editor, bool)], desk_id: Option<i64>, me: &Editor) -> Vec<Choice> {
+    roster
+        .iter()
+        .filter(|(e, disabled)| !disabled && e.id != me.id)
+        .filter(|(e, _)| desk_id.is_none_or(|d| e.desk_ids.contains(&d) || e.is_admin()))
+        .map(|(e, _)| Choice {
+            value: e.email.clone(),
+            label: format!("{} ({})", e.display_name, e.email),
+            selected: false,
+        })
+        .collect()
+}
+
+pub struct EventView {
+    pub at: String,
+    pub actor: String,
+    pub kind: String,
+    pub change: String,
+    pub note: String,
+    pub code: String,
+}
+
+fn event_view(t: &Messages, event: EventRow, code: String) -> EventView {
+    let change = match (&event.from_status, &event.to_status) {
+        (Some(from), Some(to)) => format!("{} → {}", status_label(t, from), status_label(t, to)),
+        (None, Some(to)) => status_label(t, to),
+        _ => String::new(),
+    };
+    EventView {
+        at: time(event.created_at),
+        actor: event.actor,
+        kind: t.t(&format!("desk.event.{}", event.kind)).to_string(),
+        change,
+        note: event.note.unwrap_or_default(),
+        code,
+    }
+}
+
+/// What the editor typed into a decision form, kept when it is refused.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DecisionForm {
+    pub csrf: String,
+    pub to: String,
+    pub note: String,
+    pub correction_url: String,
+    pub duplicate_of: String,
+}
+
+impl DecisionForm {
+    fn decision(&self) -> Result<Decision, FieldErrors> {
+        let to = ReportStatus::parse(self.to.trim())
+            .ok_or_else(|| FieldErrors::single("to", "Choose the status to move the report to."))?;
+        let given = |v: &str| Some(v.to_string()).filter(|v| !v.trim().is_empty());
+        Ok(Decision {
+            to: Some(to),
+            note: given(&self.note),
+            correction_url: given(&self.correction_url),
+            duplicate_of: given(&self.duplicate_of),
+        })
+    }
+}
+
+pub struct ArticleReport {
+    pub code: String,
+    pub status: String,
+    pub status_label: String,
+    pub category: String,
+    pub passage: String,
+    pub explanation: String,
+    pub received: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/article.html")]
+pub struct ArticleView<'a> {
+    pub t: &'a Messages,
+    pub publisher: &'a str,
+    pub nav: DeskNav,
+    pub id: i64,
+    pub url: String,
+    pub report_count: i64,
+    pub open_count: i64,
+    pub first: String,
+    pub last: String,
+    pub reports: Vec<ArticleReport>,
+    pub timeline: Vec<EventView>,
+    pub outcomes: Vec<Choice>,
+    pub input: DecisionForm,
+    pub errors: FieldErrors,
+    pub message: Option<String>,
+}
+
+async fn article_view<'a>(
+    state: &'a AppState,
+    signed_in: &SignedIn,
+    article_id: i64,
+    input: DecisionForm,
+    errors: FieldErrors,
+    message: Option<String>,
+) -> Result<ArticleView<'a>, AppError> {
+    let t = messages(PAGE_LANGUAGE);
+    let (article, reports, events) = editorial::article_detail(&state.db, article_id).await?;
+    let outcomes = transition_choices(
+        t,
+        ReportStatus::ALL.into_iter().filter(|s| s.is_resolved()),
+        Some(input.to.as_str()),
+    );
+    Ok(ArticleView {
+        t,
+        publisher: &state.settings.publisher.name,
+        nav: DeskNav::new(state, signed_in, "queue", None).await?,
+        id: article.id,
+        url: article.canonical_url,
+        report_count: article.report_count,
+        open_count: article.open_report_count,
+        first: time(article.first_reported_at),
+        last: time(article.last_reported_at),
+        reports: reports
+            .into_iter()
+            .map(|r| ArticleReport {
+                status_label: status_label(t, &r.status),
+                category: category_label(t, &r.category),
+                passage: r.passage.unwrap_or_default(),
+                explanation: r.explanation,
+                received: time(r.created_at),
+                status: r.status,
+                code: r.tracking_code,
+            })
+            .collect(),
+        timeline: events
+            .into_iter()
+            .map(|(e, code)| event_view(t, e, code))
+            .collect(),
+        outcomes,
+        input,
+        errors,
+        message,
+    })
+}
+
+/// `GET /desk/articles/{id}`.
+pub async fn article_page(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, HtmlError> {
+    let view = article_view(
+        &state,
+        &signed_in,
+        path.into_inner(),
+        DecisionForm::default(),
+        FieldErrors::default(),
+        None,
+    )
+    .await?;
+    Ok(page(StatusCode::OK, &view)?)
+}
+
+/// An error the page shows beside the form (bad input, a refused move) rather than on its own.
+fn shown_on_page(
+    error: ReportError,
+) -> Result<(StatusCode, FieldErrors, Option<String>), AppError> {
+    match error {
+        ReportError::Invalid(errors) => Ok((StatusCode::UNPROCESSABLE_ENTITY, errors, None)),
+        e @ (ReportError::IllegalTransition { .. } | ReportError::Conflict) => {
+            let app = AppError::from(e);
+            Ok((
+                StatusCode::CONFLICT,
+                FieldErrors::default(),
+                Some(app.to_string()),
+            ))
+        }
+        other => Err(other.into()),
+    }
+}
+
+/// `POST /desk/articles/{id}/resolve`: one outcome for every open report of the article.
+pub async fn resolve_article(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    path: web::Path<i64>,
+    payload: web::Payload,
+) -> Result<HttpResponse, HtmlError> {
+    let article_id = path.into_inner();
+    let form: DecisionForm =
+        body::form_body(&req, payload, state.settings.server.max_body_bytes).await?;
+    auth::check_csrf(&signed_in.session, &form.csrf)?;
+    let result = match form.decision() {
+        Ok(decision) => {
+            editorial::resolve_article(
+                &state.db,
+                state.intake.clone(),
+                signed_in.editor.clone(),
+                article_id,
+                decision,
+            )
+            .await
+        }
+        Err(errors) => Err(ReportError::Invalid(errors)),
+    };
+    match result {
+        Ok(moved) => {
+            state.wakeup.wake();
+            let t = messages(PAGE_LANGUAGE);
+            set_flash(
+                &signed_in.session,
+                t.t_with("desk.article.resolved", &[("count", &moved.to_string())]),
+            )?;
+            Ok(see_other(&format!("/desk/articles/{article_id}")))
+        }
+        Err(error) => {
+            let (status, errors, message) = shown_on_page(error)?;
+            let view = article_view(&state, &signed_in, article_id, form, errors, message).await?;
+            Ok(page(status, &view)?)
+        }
+    }
+}
+
+pub struct ReportFacts {
+    pub code: String,
+    pub article_id: i64,
+    pub article_url: String,
+    pub submitted_url: String,
+    pub channel: String,
+    pub category: String,
+    pub language: String,
+    pub status: String,
+    pub status_label: String,
+    pub desk: String,
+    pub assignee: String,
+    pub received: String,
+    pub updated: String,
+    pub passage: String,
+    pub explanation: String,
+    pub evidence: Vec<String>,
+    pub reporter_name: String,
+    pub reporter_email: String,
+    pub wants_outcome: bool,
+    pub unsubscribed: bool,
+    pub outcome_note: String,
+    pub correction_url: String,
+    pub duplicate_of: String,
+    pub decided: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/report.html")]
+pub struct ReportView<'a> {
+    pub t: &'a Messages,
+    pub publisher: &'a str,
+    pub nav: DeskNav,
+    pub r: ReportFacts,
+    pub timeline: Vec<EventView>,
+    pub targets: Vec<Choice>,
+    pub assignees: Vec<Choice>,
+    pub input: DecisionForm,
+    pub note: String,
+    pub errors: FieldErrors,
+    pub message: Option<String>,
+}
+
+/// What the report page's forms held when one of them was refused.
+#[derive(Default)]
+struct Kept {
+    decision: DecisionForm,
+    note: String,
+}
+
+async fn report_view<'a>(
+    state: &'a AppState,
+    signed_in: &SignedIn,
+    code: TrackingCode,
+    kept: Kept,
+    errors: FieldErrors,
+    message: Option<String>,
+) -> Result<ReportView<'a>, AppError> {
+    let t = messages(PAGE_LANGUAGE);
+    let (report, article, events) = editorial::detail(&state.db, code).await?;
+    let roster = super::roster(&state.db).await?;
+    let duplicate_of = match report.duplicate_of_id {
+        Some(id) => editorial::tracking_code_of(&state.db, id)
+            .await?
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let from = ReportStatus::parse(&report.status).unwrap_or(ReportStatus::New);
+    let targets = transition_choices(
+        t,
+        from.next().iter().copied(),
+        Some(kept.decision.to.as_str()),
+    );
+    let assignees = assignee_choices(&roster, report.desk_id, &signed_in.editor);
+    let ReportRow {
+        tracking_code,
+        submitted_url,
+        channel,
+        category,
+        passage,
+        explanation,
+        evidence_urls,
+        language,
+        reporter_name,
+        reporter_email,
+        wants_outcome,
+        status,
+        created_at,
+        updated_at,
+        desk_id,
+        reporter_unsubscribed,
+        assignee_id,
+        outcome_note,
+        correction_url,
+        decided_at,
+        ..
+    } = report;
+    let r = ReportFacts {
+        code: tracking_code.clone(),
+        article_id: article.id,
+        article_url: article.canonical_url,
+        submitted_url,
+        channel,
+        category: category_label(t, &category),
+        language,
+        status_label: status_label(t, &status),
+        status,
+        desk: desk_name(state, desk_id),
+        assignee: assignee_names(&roster)(assignee_id),
+        received: time(created_at),
+        updated: time(updated_at),
+        passage: passage.unwrap_or_default(),
+        explanation,
+        evidence: serde_json::from_str(&evidence_urls).unwrap_or_default(),
+        reporter_name: reporter_name.unwrap_or_default(),
+        reporter_email: reporter_email.unwrap_or_default(),
+        wants_outcome,
+        unsubscribed: reporter_unsubscribed,
+        outcome_note: outcome_note.unwrap_or_default(),
+        correction_url: correction_url.unwrap_or_default(),
+        duplicate_of,
+        decided: decided_at.map(time).unwrap_or_default(),
+    };
+    Ok(ReportView {
+        t,
+        publisher: &state.settings.publisher.name,
+        nav: DeskNav::new(state, signed_in, "reports", None).await?,
+        r,
+        timeline: events
+            .into_iter()
+            .map(|e| event_view(t, e, tracking_code.clone()))
+            .collect(),
+        targets,
+        assignees,
+        input: kept.decision,
+        note: kept.note,
+        errors,
+        message,
+    })
+}
+
+fn tracking_code(path: &str) -> Result<TrackingCode, AppError> {
+    TrackingCode::parse(path)
+        .ok_or_else(|| AppError::NotFound("No report has that tracking code.".into()))
+}
+
+/// `GET /desk/reports/{code}`.
+pub async fn report_page(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    path: web::Path<String>,
+) -> Result<HttpResponse, HtmlError> {
+    let code = tracking_code(&path)?;
+    let view = report_view(
+        &state,
+        &signed_in,
+        code,
+        Kept::default(),
+        FieldErrors::default(),
+        None,
+    )
+    .await?;
+    Ok(page(StatusCode::OK, &view)?)
+}
+
+/// After a change: back to the report, or the refusal shown beside the form that caused it.
+async fn after_report_change(
+    state: &AppState,
+    signed_in: &SignedIn,
+    code: TrackingCode,
+    result: Result<String, ReportError>,
+    kept: Kept,
+) -> Result<HttpResponse, HtmlError> {
+    match result {
+        Ok(done) => {
+            state.wakeup.wake();
+            set_flash(&signed_in.session, done)?;
+            Ok(see_other(&format!("/desk/reports/{}", code.as_str())))
+        }
+        Err(error) => {
+            let (status, errors, message) = shown_on_page(error)?;
+            let view = report_view(state, signed_in, code, kept, errors, message).await?;
+            Ok(page(status, &view)?)
+        }
+    }
+}
+
+/// `POST /desk/reports/{code}/transition`: an illegal move is refused with 409 and the reason.
+pub async fn transition(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, HtmlError> {
+    let code = tracking_code(&path)?;
+    let form: DecisionForm =
+        body::form_body(&req, payload, state.settings.server.max_body_bytes).await?;
+    auth::check_csrf(&signed_in.session, &form.csrf)?;
+    let t = messages(PAGE_LANGUAGE);
+    let result = match form.decision() {
+        Ok(decision) => editorial::decide(
+            &state.db,
+            state.intake.clone(),
+            signed_in.editor.clone(),
+            code.clone(),
+            decision,
+        )
+        .await
+        .map(|r| {
+            t.t_with(
+                "desk.report.moved",
+                &[("status", &status_label(t, &r.status))],
+            )
+        }),
+        Err(errors) => Err(ReportError::Invalid(errors)),
+    };
+    let kept = Kept {
+        decision: form,
+        note: String::new(),
+    };
+    after_report_change(&state, &signed_in, code, result, kept).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignForm {
+    csrf: String,
+    /// `me`, an editor's email, or empty to take the report back.
+    #[serde(default)]
+    assignee: String,
+}
+
+/// `POST /desk/reports/{code}/assign`.
+pub async fn assign(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, HtmlError> {
+    let code = tracking_code(&path)?;
+    let form: AssignForm =
+        body::form_body(&req, payload, state.settings.server.max_body_bytes).await?;
+    auth::check_csrf(&signed_in.session, &form.csrf)?;
+    let t = messages(PAGE_LANGUAGE);
+    let result = match filters::assignee(&state.db, &signed_in.editor, Some(&form.assignee))
+        .await
+        .map_err(AppError::from)?
+    {
+        Ok(assignee) => editorial::assign(
+            &state.db,
+            signed_in.editor.clone(),
+            code.clone(),
+            assignee.clone(),
+        )
+        .await
+        .map(|_| match assignee {
+            Some(a) => t.t_with("desk.report.assigned", &[("email", &a.email)]),
+            None => t.t("desk.report.unassigned").to_string(),
+        }),
+        Err(errors) => Err(ReportError::Invalid(errors)),
+    };
+    after_report_change(&state, &signed_in, code, result, Kept::default()).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoteForm {
+    csrf: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /desk/reports/{code}/notes`: an internal note, never shown to the reporter.
+pub async fn add_note(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, HtmlError> {
+    let code = tracking_code(&path)?;
+    let form: NoteForm =
+        body::form_body(&req, payload, state.settings.server.max_body_bytes).await?;
+    auth::check_csrf(&signed_in.session, &form.csrf)?;
+    let t = messages(PAGE_LANGUAGE);
+    let result = editorial::add_note(
+        &state.db,
+        signed_in.editor.clone(),
+        code.clone(),
+        form.note.clone(),
+    )
+    .await
+    .map(|_| t.t("desk.report.noted").to_string())
+    .map_err(|e| match e {
+        // The page has two note fields: say which one was refused.
+        ReportError::Invalid(errors) => ReportError::Invalid(FieldErrors::single(
+            "internal_note",
+            errors.get("note").join(" "),
+        )),
+        other => other,
+    });
+    let kept = Kept {
+        decision: DecisionForm::default(),
+        note: form.note,
+    };
+    after_report_change(&state, &signed_in, code, result, kept).await
+}
+
+/// The bulk form: the selected reports and one action for all of them.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BulkForm {
+    csrf: String,
+    #[serde(default)]
+    code: Vec<String>,
+    /// `transition` or `assign`.
+    action: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    correction_url: String,
+    #[serde(default)]
+    assignee: String,
+    #[serde(default)]
+    return_to: String,
+}
+
+/// `POST /desk/reports/bulk`: each report is moved on its own; the editor is told how many
+/// succeeded and why any were refused.
+pub async fn bulk(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    payload: web::Payload,
+) -> Result<HttpResponse, HtmlError> {
+    let form: BulkForm =
+        body::form_body(&req, payload, state.settings.server.max_body_bytes).await?;
+    auth::check_csrf(&signed_in.session, &form.csrf)?;
+    let t = messages(PAGE_LANGUAGE);
+    let back = Some(form.return_to.as_str())
+        .filter(|r| r.starts_with("/desk/reports") && !r.starts_with("//"))
+        .unwrap_or("/desk/reports")
+        .to_string();
+    let codes: Vec<TrackingCode> = form
+        .code
+        .iter()
+        .filter_map(|c| TrackingCode::parse(c))
+        .collect();
+    if codes.is_empty() {
+        set_flash(
+            &signed_in.session,
+            t.t("desk.bulk.none_selected").to_string(),
+        )?;
+        return Ok(see_other(&back));
+    }
+    let action = match form.action.as_str() {
+        "assign" => {
+            match filters::assignee(&state.db, &signed_in.editor, Some(&form.assignee))
+                .await
+                .map_err(AppError::from)?
+            {
+                Ok(assignee) => BulkAction::Assign(assignee),
+                Err(errors) => return Err(AppError::Validation(errors).into()),
+            }
+        }
+        "transition" => {
+            let decision = DecisionForm {
+                csrf: String::new(),
+                to: form.to.clone(),
+                note: form.note.clone(),
+                correction_url: form.correction_url.clone(),
+                duplicate_of: String::new(),
+            }
+            .decision()
+            .map_err(AppError::Validation)?;
+            BulkAction::Decide(decision)
+        }
+        _ => {
+            return Err(AppError::Validation(FieldErrors::single(
+                "action",
+                "Choose to change the status or the assignee.",
+            ))
+            .into());
+        }
+    };
+    let outcomes = editorial::bulk(
+        &state.db,
+        state.intake.clone(),
+        signed_in.editor.clone(),
+        codes,
+        action,
+    )
+    .await;
+    state.wakeup.wake();
+    let done = outcomes.iter().filter(|(_, r)| r.is_ok()).count();
+    let mut message = t.t_with(
+        "desk.bulk.done",
+        &[
+            ("done", &done.to_string()),
+            ("total", &outcomes.len().to_string()),
+        ],
+    );
+    for (code, result) in outcomes {
+        if let Err(error) = result {
+            let error = AppError::from(error);
+            let reason = match &error {
+                AppError::Validation(fields) => fields
+                    .fields()
+                    .flat_map(|f| fields.get(f).iter().cloned())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                other => other.to_string(),
+            };
+            message.push_str(&format!(" {}: {reason}", code.as_str()));
+        }
+    }
+    set_flash(&signed_in.session, message)?;
+    Ok(see_other(&back))
+}
+
+/// `GET /desk/reports.csv`: the current filtered list, streamed page by page; reporters' names
+/// and emails only for admins.
+pub async fn export_csv(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+) -> Result<HttpResponse, HtmlError> {
+    let (_, filter) = read_filter(&req, &state, &signed_in.editor).await?;
+    let filter = filter.map_err(AppError::Validation)?;
+    let roster = super::roster(&state.db).await.map_err(AppError::from)?;
+    let stream = export::csv_stream(
+        state.db.clone(),
+        state.intake.clone(),
+        roster,
+        filter,
+        signed_in.editor.is_admin(),
+    );
+    let filename = format!(
+        "reports-{}.csv",
+        crate::storage::now().format("%Y%m%d-%H%M%S")
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .streaming(stream))
+}
