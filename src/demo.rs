@@ -316,9 +316,9 @@ pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Re
 fn demo_status(rng: &mut Rng, age_days: i64, first_on_article: bool) -> ReportStatus {
     let open_percent = match age_days {
         0 => 90,
-        1..=6 => 45,
-        7..=20 => 12,
-        _ => 3,
+        1..=6 => 60,
+        7..=20 => 20,
+        _ => 5,
     };
     if rng.below(100) < open_percent {
         // Reports still open after a week are mostly being investigated.
