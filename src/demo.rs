@@ -139,16 +139,17 @@ pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Re
         let rows: Vec<NewArticle<'_>> = chunk
             .iter()
             .map(|i| {
-                let (count, open, first, last) = stats[i];
+                let (count, _open, first, last) = stats[i];
                 NewArticle {
                     canonical_url: &urls[*i].0,
                     host: "www.example.com",
                     path: &urls[*i].1,
                     report_count: count,
-                    open_report_count: open,
+                    // Counted from the reports by `refresh_open_all` once they are in: until then
+                    // the queue must not list reports that do not exist yet.
+                    open_report_count: 0,
                     first_reported_at: first,
                     last_reported_at: last,
-                    // Filled from the reports by `refresh_open_all` once they are in.
                     oldest_open_at: None,
                     newest_open_at: None,
                 }

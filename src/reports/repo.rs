@@ -363,7 +363,9 @@ macro_rules! with_filter {
             AssigneeFilter::User(id) => query = query.filter(reports::assignee_id.eq(id)),
         }
         if let Some(text) = &filter.text {
-            let pattern = like_pattern(text);
+            // Both sides are folded by the database's own `lower()`, so a search matches the
+            // same text whatever the backend's idea of case (SQLite folds only ASCII).
+            let pattern = || lower(Some(like_pattern(text)).into_sql::<Nullable<Text>>());
             // The URL is matched through a subquery, so that queries over reports alone (the
             // queue's grouping, the counts) need no join with articles.
             query = query.filter(
@@ -372,14 +374,14 @@ macro_rules! with_filter {
                         URL_MATCH
                             .filter(
                                 lower(URL_MATCH.field(articles::canonical_url).nullable())
-                                    .like(pattern.clone())
+                                    .like(pattern())
                                     .escape('\\'),
                             )
                             .select(URL_MATCH.field(articles::id)),
                     )
-                    .or(lower(reports::passage).like(pattern.clone()).escape('\\'))
+                    .or(lower(reports::passage).like(pattern()).escape('\\'))
                     .or(lower(reports::explanation.nullable())
-                        .like(pattern)
+                        .like(pattern())
                         .escape('\\')),
             );
         }
@@ -399,12 +401,11 @@ macro_rules! with_filter {
 // The articles a text search matches by URL, under another name: the list joins `articles` too.
 diesel::alias!(articles as URL_MATCH: UrlMatch);
 
-/// `%text%`, lower-cased, with LIKE's wildcards in the text taken literally.
+/// `%text%`, with LIKE's wildcards in the text taken literally.
 fn like_pattern(text: &str) -> String {
     format!(
         "%{}%",
-        text.to_lowercase()
-            .replace('\\', "\\\\")
+        text.replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_")
     )
