@@ -59,7 +59,9 @@ impl DeskNav {
                     ..query.clone()
                 }
                 .to_query_string(false);
-                queue::status_counts(&state.db, filter)
+                state
+                    .status_counts
+                    .get(&state.db, filter)
                     .await?
                     .into_iter()
                     .map(|(status, count)| {

@@ -11,7 +11,7 @@ use disinfo_desk::dashboard::{self, accounts::Role};
 use disinfo_desk::storage::schema::{articles, report_events, reports};
 use serde_json::json;
 
-use crate::helpers::{Browser, TestApp, spawn_app, valid_report};
+use crate::helpers::{Browser, TestApp, spawn_app, spawn_app_with, valid_report};
 
 const PASSWORD: &str = "a long and unusual passphrase";
 
@@ -1022,4 +1022,30 @@ async fn report_text_is_escaped_and_searchable_in_any_script() {
     let response = browser.get("/desk/reports?article=x").await;
     assert_eq!(response.status(), 422);
     assert!(response.text().await.expect("html").contains("an article"));
+}
+
+#[tokio::test]
+async fn the_status_counts_are_reused_for_a_while_per_filter() {
+    let app = spawn_app_with(|settings| settings.dashboard.counts_cache_secs = 3600).await;
+    account(&app, "writer@example.com", Role::Editor, &["world"]).await;
+    submit(&app, "/world/2026/11/counted").await;
+    let mut browser = signed_in(&app, "writer@example.com").await;
+    let count = |html: &str| {
+        between(html, r#"data-status="new">"#, "</span>")
+            .and_then(|s| s.rsplit('>').next())
+            .expect("count shown")
+            .to_string()
+    };
+    let html = browser.get("/desk").await.text().await.expect("html");
+    assert_eq!(count(&html), "1");
+    submit(&app, "/world/2026/11/counted").await;
+    let html = browser.get("/desk").await.text().await.expect("html");
+    assert_eq!(count(&html), "1", "reused, not recounted");
+    let html = browser
+        .get("/desk?desk=world")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert_eq!(count(&html), "2", "another filter is counted afresh");
 }
