@@ -183,11 +183,14 @@ pub async fn queue(
     .await
 }
 
+/// When a filter's counts were taken, and the counts.
+type Counted = (Instant, Vec<(ReportStatus, i64)>);
+
 /// Counts per status, kept for a short while per filter: the navigation shows them on every
 /// page, and counting every report each time costs more than the page itself.
 pub struct StatusCounts {
     ttl: Duration,
-    kept: Mutex<HashMap<String, (Instant, Vec<(ReportStatus, i64)>)>>,
+    kept: Mutex<HashMap<String, Counted>>,
 }
 
 impl StatusCounts {
@@ -233,9 +236,7 @@ impl StatusCounts {
         Ok(counts)
     }
 
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, Vec<(ReportStatus, i64)>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Counted>> {
         // A poisoned lock only means a panic elsewhere mid-insert; the map is still usable.
         self.kept.lock().unwrap_or_else(|e| e.into_inner())
     }
