@@ -411,7 +411,33 @@ fn like_pattern(text: &str) -> String {
     )
 }
 
+/// The reports matching `filter`, newest first, `filter.limit` of them after `before_id`.
+///
+/// Several statuses are read one status at a time and merged: `status IN (…) ORDER BY id DESC`
+/// makes SQLite sort every matching report before taking the first page (3.8 s for the open
+/// reports among a million), while `status = ? ORDER BY id DESC` walks the (status, id) index
+/// backwards and stops after a page, on both backends.
 pub fn list(conn: &mut DbConn, filter: &ReportFilter) -> QueryResult<Vec<(ReportRow, Article)>> {
+    if filter.statuses.len() <= 1 {
+        return list_one_query(conn, filter);
+    }
+    let mut rows = Vec::new();
+    for status in &filter.statuses {
+        let one = ReportFilter {
+            statuses: vec![status.clone()],
+            ..filter.clone()
+        };
+        rows.extend(list_one_query(conn, &one)?);
+    }
+    rows.sort_by_key(|(report, _): &(ReportRow, Article)| std::cmp::Reverse(report.id));
+    rows.truncate(filter.limit.max(0) as usize);
+    Ok(rows)
+}
+
+fn list_one_query(
+    conn: &mut DbConn,
+    filter: &ReportFilter,
+) -> QueryResult<Vec<(ReportRow, Article)>> {
     let query = reports::table
         .inner_join(articles::table)
         .select((ReportRow::as_select(), Article::as_select()))
