@@ -248,6 +248,9 @@ pub struct DashboardSettings {
     pub login_window_secs: u64,
     /// The longest wait imposed on an account: a stranger cannot lock an editor out for long.
     pub login_max_delay_secs: u64,
+    /// How long the counts per status in the navigation are reused (per filter, per instance):
+    /// counting a million reports on every page view would cost more than the page.
+    pub counts_cache_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -73,18 +73,8 @@ pub struct Seeded {
     pub editors: Vec<(String, String, String)>,
 }
 
-#[derive(Clone, Copy)]
-struct ArticleStats {
-    reports: i64,
-    open: i64,
-    first: NaiveDateTime,
-    last: NaiveDateTime,
-    oldest_open: Option<NaiveDateTime>,
-    newest_open: Option<NaiveDateTime>,
-}
-
 /// One report as planned before anything is written: its article (an index into the URLs), its
-/// time and its status, so the articles' counts can be written first and agree with the reports.
+/// time and its status, so that the articles' counts and times agree with the reports.
 struct Planned {
     article: usize,
     at: NaiveDateTime,
@@ -178,40 +168,30 @@ pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Re
             )
         })
         .collect();
-    // Each article's counts and times, from the plan: written first, they agree with the reports.
-    let mut stats: Vec<Option<ArticleStats>> = vec![None; article_count];
+    // Each article's report count and first and last report time, from the plan. Its open count
+    // and times are counted from the reports by `refresh_open_all` once they are in: until then the
+    // queue must not list reports that do not exist yet.
+    let mut stats: Vec<Option<(i64, NaiveDateTime, NaiveDateTime)>> = vec![None; article_count];
     for planned in &plan {
-        let entry = stats[planned.article].get_or_insert(ArticleStats {
-            reports: 0,
-            open: 0,
-            first: planned.at,
-            last: planned.at,
-            oldest_open: None,
-            newest_open: None,
-        });
-        entry.reports += 1;
-        entry.last = planned.at;
-        if planned.status.is_open() {
-            entry.open += 1;
-            entry.oldest_open.get_or_insert(planned.at);
-            entry.newest_open = Some(planned.at);
-        }
+        let entry = stats[planned.article].get_or_insert((0, planned.at, planned.at));
+        entry.0 += 1;
+        entry.2 = planned.at;
     }
     let used: Vec<usize> = (0..article_count).filter(|i| stats[*i].is_some()).collect();
     let rows: Vec<NewArticle<'_>> = used
         .iter()
         .filter_map(|i| {
-            let article = stats[*i]?;
+            let (count, first, last) = stats[*i]?;
             Some(NewArticle {
                 canonical_url: &urls[*i].0,
                 host: "www.example.com",
                 path: &urls[*i].1,
-                report_count: article.reports,
-                open_report_count: article.open,
-                first_reported_at: article.first,
-                last_reported_at: article.last,
-                oldest_open_at: article.oldest_open,
-                newest_open_at: article.newest_open,
+                report_count: count,
+                open_report_count: 0,
+                first_reported_at: first,
+                last_reported_at: last,
+                oldest_open_at: None,
+                newest_open_at: None,
             })
         })
         .collect();
@@ -302,7 +282,8 @@ pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Re
     db.write_blocking(|conn| {
         reports_repo::add_created_events_after(conn, first_new_id, "demo")?;
         reports_repo::add_decision_events_after(conn, first_new_id, "demo")?;
-        reports_repo::link_duplicates_after(conn, first_new_id).map_err(StorageError::from)
+        reports_repo::link_duplicates_after(conn, first_new_id)?;
+        articles_repo::refresh_open_all(conn).map_err(StorageError::from)
     })?;
     Ok(Seeded {
         articles: used.len(),

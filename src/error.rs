@@ -218,7 +218,15 @@ impl ResponseError for HtmlError {
             // No publisher name here (no state at hand): the header shows the desk's name alone.
             publisher: "",
             title: t.t(title_id).to_string(),
-            message: self.0.to_string(),
+            message: match &self.0 {
+                // Say what is wrong with which field, not just that something is.
+                AppError::Validation(fields) => fields
+                    .fields()
+                    .flat_map(|f| fields.get(f).iter().map(move |m| format!("{f}: {m}")))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                other => other.to_string(),
+            },
         };
         let body = page
             .render()

@@ -31,6 +31,8 @@ pub struct AppState {
     pub intake: Arc<IntakeContext>,
     /// Tells the outbox worker that a commit queued mail.
     pub wakeup: Wakeup,
+    /// The dashboard navigation's counts per status.
+    pub status_counts: crate::articles::queue::StatusCounts,
 }
 
 pub struct Application {
@@ -94,6 +96,9 @@ impl Application {
                 notify: settings.notify.clone(),
             }),
             wakeup,
+            status_counts: crate::articles::queue::StatusCounts::new(
+                std::time::Duration::from_secs(settings.dashboard.counts_cache_secs),
+            ),
             settings: Arc::new(settings),
         });
         let server = HttpServer::new(move || {

@@ -42,11 +42,21 @@ pub fn record_report(
     let bump = (
         articles::report_count.eq(articles::report_count + 1),
         articles::open_report_count.eq(articles::open_report_count + 1),
-        articles::last_reported_at.eq(now),
-        articles::newest_open_at.eq(Some(now)),
-        // `excluded` is the row we tried to insert, in both dialects: keep an older open report's time.
+        articles::last_reported_at.eq(diesel::dsl::sql::<Timestamp>(
+            "CASE WHEN articles.last_reported_at < excluded.last_reported_at \
+             THEN excluded.last_reported_at ELSE articles.last_reported_at END",
+        )),
+        // `excluded` is the row we tried to insert, in both dialects. Two intakes may commit in
+        // the other order than their clocks read: never move these times the wrong way.
+        articles::newest_open_at.eq(diesel::dsl::sql::<Nullable<Timestamp>>(
+            "CASE WHEN articles.newest_open_at IS NULL \
+                  OR articles.newest_open_at < excluded.newest_open_at \
+             THEN excluded.newest_open_at ELSE articles.newest_open_at END",
+        )),
         articles::oldest_open_at.eq(diesel::dsl::sql::<Nullable<Timestamp>>(
-            "COALESCE(articles.oldest_open_at, excluded.oldest_open_at)",
+            "CASE WHEN articles.oldest_open_at IS NULL \
+                  OR articles.oldest_open_at > excluded.oldest_open_at \
+             THEN excluded.oldest_open_at ELSE articles.oldest_open_at END",
         )),
     );
     // The multi-backend connection has no ON CONFLICT; both backends do, so dispatch on the variant.
@@ -74,6 +84,21 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Article>> {
         .select(Article::as_select())
         .first(conn)
         .optional()
+}
+
+/// Locks the article's row until the transaction ends (PostgreSQL; SQLite has one writer at a
+/// time already). True when the lock had to be taken.
+pub fn lock(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
+    match conn {
+        DbConn::Postgres(c) => articles::table
+            .find(id)
+            .select(articles::id)
+            .for_update()
+            .first::<i64>(c)
+            .optional()
+            .map(|_| true),
+        DbConn::Sqlite(_) => Ok(false),
+    }
 }
 
 /// A report left or re-entered the open state: recount the article's open reports and their

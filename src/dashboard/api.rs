@@ -15,9 +15,9 @@ use crate::articles::Article;
 use crate::articles::queue;
 use crate::error::AppError;
 use crate::notify::admin as outbox_admin;
+use crate::reports::TrackingCode;
 use crate::reports::editorial::{self, Decision};
 use crate::reports::repo::{EventRow, ReportFilter, ReportRow};
-use crate::reports::{FieldErrors, ReportStatus, TrackingCode};
 use crate::startup::AppState;
 use crate::web::body;
 
@@ -253,25 +253,7 @@ fn decision(
     correction_url: Option<String>,
     duplicate_of: Option<String>,
 ) -> Result<Decision, AppError> {
-    let to = ReportStatus::parse(to).ok_or_else(|| {
-        AppError::Validation(FieldErrors::single(
-            "to",
-            format!(
-                "Unknown status {to:?}; use one of {}.",
-                ReportStatus::ALL
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ))
-    })?;
-    Ok(Decision {
-        to: Some(to),
-        note,
-        correction_url,
-        duplicate_of,
-    })
+    Decision::requested(to, note, correction_url, duplicate_of).map_err(AppError::Validation)
 }
 
 /// `POST /api/v1/desk/reports/{code}/transition`: 409 when the lifecycle does not allow it.

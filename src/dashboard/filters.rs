@@ -30,14 +30,15 @@ pub struct FilterQuery {
     /// `YYYY-MM-DD` (inclusive) or RFC 3339.
     pub from: Option<String>,
     pub to: Option<String>,
-    pub article: Option<i64>,
+    /// An article's id. The numbers are read as text so that a bad one is named, not a 400.
+    pub article: Option<String>,
     /// The report list's cursor: reports older than this id.
-    pub before: Option<i64>,
+    pub before: Option<String>,
     /// The queue's cursor.
     pub after: Option<String>,
     /// The queue's order: `most`, `newest`, `waiting`.
     pub sort: Option<String>,
-    pub limit: Option<i64>,
+    pub limit: Option<String>,
 }
 
 impl FilterQuery {
@@ -59,6 +60,8 @@ impl FilterQuery {
             "q" => &self.q,
             "from" => &self.from,
             "to" => &self.to,
+            "article" => &self.article,
+            "before" => &self.before,
             _ => return "",
         };
         Self::given(value).unwrap_or("")
@@ -106,16 +109,12 @@ impl FilterQuery {
             ("q", &self.q),
             ("from", &self.from),
             ("to", &self.to),
+            ("article", &self.article),
+            ("limit", &self.limit),
         ] {
             if let Some(value) = Self::given(value) {
                 out.append_pair(name, value);
             }
-        }
-        if let Some(article) = self.article {
-            out.append_pair("article", &article.to_string());
-        }
-        if let Some(limit) = self.limit {
-            out.append_pair("limit", &limit.to_string());
         }
         if with_sort && let Some(sort) = Self::given(&self.sort) {
             out.append_pair("sort", sort);
@@ -159,10 +158,31 @@ pub async fn to_filter(
     default_statuses: &[String],
 ) -> Result<Result<ReportFilter, FieldErrors>, StorageError> {
     let mut errors = FieldErrors::default();
+    let mut number = |field: &str, value: &Option<String>, message: &str| {
+        let value = FilterQuery::given(value)?;
+        match value.parse::<i64>() {
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                errors.add(field, message);
+                None
+            }
+        }
+    };
+    let limit = number(
+        "limit",
+        &query.limit,
+        "Give the page size as a whole number.",
+    );
+    let before_id = number(
+        "before",
+        &query.before,
+        "This page link is damaged; start again.",
+    );
+    let article_id = number("article", &query.article, "Give an article's number.");
     let mut filter = ReportFilter {
-        limit: query.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE),
-        before_id: query.before,
-        article_id: query.article,
+        limit: limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE),
+        before_id,
+        article_id,
         text: FilterQuery::given(&query.q).map(str::to_string),
         ..ReportFilter::default()
     };

@@ -37,30 +37,48 @@ pub struct DeskNav {
     pub user: String,
     pub is_admin: bool,
     pub section: &'static str,
-    pub counts: Vec<(String, String, i64)>,
+    /// (status, label, count, link to the list of those reports under the same filters).
+    pub counts: Vec<(String, String, i64, String)>,
     pub flash: Option<String>,
 }
 
 impl DeskNav {
+    /// `counts_for`: the filter the page shows and its query string; the navigation then counts
+    /// the reports in each status under the same filter, linking to each list.
     pub async fn new(
         state: &AppState,
         signed_in: &SignedIn,
         section: &'static str,
-        counts_for: Option<ReportFilter>,
+        counts_for: Option<(ReportFilter, &FilterQuery)>,
     ) -> Result<Self, AppError> {
         let t = messages(PAGE_LANGUAGE);
         let counts = match counts_for {
-            Some(filter) => queue::status_counts(&state.db, filter)
-                .await?
-                .into_iter()
-                .map(|(status, count)| {
-                    (
-                        status.as_str().to_string(),
-                        t.t(&status_label_id(status)).to_string(),
-                        count,
-                    )
-                })
-                .collect(),
+            Some((filter, query)) => {
+                let others = FilterQuery {
+                    status: Vec::new(),
+                    ..query.clone()
+                }
+                .to_query_string(false);
+                state
+                    .status_counts
+                    .get(&state.db, filter)
+                    .await?
+                    .into_iter()
+                    .map(|(status, count)| {
+                        let link = with_param(
+                            &format!("/desk/reports?{others}"),
+                            "status",
+                            status.as_str(),
+                        );
+                        (
+                            status.as_str().to_string(),
+                            t.t(&status_label_id(status)).to_string(),
+                            count,
+                            link,
+                        )
+                    })
+                    .collect()
+            }
             None => Vec::new(),
         };
         let flash = signed_in
@@ -96,6 +114,15 @@ fn category_label(t: &Messages, category: &str) -> String {
     }
 }
 
+/// Every message of `errors`, as one line.
+fn messages_of(errors: &FieldErrors) -> String {
+    errors
+        .fields()
+        .flat_map(|f| errors.get(f).iter().cloned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn set_flash(session: &Session, message: String) -> Result<(), AppError> {
     session
         .insert(FLASH, message)
@@ -115,6 +142,8 @@ pub struct FilterForm {
     pub q: String,
     pub from: String,
     pub to: String,
+    /// Kept as a hidden field: the list of one article's reports stays that list.
+    pub article: String,
     pub errors: FieldErrors,
 }
 
@@ -131,12 +160,15 @@ impl FilterForm {
             Some(f) => f.statuses.clone(),
             None => query.statuses().iter().map(|s| s.to_string()).collect(),
         };
+        // A filter on no status in particular (`status=all`) shows every box ticked, so that
+        // submitting the form again keeps meaning "all".
+        let all = filter.is_some_and(|f| f.statuses.is_empty());
         let statuses = ReportStatus::ALL
             .iter()
             .map(|s| Choice {
                 value: s.as_str().to_string(),
                 label: t.t(&status_label_id(*s)).to_string(),
-                selected: checked.iter().any(|c| c == s.as_str()),
+                selected: all || checked.iter().any(|c| c == s.as_str()),
             })
             .collect();
         let mut desks = vec![Choice {
@@ -198,6 +230,7 @@ impl FilterForm {
             q: query.text("q").to_string(),
             from: query.text("from").to_string(),
             to: query.text("to").to_string(),
+            article: query.text("article").to_string(),
             errors,
         }
     }
@@ -312,7 +345,13 @@ pub async fn queue_page(
     let view = QueueView {
         t,
         publisher: &state.settings.publisher.name,
-        nav: DeskNav::new(&state, &signed_in, "queue", filter.clone()).await?,
+        nav: DeskNav::new(
+            &state,
+            &signed_in,
+            "queue",
+            filter.clone().map(|f| (f, &query)),
+        )
+        .await?,
         form: FilterForm::new(&state, "/desk", &query, filter.as_ref(), errors),
         rows,
         next_link: found
@@ -382,22 +421,18 @@ pub async fn list_page(
 ) -> Result<HttpResponse, HtmlError> {
     let t = messages(PAGE_LANGUAGE);
     let (query, filter) = read_filter(&req, &state, &signed_in.editor).await?;
-    let (filter, rows, errors) = match filter {
+    let (filter, rows, next, errors) = match filter {
         Ok(filter) => {
-            let rows = editorial::list(&state.db, filter.clone()).await?;
-            (Some(filter), rows, FieldErrors::default())
+            let (rows, next) = editorial::list_page(&state.db, filter.clone()).await?;
+            (Some(filter), rows, next, FieldErrors::default())
         }
-        Err(errors) => (None, Vec::new(), errors),
+        Err(errors) => (None, Vec::new(), None, errors),
     };
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let limit = filter.as_ref().map_or(0, |f| f.limit as usize);
-    let next = (rows.len() == limit && limit > 0)
-        .then(|| rows.last().map(|(r, _)| r.id))
-        .flatten();
     let roster = super::roster(&state.db).await.map_err(AppError::from)?;
     let name_of = assignee_names(&roster);
     let links = query.to_query_string(false);
@@ -422,16 +457,29 @@ pub async fn list_page(
     let view = ListView {
         t,
         publisher: &state.settings.publisher.name,
-        nav: DeskNav::new(&state, &signed_in, "reports", filter.clone()).await?,
+        nav: DeskNav::new(
+            &state,
+            &signed_in,
+            "reports",
+            filter.clone().map(|f| (f, &query)),
+        )
+        .await?,
         form: FilterForm::new(&state, "/desk/reports", &query, filter.as_ref(), errors),
         rows: list_rows,
         next_link: next
             .map(|id| with_param(&format!("/desk/reports?{links}"), "before", &id.to_string())),
-        first_link: query.before.map(|_| format!("/desk/reports?{links}")),
+        first_link: (!query.text("before").is_empty()).then(|| format!("/desk/reports?{links}")),
         export_link: format!("/desk/reports.csv?{links}"),
         queue_link: format!("/desk?{links}"),
         return_to,
-        targets: transition_choices(t, ReportStatus::ALL.iter().copied(), None),
+        // Nothing moves back to new, and a duplicate names its original one report at a time.
+        targets: transition_choices(
+            t,
+            ReportStatus::ALL
+                .into_iter()
+                .filter(|s| !matches!(s, ReportStatus::New | ReportStatus::Duplicate)),
+            None,
+        ),
         assignees: assignee_choices(&roster, None, &signed_in.editor),
     };
     Ok(page(status, &view)?)
@@ -504,15 +552,12 @@ pub struct DecisionForm {
 
 impl DecisionForm {
     fn decision(&self) -> Result<Decision, FieldErrors> {
-        let to = ReportStatus::parse(self.to.trim())
-            .ok_or_else(|| FieldErrors::single("to", "Choose the status to move the report to."))?;
-        let given = |v: &str| Some(v.to_string()).filter(|v| !v.trim().is_empty());
-        Ok(Decision {
-            to: Some(to),
-            note: given(&self.note),
-            correction_url: given(&self.correction_url),
-            duplicate_of: given(&self.duplicate_of),
-        })
+        Decision::requested(
+            &self.to,
+            Some(self.note.clone()),
+            Some(self.correction_url.clone()),
+            Some(self.duplicate_of.clone()),
+        )
     }
 }
 
@@ -539,6 +584,8 @@ pub struct ArticleView<'a> {
     pub first: String,
     pub last: String,
     pub reports: Vec<ArticleReport>,
+    /// Only the newest reports are shown (the list link has them all).
+    pub truncated: bool,
     pub timeline: Vec<EventView>,
     pub outcomes: Vec<Choice>,
     pub input: DecisionForm,
@@ -555,7 +602,9 @@ async fn article_view<'a>(
     message: Option<String>,
 ) -> Result<ArticleView<'a>, AppError> {
     let t = messages(PAGE_LANGUAGE);
-    let (article, reports, events) = editorial::article_detail(&state.db, article_id).await?;
+    let (article, reports, events) = editorial::article_detail(&state.db, article_id)
+        .await
+        .map_err(article_error)?;
     let outcomes = transition_choices(
         t,
         ReportStatus::ALL.into_iter().filter(|s| s.is_resolved()),
@@ -571,6 +620,7 @@ async fn article_view<'a>(
         open_count: article.open_report_count,
         first: time(article.first_reported_at),
         last: time(article.last_reported_at),
+        truncated: article.report_count > editorial::ARTICLE_PAGE_REPORTS,
         reports: reports
             .into_iter()
             .map(|r| ArticleReport {
@@ -610,6 +660,14 @@ pub async fn article_page(
     )
     .await?;
     Ok(page(StatusCode::OK, &view)?)
+}
+
+/// The article pages' own wording for an unknown id.
+fn article_error(error: ReportError) -> AppError {
+    match error {
+        ReportError::NotFound => AppError::NotFound("No article has that id.".into()),
+        other => other.into(),
+    }
 }
 
 /// An error the page shows beside the form (bad input, a refused move) rather than on its own.
@@ -1017,20 +1075,30 @@ pub async fn bulk(
     auth::check_csrf(&signed_in.session, &form.csrf)?;
     let t = messages(PAGE_LANGUAGE);
     let back = Some(form.return_to.as_str())
-        .filter(|r| r.starts_with("/desk/reports") && !r.starts_with("//"))
+        .filter(|r| {
+            r.starts_with("/desk/reports") && !r.contains("//") && !r.chars().any(char::is_control)
+        })
         .unwrap_or("/desk/reports")
         .to_string();
-    let codes: Vec<TrackingCode> = form
+    let (codes, unreadable): (Vec<&String>, Vec<&String>) = form
         .code
         .iter()
+        .partition(|c| TrackingCode::parse(c).is_some());
+    let codes: Vec<TrackingCode> = codes
+        .into_iter()
         .filter_map(|c| TrackingCode::parse(c))
         .collect();
+    let refused = |message: String| -> Result<HttpResponse, HtmlError> {
+        // The list is where the editor chose: back there, with the reason on top.
+        set_flash(&signed_in.session, message)?;
+        Ok(see_other(&back))
+    };
+    if !unreadable.is_empty() {
+        let listed: Vec<&str> = unreadable.iter().map(|c| c.as_str()).collect();
+        return refused(t.t_with("desk.bulk.unreadable", &[("codes", &listed.join(", "))]));
+    }
     if codes.is_empty() {
-        set_flash(
-            &signed_in.session,
-            t.t("desk.bulk.none_selected").to_string(),
-        )?;
-        return Ok(see_other(&back));
+        return refused(t.t("desk.bulk.none_selected").to_string());
     }
     let action = match form.action.as_str() {
         "assign" => {
@@ -1039,28 +1107,19 @@ pub async fn bulk(
                 .map_err(AppError::from)?
             {
                 Ok(assignee) => BulkAction::Assign(assignee),
-                Err(errors) => return Err(AppError::Validation(errors).into()),
+                Err(errors) => return refused(messages_of(&errors)),
             }
         }
-        "transition" => {
-            let decision = DecisionForm {
-                csrf: String::new(),
-                to: form.to.clone(),
-                note: form.note.clone(),
-                correction_url: form.correction_url.clone(),
-                duplicate_of: String::new(),
-            }
-            .decision()
-            .map_err(AppError::Validation)?;
-            BulkAction::Decide(decision)
-        }
-        _ => {
-            return Err(AppError::Validation(FieldErrors::single(
-                "action",
-                "Choose to change the status or the assignee.",
-            ))
-            .into());
-        }
+        "transition" => match Decision::requested(
+            &form.to,
+            Some(form.note.clone()),
+            Some(form.correction_url.clone()),
+            None,
+        ) {
+            Ok(decision) => BulkAction::Decide(decision),
+            Err(errors) => return refused(messages_of(&errors)),
+        },
+        _ => return refused(t.t("desk.bulk.choose_action").to_string()),
     };
     let outcomes = editorial::bulk(
         &state.db,
@@ -1081,13 +1140,8 @@ pub async fn bulk(
     );
     for (code, result) in outcomes {
         if let Err(error) = result {
-            let error = AppError::from(error);
-            let reason = match &error {
-                AppError::Validation(fields) => fields
-                    .fields()
-                    .flat_map(|f| fields.get(f).iter().cloned())
-                    .collect::<Vec<_>>()
-                    .join(" "),
+            let reason = match AppError::from(error) {
+                AppError::Validation(fields) => messages_of(&fields),
                 other => other.to_string(),
             };
             message.push_str(&format!(" {}: {reason}", code.as_str()));

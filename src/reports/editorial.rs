@@ -26,6 +26,37 @@ pub struct Decision {
     pub duplicate_of: Option<String>,
 }
 
+impl Decision {
+    /// A decision as an editor sent it (a page's form or the API): `to` must name a status;
+    /// empty texts count as absent. What the move requires is checked when it is made.
+    pub fn requested(
+        to: &str,
+        note: Option<String>,
+        correction_url: Option<String>,
+        duplicate_of: Option<String>,
+    ) -> Result<Self, FieldErrors> {
+        let to = ReportStatus::parse(to.trim()).ok_or_else(|| {
+            FieldErrors::single(
+                "to",
+                format!(
+                    "Choose the status to move the report to, one of {}.",
+                    ReportStatus::ALL
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })?;
+        Ok(Self {
+            to: Some(to),
+            note,
+            correction_url,
+            duplicate_of,
+        })
+    }
+}
+
 fn clean(text: &Option<String>) -> Option<String> {
     text.as_deref()
         .map(str::trim)
@@ -121,7 +152,9 @@ fn check(
     })
 }
 
-/// Applies one checked move: the report, the article's open count, the event, the reporter's email.
+/// Applies one checked move: the report, the event, the reporter's email. Returns whether the
+/// report entered or left the open state: the caller then refreshes the article's open counts
+/// (once, however many reports it moved).
 fn apply(
     conn: &mut DbConn,
     context: &IntakeContext,
@@ -129,7 +162,7 @@ fn apply(
     report: &ReportRow,
     change: &StatusChange,
     note: Option<&str>,
-) -> Result<(), ReportError> {
+) -> Result<bool, ReportError> {
     if !repo::change_status(conn, report.id, change)? {
         return Err(ReportError::Conflict);
     }
@@ -137,9 +170,6 @@ fn apply(
         ReportStatus::parse(change.from).unwrap_or(ReportStatus::New),
         ReportStatus::parse(change.to).unwrap_or(ReportStatus::New),
     );
-    if from.is_open() != to.is_open() {
-        articles::repo::refresh_open(conn, report.article_id)?;
-    }
     repo::insert_event(
         conn,
         &repo::InsertEvent {
@@ -155,7 +185,20 @@ fn apply(
     if !to.is_open() {
         outbox::on_report_decided(conn, report, &context.notify, change.now)?;
     }
-    Ok(())
+    Ok(from.is_open() != to.is_open())
+}
+
+/// Loads a report with its article locked first, the order intake takes them in, so that
+/// concurrent changes to one article's reports queue up instead of each recounting from a
+/// snapshot that misses the others (or deadlocking on PostgreSQL).
+fn load_locked(conn: &mut DbConn, code: &TrackingCode) -> Result<ReportRow, ReportError> {
+    let report = load(conn, code)?;
+    if articles::repo::lock(conn, report.article_id)? {
+        // Someone may have changed it while we waited for the lock.
+        load(conn, code)
+    } else {
+        Ok(report)
+    }
 }
 
 /// Moves one report along the lifecycle.
@@ -167,17 +210,19 @@ pub async fn decide(
     decision: Decision,
 ) -> Result<ReportRow, ReportError> {
     db.write(move |conn| {
-        let report = load(conn, &code)?;
+        let report = load_locked(conn, &code)?;
         let now = now();
         let change = check(conn, &report, &decision, now)?;
-        apply(
+        if apply(
             conn,
             &context,
             &editor,
             &report,
             &change,
             clean(&decision.note).as_deref(),
-        )?;
+        )? {
+            articles::repo::refresh_open(conn, report.article_id)?;
+        }
         load(conn, &code)
     })
     .await
@@ -200,6 +245,7 @@ pub async fn resolve_article(
     }
     db.write(move |conn| {
         articles::repo::find(conn, article_id)?.ok_or(ReportError::NotFound)?;
+        articles::repo::lock(conn, article_id)?;
         let now = now();
         let open = repo::open_reports_of_article(conn, article_id)?;
         let moved = open.len();
@@ -229,6 +275,9 @@ pub async fn resolve_article(
                 &change,
                 clean(&decision.note).as_deref(),
             )?;
+        }
+        if moved > 0 {
+            articles::repo::refresh_open(conn, article_id)?;
         }
         Ok(moved)
     })
@@ -329,20 +378,40 @@ pub async fn detail(
     .await
 }
 
+/// One page of the list and the cursor of the next (one more row is read to know there is one).
+pub async fn list_page(
+    db: &Db,
+    mut filter: ReportFilter,
+) -> Result<(Vec<(ReportRow, Article)>, Option<i64>), ReportError> {
+    let limit = filter.limit.max(1);
+    filter.limit = limit + 1;
+    let mut rows = list(db, filter).await?;
+    let next = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|(r, _)| r.id)
+    } else {
+        None
+    };
+    Ok((rows, next))
+}
+
 pub async fn list(db: &Db, filter: ReportFilter) -> Result<Vec<(ReportRow, Article)>, ReportError> {
     db.read(move |conn| Ok(repo::list(conn, &filter)?)).await
 }
 
-/// An article with every report on it and its whole timeline (the newest `MAX_TIMELINE` events).
+/// How many of an article's reports its page shows (the newest; the list has them all).
+pub const ARTICLE_PAGE_REPORTS: i64 = 1_000;
+
+/// An article with its reports (the newest [`ARTICLE_PAGE_REPORTS`]) and its timeline (the
+/// newest 500 events).
 pub async fn article_detail(
     db: &Db,
     article_id: i64,
 ) -> Result<(Article, Vec<ReportRow>, Vec<(EventRow, String)>), ReportError> {
-    const MAX_REPORTS: i64 = 1_000;
     const MAX_TIMELINE: i64 = 500;
     db.read(move |conn| {
         let article = articles::repo::find(conn, article_id)?.ok_or(ReportError::NotFound)?;
-        let reports = repo::reports_of_article(conn, article_id, MAX_REPORTS)?;
+        let reports = repo::reports_of_article(conn, article_id, ARTICLE_PAGE_REPORTS)?;
         let events = repo::events_of_article(conn, article_id, MAX_TIMELINE)?;
         Ok((article, reports, events))
     })

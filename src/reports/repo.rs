@@ -363,7 +363,9 @@ macro_rules! with_filter {
             AssigneeFilter::User(id) => query = query.filter(reports::assignee_id.eq(id)),
         }
         if let Some(text) = &filter.text {
-            let pattern = like_pattern(text);
+            // Both sides are folded by the database's own `lower()`, so a search matches the
+            // same text whatever the backend's idea of case (SQLite folds only ASCII).
+            let pattern = || lower(Some(like_pattern(text)).into_sql::<Nullable<Text>>());
             // The URL is matched through a subquery, so that queries over reports alone (the
             // queue's grouping, the counts) need no join with articles.
             query = query.filter(
@@ -372,14 +374,14 @@ macro_rules! with_filter {
                         URL_MATCH
                             .filter(
                                 lower(URL_MATCH.field(articles::canonical_url).nullable())
-                                    .like(pattern.clone())
+                                    .like(pattern())
                                     .escape('\\'),
                             )
                             .select(URL_MATCH.field(articles::id)),
                     )
-                    .or(lower(reports::passage).like(pattern.clone()).escape('\\'))
+                    .or(lower(reports::passage).like(pattern()).escape('\\'))
                     .or(lower(reports::explanation.nullable())
-                        .like(pattern)
+                        .like(pattern())
                         .escape('\\')),
             );
         }
@@ -399,18 +401,43 @@ macro_rules! with_filter {
 // The articles a text search matches by URL, under another name: the list joins `articles` too.
 diesel::alias!(articles as URL_MATCH: UrlMatch);
 
-/// `%text%`, lower-cased, with LIKE's wildcards in the text taken literally.
+/// `%text%`, with LIKE's wildcards in the text taken literally.
 fn like_pattern(text: &str) -> String {
     format!(
         "%{}%",
-        text.to_lowercase()
-            .replace('\\', "\\\\")
+        text.replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_")
     )
 }
 
+/// The reports matching `filter`, newest first, `filter.limit` of them after `before_id`.
+///
+/// Several statuses are read one status at a time and merged: `status IN (…) ORDER BY id DESC`
+/// makes SQLite sort every matching report before taking the first page (3.8 s for the open
+/// reports among a million), while `status = ? ORDER BY id DESC` walks the (status, id) index
+/// backwards and stops after a page, on both backends.
 pub fn list(conn: &mut DbConn, filter: &ReportFilter) -> QueryResult<Vec<(ReportRow, Article)>> {
+    if filter.statuses.len() <= 1 {
+        return list_one_query(conn, filter);
+    }
+    let mut rows = Vec::new();
+    for status in &filter.statuses {
+        let one = ReportFilter {
+            statuses: vec![status.clone()],
+            ..filter.clone()
+        };
+        rows.extend(list_one_query(conn, &one)?);
+    }
+    rows.sort_by_key(|(report, _): &(ReportRow, Article)| std::cmp::Reverse(report.id));
+    rows.truncate(filter.limit.max(0) as usize);
+    Ok(rows)
+}
+
+fn list_one_query(
+    conn: &mut DbConn,
+    filter: &ReportFilter,
+) -> QueryResult<Vec<(ReportRow, Article)>> {
     let query = reports::table
         .inner_join(articles::table)
         .select((ReportRow::as_select(), Article::as_select()))

@@ -11,7 +11,7 @@ use disinfo_desk::dashboard::{self, accounts::Role};
 use disinfo_desk::storage::schema::{articles, report_events, reports};
 use serde_json::json;
 
-use crate::helpers::{Browser, TestApp, spawn_app, valid_report};
+use crate::helpers::{Browser, TestApp, spawn_app, spawn_app_with, valid_report};
 
 const PASSWORD: &str = "a long and unusual passphrase";
 
@@ -191,6 +191,17 @@ async fn walk_list(browser: &mut Browser<'_>, path: &str) -> Vec<String> {
 async fn the_queue_matches_a_model_of_the_reports_in_every_order() {
     let app = spawn_app().await;
     seed(&app, 600).await;
+    // Many reports arriving in the same microsecond: the orders' ties, broken by article id.
+    app.query(|conn| {
+        let tied = chrono::NaiveDate::from_ymd_opt(2026, 11, 1)
+            .and_then(|d| d.and_hms_micro_opt(12, 0, 0, 123_456))
+            .expect("a time");
+        diesel::update(reports::table.filter(reports::id.le(200)))
+            .set(reports::created_at.eq(tied))
+            .execute(conn)?;
+        disinfo_desk::articles::repo::refresh_open_all(conn)
+    })
+    .await;
     account(&app, "chief@example.com", Role::Admin, &[]).await;
     let mut browser = signed_in(&app, "chief@example.com").await;
     let rows = model(&app).await;
@@ -243,13 +254,9 @@ async fn the_queue_matches_a_model_of_the_reports_in_every_order() {
     let html = browser.get("/desk").await.text().await.expect("html");
     for status in ["new", "triaged", "corrected", "rejected"] {
         let expected = rows.iter().filter(|r| r.status == status).count();
-        let shown = between(
-            &html,
-            &format!(r#"href="/desk/reports?status={status}">"#),
-            "</span>",
-        )
-        .and_then(|s| s.rsplit('>').next())
-        .expect("count shown");
+        let shown = between(&html, &format!(r#"data-status="{status}">"#), "</span>")
+            .and_then(|s| s.rsplit('>').next())
+            .expect("count shown");
         assert_eq!(shown, expected.to_string(), "{status}");
     }
 
@@ -853,4 +860,192 @@ async fn signing_in_leads_to_the_queue_and_pages_need_a_session() {
     );
     assert_eq!(browser.get("/desk/articles/999").await.status(), 404);
     assert_eq!(browser.get("/desk/reports/NOPE").await.status(), 404);
+}
+
+/// The articles' stored open counts and times, next to a fresh recount from the reports.
+async fn aggregates_match_a_recount(app: &TestApp) {
+    type Stored = (i64, i64, Option<NaiveDateTime>, Option<NaiveDateTime>);
+    let stored: Vec<Stored> = app
+        .query(|conn| {
+            articles::table
+                .order(articles::id.asc())
+                .select((
+                    articles::id,
+                    articles::open_report_count,
+                    articles::oldest_open_at,
+                    articles::newest_open_at,
+                ))
+                .load(conn)
+        })
+        .await;
+    let rows = model(app).await;
+    for (id, open, oldest, newest) in stored {
+        let mine: Vec<&Row> = rows
+            .iter()
+            .filter(|r| r.article_id == id && OPEN.contains(&r.status.as_str()))
+            .collect();
+        assert_eq!(open, mine.len() as i64, "open count of article {id}");
+        assert_eq!(
+            oldest,
+            mine.iter().map(|r| r.created_at).min(),
+            "oldest of {id}"
+        );
+        assert_eq!(
+            newest,
+            mine.iter().map(|r| r.created_at).max(),
+            "newest of {id}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_articles_open_counts_follow_every_change_even_concurrent_ones() {
+    let app = spawn_app().await;
+    account(&app, "writer@example.com", Role::Editor, &["world"]).await;
+    let token = {
+        let db = app.db.clone();
+        tokio::task::spawn_blocking(move || {
+            dashboard::create_token(&db, "writer@example.com", "tests")
+                .expect("token")
+                .1
+        })
+        .await
+        .expect("task")
+    };
+    let mut codes = Vec::new();
+    for i in 0..6 {
+        codes.push(submit(&app, &format!("/world/2026/11/hot-{}", i % 2)).await);
+    }
+    aggregates_match_a_recount(&app).await;
+    let transition = |code: String, to: &'static str| {
+        let client = app.client.clone();
+        let url = app.url(&format!("/api/v1/desk/reports/{code}/transition"));
+        let token = token.clone();
+        async move {
+            client
+                .post(url)
+                .bearer_auth(token)
+                .json(&json!({"to": to, "note": "checked", "correction_url": "https://www.example.com/c/1"}))
+                .send()
+                .await
+                .expect("sent")
+                .status()
+                .as_u16()
+        }
+    };
+    // Decided, reopened, decided again: the oldest open report changes each time.
+    assert_eq!(transition(codes[0].clone(), "no_error").await, 200);
+    aggregates_match_a_recount(&app).await;
+    assert_eq!(transition(codes[0].clone(), "reopened").await, 200);
+    aggregates_match_a_recount(&app).await;
+    // Decisions on one article and new reports on it, all at once (PostgreSQL runs them in
+    // parallel; each must count the others).
+    let mut tasks = Vec::new();
+    for code in [&codes[2], &codes[4]] {
+        tasks.push(tokio::spawn(transition(code.clone(), "corrected")));
+    }
+    let intake: Vec<_> = (0..4)
+        .map(|_| {
+            let client = app.client.clone();
+            let url = app.url("/api/v1/reports");
+            let mut report = valid_report();
+            report["article_url"] = json!("https://www.example.com/world/2026/11/hot-0");
+            tokio::spawn(async move {
+                client
+                    .post(url)
+                    .json(&report)
+                    .send()
+                    .await
+                    .expect("sent")
+                    .status()
+                    .as_u16()
+            })
+        })
+        .collect();
+    for task in tasks.into_iter().chain(intake) {
+        let status = task.await.expect("task");
+        assert!(status == 200 || status == 201, "{status}");
+    }
+    aggregates_match_a_recount(&app).await;
+}
+
+#[tokio::test]
+async fn report_text_is_escaped_and_searchable_in_any_script() {
+    let app = spawn_app().await;
+    account(&app, "writer@example.com", Role::Editor, &["world"]).await;
+    let mut report = valid_report();
+    report["passage"] = json!("<script>alert('x')</script> Ärger über die Zahlen");
+    let response = app.post_report(&report).await;
+    assert_eq!(response.status(), 201);
+    let code = response.json::<serde_json::Value>().await.expect("json")["tracking_code"]
+        .as_str()
+        .expect("code")
+        .to_string();
+    let mut browser = signed_in(&app, "writer@example.com").await;
+    let html = browser
+        .get(&format!("/desk/reports/{code}"))
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(!html.contains("<script>alert"), "escaped");
+    assert!(html.contains("&lt;script&gt;") || html.contains("&#60;script&#62;"));
+    // The text exactly as written, non-ASCII letters included, is found.
+    let found = walk_list(&mut browser, "/desk/reports?q=%C3%84rger").await;
+    assert_eq!(found, std::slice::from_ref(&code));
+    let found = walk_list(&mut browser, "/desk/reports?q=%C3%BCber+die+ZAHLEN").await;
+    assert_eq!(found, [code]);
+    // "All statuses" stays all when the form is sent again: every box is ticked.
+    let html = browser
+        .get("/desk/reports?status=all")
+        .await
+        .text()
+        .await
+        .expect("html");
+    for status in [
+        "new",
+        "triaged",
+        "investigating",
+        "corrected",
+        "clarified",
+        "no_error",
+        "duplicate",
+        "rejected",
+        "reopened",
+    ] {
+        assert!(
+            html.contains(&format!(r#"name="status" value="{status}" checked>"#)),
+            "{status} ticked"
+        );
+    }
+    // A bad number is named, not a bare 400.
+    let response = browser.get("/desk/reports?article=x").await;
+    assert_eq!(response.status(), 422);
+    assert!(response.text().await.expect("html").contains("an article"));
+}
+
+#[tokio::test]
+async fn the_status_counts_are_reused_for_a_while_per_filter() {
+    let app = spawn_app_with(|settings| settings.dashboard.counts_cache_secs = 3600).await;
+    account(&app, "writer@example.com", Role::Editor, &["world"]).await;
+    submit(&app, "/world/2026/11/counted").await;
+    let mut browser = signed_in(&app, "writer@example.com").await;
+    let count = |html: &str| {
+        between(html, r#"data-status="new">"#, "</span>")
+            .and_then(|s| s.rsplit('>').next())
+            .expect("count shown")
+            .to_string()
+    };
+    let html = browser.get("/desk").await.text().await.expect("html");
+    assert_eq!(count(&html), "1");
+    submit(&app, "/world/2026/11/counted").await;
+    let html = browser.get("/desk").await.text().await.expect("html");
+    assert_eq!(count(&html), "1", "reused, not recounted");
+    let html = browser
+        .get("/desk?desk=world")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert_eq!(count(&html), "2", "another filter is counted afresh");
 }
