@@ -1,0 +1,2 @@
+DROP INDEX reports_desk_status_idx;
+DROP INDEX reports_article_mix_idx;
