@@ -12,8 +12,8 @@ UPDATE articles SET
     newest_open_at = (SELECT MAX(r.created_at) FROM reports r WHERE r.article_id = articles.id
                       AND r.status IN ('new', 'triaged', 'investigating', 'reopened'));
 
--- Recomputing an article's open aggregates after a decision reads only its open reports.
-CREATE INDEX reports_article_status_created_idx ON reports (article_id, status, created_at);
+-- Recomputing an article's open aggregates reads only its open reports, through the
+-- (article_id, status, created_at, …) index of migration 000007.
 -- One index per queue order, holding only articles that have open reports.
 CREATE INDEX articles_queue_most_idx ON articles (open_report_count, id) WHERE open_report_count > 0;
 CREATE INDEX articles_queue_newest_idx ON articles (newest_open_at, id) WHERE open_report_count > 0;
