@@ -103,6 +103,8 @@ pub struct Settings {
     pub notify: NotifySettings,
     pub dashboard: DashboardSettings,
     pub log: LogSettings,
+    pub limits: LimitsSettings,
+    pub privacy: PrivacySettings,
 }
 
 fn default_environment() -> Environment {
@@ -220,6 +222,12 @@ pub struct NotifySettings {
     /// A claimed message not marked sent within this time is claimed again (a crashed instance).
     /// Must exceed the time a whole batch can take: see [`NotifySettings::longest_batch_secs`].
     pub lease_secs: u64,
+    /// Acknowledgements sent to one address in 24 hours; later reports naming it are stored but
+    /// not acknowledged (recorded on their timeline), so nobody can use the desk to mail a stranger.
+    pub acks_per_address_per_day: u32,
+    /// Alerts for different articles one desk gets at once within `alert_window_secs`; further
+    /// articles in that window go out together in one desk round-up when the window closes.
+    pub desk_alerts_per_window: u32,
 }
 
 impl NotifySettings {
@@ -251,6 +259,54 @@ pub struct DashboardSettings {
     /// How long the counts per status in the navigation are reused (per filter, per instance):
     /// counting a million reports on every page view would cost more than the page.
     pub counts_cache_secs: u64,
+}
+
+/// Abuse limits on public intake (see docs/SECURITY.md). Per instance: with several instances
+/// behind a load balancer each applies them on its own.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct LimitsSettings {
+    /// Off turns the rate limits and the form's timing check off (load tests, benchmarks); the
+    /// honeypot, the acknowledgement cap and the alert coalescing stay.
+    pub enabled: bool,
+    /// Reports per client (the keyed hash of its address): a sustained rate and a burst.
+    pub client_per_minute: u32,
+    pub client_burst: u32,
+    /// Reports per article (canonical URL), from all clients together.
+    pub article_per_minute: u32,
+    pub article_burst: u32,
+    /// Reports per second to the whole desk, a ceiling that protects the database.
+    pub global_per_second: u32,
+    pub global_burst: u32,
+    /// Keys (clients, articles) remembered at most; the idle ones are evicted first.
+    pub max_tracked_keys: usize,
+    /// A form sent back sooner than this after it was served is refused (bots fill forms at once).
+    pub form_min_secs: u64,
+    /// ...and one older than this (a stale or replayed page).
+    pub form_max_age_secs: u64,
+}
+
+/// How long personal data is kept (see docs/SECURITY.md, "Retention").
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct PrivacySettings {
+    /// The key of the client-address hashes changes this often: a hash links a client's requests
+    /// within one period only.
+    pub client_key_rotation_hours: u64,
+    /// Client-address hashes are erased from reports and sign-in events after this many days.
+    pub client_hash_retention_days: u32,
+    /// Reporter name and email are erased this many days after the report was decided.
+    pub reporter_retention_days: u32,
+    /// ...and this many days after a report was received when it sits in spam.
+    pub spam_retention_days: u32,
+    /// Sign-in events (with the addresses typed) are deleted after this many days.
+    pub auth_event_retention_days: u32,
+    /// Stored API answers for Idempotency-Key retries are deleted after this many hours.
+    pub idempotency_retention_hours: u64,
+    /// Recipients of delivered, cancelled or dead emails are erased after this many days.
+    pub outbox_retention_days: u32,
+    /// How often the server runs the purge (at least daily); `disinfo-desk purge` runs it once.
+    pub purge_interval_secs: u64,
+    /// An erasure confirmation link is valid this long.
+    pub erasure_link_hours: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -363,6 +419,42 @@ impl Settings {
                 self.mail.smtp.timeout_secs,
                 longest_batch - LEASE_MARGIN_SECS,
             )));
+        }
+        let limits = &self.limits;
+        if [
+            limits.client_per_minute,
+            limits.client_burst,
+            limits.article_per_minute,
+            limits.article_burst,
+            limits.global_per_second,
+            limits.global_burst,
+        ]
+        .contains(&0)
+            || limits.max_tracked_keys == 0
+        {
+            return Err(ConfigError::Invalid(
+                "limits.*_per_minute, *_per_second, *_burst and max_tracked_keys must be at least 1 \
+                 (turn the limits off with limits.enabled = false)"
+                    .into(),
+            ));
+        }
+        if limits.form_max_age_secs <= limits.form_min_secs {
+            return Err(ConfigError::Invalid(
+                "limits.form_max_age_secs must be more than limits.form_min_secs".into(),
+            ));
+        }
+        let privacy = &self.privacy;
+        if privacy.client_key_rotation_hours == 0 || privacy.purge_interval_secs == 0 {
+            return Err(ConfigError::Invalid(
+                "privacy.client_key_rotation_hours and privacy.purge_interval_secs must be at least 1"
+                    .into(),
+            ));
+        }
+        if privacy.purge_interval_secs > 86_400 {
+            return Err(ConfigError::Invalid(
+                "privacy.purge_interval_secs must be at most 86400: the purge runs at least daily"
+                    .into(),
+            ));
         }
         if !self
             .intake

@@ -36,9 +36,12 @@ pub enum AppError {
     /// A dashboard page without a signed-in session: pages redirect to the sign-in form.
     #[error("please sign in")]
     SignInRequired { next: String },
-    /// Too many failed sign-ins: wait before the next.
-    #[error("too many failed attempts; try again in {retry_after_secs} seconds")]
-    RateLimited { retry_after_secs: u64 },
+    /// Too many requests (reports from one client or on one article): wait before the next.
+    #[error("{message}")]
+    RateLimited {
+        retry_after_secs: u64,
+        message: String,
+    },
     #[error("{0}")]
     Forbidden(String),
     #[error("the service is temporarily unavailable; please try again shortly")]
@@ -158,7 +161,10 @@ impl ResponseError for AppError {
         if matches!(self, Self::Unavailable(_)) {
             response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("5")));
         }
-        if let Self::RateLimited { retry_after_secs } = self {
+        if let Self::RateLimited {
+            retry_after_secs, ..
+        } = self
+        {
             response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
         if matches!(self, Self::Unauthorized) {

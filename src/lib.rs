@@ -8,6 +8,7 @@ pub mod demo;
 pub mod error;
 pub mod i18n;
 pub mod notify;
+pub mod privacy;
 pub mod reports;
 pub mod routing;
 pub mod signing;

@@ -45,6 +45,9 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Remove the personal data the retention settings ([privacy]) no longer allow us to keep,
+    /// once, and print what was removed (counts only). The server also runs this by itself.
+    Purge,
     /// Inspect the email outbox and send dead messages again.
     Outbox {
         #[command(subcommand)]
@@ -172,6 +175,21 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Outbox { action } => {
             outbox_command(&settings.database, action).await?;
+        }
+        Command::Purge => {
+            let database = settings.database.clone();
+            let db = tokio::task::spawn_blocking(move || open_database(&database)).await??;
+            let counts = disinfo_desk::privacy::purge(&db, std::sync::Arc::new(settings)).await?;
+            println!("reporter names and emails erased: {}", counts.reporter_data);
+            println!(
+                "client-address hashes erased: {} reports, {} sign-in events",
+                counts.report_client_hashes, counts.auth_event_client_hashes
+            );
+            println!("sign-in events deleted: {}", counts.auth_events);
+            println!("failed sign-in records deleted: {}", counts.login_failures);
+            println!("idempotency keys deleted: {}", counts.idempotency_keys);
+            println!("expired sessions deleted: {}", counts.expired_sessions);
+            println!("email recipients erased: {}", counts.outbox_recipients);
         }
         Command::CheckConfig => {
             println!("# environment: {}", settings.environment.as_str());

@@ -17,10 +17,12 @@ use crate::error::{AppError, HtmlError};
 use crate::notify::Wakeup;
 use crate::notify::mailer::Mailer;
 use crate::notify::worker::{RenderContext, Worker};
+use crate::privacy::http as privacy;
 use crate::reports;
 use crate::reports::service::IntakeContext;
 use crate::routing::http as routing;
 use crate::storage::Db;
+use crate::web::limits::IntakeLimits;
 use crate::web::{assets, health, security_headers};
 
 /// What every handler may use.
@@ -33,6 +35,8 @@ pub struct AppState {
     pub wakeup: Wakeup,
     /// The dashboard navigation's counts per status.
     pub status_counts: crate::articles::queue::StatusCounts,
+    /// Rate limits on public intake (per instance).
+    pub limits: Arc<IntakeLimits>,
 }
 
 pub struct Application {
@@ -40,6 +44,7 @@ pub struct Application {
     server: Server,
     db: Db,
     worker: Option<tokio::task::JoinHandle<()>>,
+    purge: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -88,13 +93,16 @@ impl Application {
             .with_context(|| format!("could not listen on {}", settings.server.bind))?;
         let port = listener.local_addr()?.port();
         let https = settings.server.public_url.starts_with("https://");
+        let purge_settings = Arc::new(settings.clone());
         let state = web::Data::new(AppState {
             urls: Arc::new(UrlPolicy::from_settings(&settings.publisher)),
             db: db.clone(),
             intake: Arc::new(IntakeContext {
                 routing,
                 notify: settings.notify.clone(),
+                recipient_key: settings.server.secret_key.clone(),
             }),
+            limits: Arc::new(IntakeLimits::new(&settings.limits)),
             wakeup,
             status_counts: crate::articles::queue::StatusCounts::new(
                 std::time::Duration::from_secs(settings.dashboard.counts_cache_secs),
@@ -105,8 +113,19 @@ impl Application {
             App::new()
                 .wrap(security_headers(https))
                 .wrap(NormalizePath::new(TrailingSlash::Trim))
-                // No client address in the log: we do not keep addresses in plain.
-                .wrap(Logger::new("\"%r\" %s %b %Dms"))
+                // No client address, no path and no query string in the log: paths and queries
+                // carry tracking codes, unsubscribe tokens and editors' searches. The matched
+                // route pattern says what was asked without them.
+                .wrap(
+                    Logger::new("%{route}xi %s %b %Dms").custom_request_replace("route", |req| {
+                        format!(
+                            "{} {}",
+                            req.method(),
+                            req.match_pattern()
+                                .unwrap_or_else(|| "(no route)".to_string())
+                        )
+                    }),
+                )
                 .app_data(state.clone())
                 .configure(routes)
                 .configure(|cfg| desk_pages(cfg, &state.db, &state.settings))
@@ -115,11 +134,16 @@ impl Application {
         })
         .listen(listener)?
         .run();
+        let purge = tokio::spawn(crate::privacy::service::run_purge_job(
+            db.clone(),
+            purge_settings,
+        ));
         Ok(Self {
             port,
             server,
             db,
             worker,
+            purge,
         })
     }
 
@@ -141,6 +165,7 @@ impl Application {
         if let Some(worker) = self.worker {
             worker.abort();
         }
+        self.purge.abort();
         result
     }
 }
@@ -163,6 +188,16 @@ fn routes(cfg: &mut web::ServiceConfig) {
             web::resource("/status/{code}/unsubscribe")
                 .route(web::get().to(reports::http::unsubscribe_page))
                 .route(web::post().to(reports::http::unsubscribe)),
+        )
+        .service(
+            web::resource("/status/{code}/erase")
+                .route(web::get().to(privacy::erase_form))
+                .route(web::post().to(privacy::request_erasure)),
+        )
+        .service(
+            web::resource("/status/{code}/erase/confirm")
+                .route(web::get().to(privacy::confirm_page))
+                .route(web::post().to(privacy::confirm)),
         )
         .service(web::resource("/api/v1/reports").route(web::post().to(reports::http::api_create)))
         .service(

@@ -104,8 +104,7 @@ pub async fn login(
     let form: LoginForm =
         body::form_body(&req, payload, state.settings.server.max_body_bytes).await?;
     auth::check_csrf(&session, &form.csrf)?;
-    let client_hash = client::client_ip(&req, &state.settings.server.trusted_proxies)
-        .map(|ip| client::client_hash(&state.settings.server.secret_key, ip));
+    let client_hash = client::client_key(&req, &state.settings);
     let next = safe_next(form.next.as_deref());
     let t = messages(PAGE_LANGUAGE);
     let (status, message) = match auth::sign_in(
@@ -169,8 +168,7 @@ pub async fn logout(
     let form: CsrfForm =
         body::form_body(&req, payload, state.settings.server.max_body_bytes).await?;
     auth::check_csrf(&signed_in.session, &form.csrf)?;
-    let client_hash = client::client_ip(&req, &state.settings.server.trusted_proxies)
-        .map(|ip| client::client_hash(&state.settings.server.secret_key, ip));
+    let client_hash = client::client_key(&req, &state.settings);
     auth::record(
         &state.db,
         Some(signed_in.editor.id),

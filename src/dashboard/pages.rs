@@ -561,6 +561,12 @@ impl DecisionForm {
     }
 }
 
+/// Reader-written text as editors see it: bidirectional and invisible format controls are shown
+/// as marks (`[U+202E]`), never applied, so a passage cannot read differently from what it holds.
+fn visible(text: String) -> String {
+    crate::privacy::show_bidi_controls(&text).0
+}
+
 pub struct ArticleReport {
     pub code: String,
     pub status: String,
@@ -626,8 +632,8 @@ async fn article_view<'a>(
             .map(|r| ArticleReport {
                 status_label: status_label(t, &r.status),
                 category: category_label(t, &r.category),
-                passage: r.passage.unwrap_or_default(),
-                explanation: r.explanation,
+                passage: visible(r.passage.unwrap_or_default()),
+                explanation: visible(r.explanation),
                 received: time(r.created_at),
                 status: r.status,
                 code: r.tracking_code,
@@ -832,7 +838,7 @@ async fn report_view<'a>(
         code: tracking_code.clone(),
         article_id: article.id,
         article_url: article.canonical_url,
-        submitted_url,
+        submitted_url: visible(submitted_url),
         channel,
         category: category_label(t, &category),
         language,
@@ -842,10 +848,14 @@ async fn report_view<'a>(
         assignee: assignee_names(&roster)(assignee_id),
         received: time(created_at),
         updated: time(updated_at),
-        passage: passage.unwrap_or_default(),
-        explanation,
-        evidence: serde_json::from_str(&evidence_urls).unwrap_or_default(),
-        reporter_name: reporter_name.unwrap_or_default(),
+        passage: visible(passage.unwrap_or_default()),
+        explanation: visible(explanation),
+        evidence: serde_json::from_str::<Vec<String>>(&evidence_urls)
+            .unwrap_or_default()
+            .into_iter()
+            .map(visible)
+            .collect(),
+        reporter_name: visible(reporter_name.unwrap_or_default()),
         reporter_email: reporter_email.unwrap_or_default(),
         wants_outcome,
         unsubscribed: reporter_unsubscribed,

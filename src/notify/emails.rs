@@ -92,6 +92,34 @@ pub struct ReportOutcome<'a> {
     pub unsubscribe_url: &'a str,
 }
 
+/// One article in a desk round-up: how many reports, and the first of them.
+pub struct RoundupArticle {
+    pub article_url: String,
+    pub count: i64,
+    pub first: ReportSummary,
+}
+
+/// To a desk: the reports on many different articles within one alert window, in one email.
+pub struct DeskRoundup<'a> {
+    pub t: &'a Messages,
+    pub publisher: &'a str,
+    pub desk: &'a str,
+    pub window_minutes: u64,
+    pub report_total: i64,
+    pub articles: Vec<RoundupArticle>,
+    /// Articles left out of this email (it lists at most a page).
+    pub more_articles: usize,
+}
+
+/// To the address given with a report: the link that erases the reporter's data from it.
+pub struct ErasureConfirm<'a> {
+    pub t: &'a Messages,
+    pub publisher: &'a str,
+    pub code: &'a str,
+    pub confirm_url: &'a str,
+    pub valid_hours: u64,
+}
+
 pub struct ReportAssigned<'a> {
     pub t: &'a Messages,
     pub publisher: &'a str,
@@ -161,6 +189,18 @@ email_parts!(
     OutcomeSubject = "email/report_outcome/subject.txt",
     OutcomeText = "email/report_outcome/body.txt",
     OutcomeHtml = "email/report_outcome/body.html"
+);
+email_parts!(
+    DeskRoundup,
+    RoundupSubject = "email/desk_roundup/subject.txt",
+    RoundupText = "email/desk_roundup/body.txt",
+    RoundupHtml = "email/desk_roundup/body.html"
+);
+email_parts!(
+    ErasureConfirm,
+    ErasureSubject = "email/erasure_confirm/subject.txt",
+    ErasureText = "email/erasure_confirm/body.txt",
+    ErasureHtml = "email/erasure_confirm/body.html"
 );
 email_parts!(
     ReportAssigned,

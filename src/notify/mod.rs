@@ -27,16 +27,22 @@ pub enum MessageKind {
     ReportOutcome,
     /// To an editor: a report was assigned to them.
     ReportAssigned,
+    /// To the desk: reports on many different articles in one alert window, together.
+    DeskRoundup,
+    /// To the address given with a report: confirm the erasure of the reporter's data.
+    ErasureConfirm,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 6] = [
+    pub const ALL: [MessageKind; 8] = [
         Self::ReportAck,
         Self::DeskAlert,
         Self::DeskDigest,
         Self::Escalation,
         Self::ReportOutcome,
         Self::ReportAssigned,
+        Self::DeskRoundup,
+        Self::ErasureConfirm,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,6 +53,8 @@ impl MessageKind {
             Self::Escalation => "escalation",
             Self::ReportOutcome => "report_outcome",
             Self::ReportAssigned => "report_assigned",
+            Self::DeskRoundup => "desk_roundup",
+            Self::ErasureConfirm => "erasure_confirm",
         }
     }
 
@@ -97,6 +105,8 @@ mod tests {
             MessageKind::Escalation,
             MessageKind::ReportOutcome,
             MessageKind::ReportAssigned,
+            MessageKind::DeskRoundup,
+            MessageKind::ErasureConfirm,
         ] {
             match kind {
                 MessageKind::ReportAck
@@ -104,7 +114,9 @@ mod tests {
                 | MessageKind::DeskDigest
                 | MessageKind::Escalation
                 | MessageKind::ReportOutcome
-                | MessageKind::ReportAssigned => assert!(listed(kind), "{kind:?} missing from ALL"),
+                | MessageKind::ReportAssigned
+                | MessageKind::DeskRoundup
+                | MessageKind::ErasureConfirm => assert!(listed(kind), "{kind:?} missing from ALL"),
             }
         }
     }

@@ -11,9 +11,10 @@ use diesel::QueryResult;
 use super::repo::{self, InsertOutbox};
 use super::{MessageKind, status};
 use crate::articles::Article;
-use crate::config::NotifySettings;
+use crate::config::{NotifySettings, Secret};
 use crate::reports::repo::ReportRow;
 use crate::routing::Desk;
+use crate::signing::keyed_hex;
 use crate::storage::DbConn;
 
 /// The digest is sent a little after its window closes, so that reports created just before the
@@ -32,33 +33,54 @@ pub struct NewReportEvent<'a> {
     pub desk: Option<DeskRef<'a>>,
     pub escalation_desk: Option<DeskRef<'a>>,
     pub settings: &'a NotifySettings,
+    /// Keys the stored hash of a reporter's address (for the daily acknowledgement cap).
+    pub recipient_key: &'a Secret,
     pub now: NaiveDateTime,
 }
 
-/// Queues the messages a new report calls for; returns their kinds (for logs and tests).
-pub fn on_report_submitted(
-    conn: &mut DbConn,
-    event: &NewReportEvent<'_>,
-) -> QueryResult<Vec<MessageKind>> {
-    let mut queued = Vec::new();
+/// What a new report queued.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Queued {
+    pub kinds: Vec<MessageKind>,
+    /// The reporter's address already had `acks_per_address_per_day` acknowledgements.
+    pub ack_skipped: bool,
+}
+
+/// The keyed hash of an address, as the outbox keeps it to count what one address was sent.
+pub fn recipient_hash(key: &Secret, address: &str) -> String {
+    keyed_hex(key, "recipient", address.trim().to_lowercase().as_bytes())
+}
+
+/// Queues the messages a new report calls for.
+pub fn on_report_submitted(conn: &mut DbConn, event: &NewReportEvent<'_>) -> QueryResult<Queued> {
+    let mut queued = Queued::default();
     let report = event.report;
     if let Some(email) = &report.reporter_email {
-        enqueue(
-            conn,
-            Message {
-                kind: MessageKind::ReportAck,
-                recipients: std::slice::from_ref(email),
-                language: &report.language,
-                report_id: Some(report.id),
-                ..Message::new(event.now)
-            },
-        )?;
-        queued.push(MessageKind::ReportAck);
+        let hash = recipient_hash(event.recipient_key, email);
+        let since = event.now - Duration::days(1);
+        let sent =
+            repo::count_to_recipient_since(conn, MessageKind::ReportAck.as_str(), &hash, since)?;
+        if sent >= i64::from(event.settings.acks_per_address_per_day) {
+            queued.ack_skipped = true;
+        } else {
+            enqueue(
+                conn,
+                Message {
+                    kind: MessageKind::ReportAck,
+                    recipients: std::slice::from_ref(email),
+                    recipient_hash: Some(&hash),
+                    language: &report.language,
+                    report_id: Some(report.id),
+                    ..Message::new(event.now)
+                },
+            )?;
+            queued.kinds.push(MessageKind::ReportAck);
+        }
     }
     if let Some(desk) = event.desk.as_ref().filter(|d| !d.desk.editors.is_empty())
         && let Some(kind) = alert_or_digest(conn, event, desk)?
     {
-        queued.push(kind);
+        queued.kinds.push(kind);
     }
     if let Some(desk) = event
         .escalation_desk
@@ -66,9 +88,45 @@ pub fn on_report_submitted(
         .filter(|d| !d.desk.editors.is_empty())
         && escalate(conn, event, desk)?
     {
-        queued.push(MessageKind::Escalation);
+        queued.kinds.push(MessageKind::Escalation);
     }
     Ok(queued)
+}
+
+/// The key of a desk's round-up of many articles.
+fn roundup_key(desk_id: i64) -> String {
+    format!("desk:{desk_id}:roundup")
+}
+
+/// A first report on an article when the desk already had its share of immediate alerts in this
+/// window: it joins the desk's round-up (queued now if none is waiting) instead.
+fn join_roundup(
+    conn: &mut DbConn,
+    event: &NewReportEvent<'_>,
+    desk: &DeskRef<'_>,
+    window: Duration,
+) -> QueryResult<Option<MessageKind>> {
+    let key = roundup_key(desk.id);
+    let waiting = repo::latest_with_key(conn, &key)?
+        .filter(|row| row.window_end.is_some_and(|end| event.now < end));
+    if waiting.is_some() {
+        return Ok(None);
+    }
+    let end = event.now + window;
+    enqueue(
+        conn,
+        Message {
+            kind: MessageKind::DeskRoundup,
+            recipients: &desk.desk.editors,
+            desk_id: Some(desk.id),
+            coalesce_key: Some(&key),
+            window_start: Some(event.now),
+            window_end: Some(end),
+            due_at: end + DIGEST_GRACE,
+            ..Message::new(event.now)
+        },
+    )?;
+    Ok(Some(MessageKind::DeskRoundup))
 }
 
 fn alert_or_digest(
@@ -88,6 +146,15 @@ fn alert_or_digest(
         ..Message::new(event.now)
     };
     match open_window {
+        None if repo::count_kind_for_desk_since(
+            conn,
+            MessageKind::DeskAlert.as_str(),
+            desk.id,
+            event.now - window,
+        )? >= i64::from(event.settings.desk_alerts_per_window) =>
+        {
+            join_roundup(conn, event, desk, window)
+        }
         None => {
             enqueue(
                 conn,
@@ -135,12 +202,13 @@ fn escalate(
     }
     let since = event.now - Duration::seconds(event.settings.escalation_window_secs as i64);
     // Already escalated in this window is the common case for a hot article, and the cheaper check.
+    // Distinct clients, not raw reports: one client cannot escalate an article on its own.
     if repo::has_message_since(
         conn,
         MessageKind::Escalation.as_str(),
         event.article.id,
         since,
-    )? || repo::reports_on_article_since(conn, event.article.id, since)? < threshold
+    )? || repo::reporters_on_article_since(conn, event.article.id, since)? < threshold
     {
         return Ok(false);
     }
@@ -211,6 +279,7 @@ pub fn on_report_assigned(
 struct Message<'a> {
     kind: MessageKind,
     recipients: &'a [String],
+    recipient_hash: Option<&'a str>,
     language: &'a str,
     report_id: Option<i64>,
     article_id: Option<i64>,
@@ -227,6 +296,7 @@ impl Message<'_> {
         Self {
             kind: MessageKind::DeskAlert,
             recipients: &[],
+            recipient_hash: None,
             language: "en",
             report_id: None,
             article_id: None,
@@ -248,6 +318,7 @@ fn enqueue(conn: &mut DbConn, message: Message<'_>) -> QueryResult<()> {
             message_id: &new_message_token(),
             kind: message.kind.as_str(),
             recipients: &recipients,
+            recipient_hash: message.recipient_hash,
             language: message.language,
             report_id: message.report_id,
             article_id: message.article_id,
@@ -273,4 +344,40 @@ fn new_message_token() -> String {
         bytes[..8].copy_from_slice(&nanos.to_le_bytes());
     }
     hex::encode(bytes)
+}
+
+/// A reader asked to erase their data from a report: the confirmation link goes to the address
+/// the report holds (never to one typed in the request).
+pub fn on_erasure_requested(
+    conn: &mut DbConn,
+    report: &ReportRow,
+    recipient_key: &Secret,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let Some(email) = &report.reporter_email else {
+        return Ok(false);
+    };
+    let hash = recipient_hash(recipient_key, email);
+    // One confirmation an hour per report is plenty; more would let anyone mail the reporter.
+    if repo::count_to_recipient_since(
+        conn,
+        MessageKind::ErasureConfirm.as_str(),
+        &hash,
+        now - Duration::hours(1),
+    )? > 0
+    {
+        return Ok(false);
+    }
+    enqueue(
+        conn,
+        Message {
+            kind: MessageKind::ErasureConfirm,
+            recipients: std::slice::from_ref(email),
+            recipient_hash: Some(&hash),
+            language: &report.language,
+            report_id: Some(report.id),
+            ..Message::new(now)
+        },
+    )?;
+    Ok(true)
 }

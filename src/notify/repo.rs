@@ -3,8 +3,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::articles::Article;
+use crate::reports::repo::ReportRow;
 use crate::storage::DbConn;
-use crate::storage::schema::{outbox, reports};
+use crate::storage::schema::{articles, outbox, reports};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = outbox)]
@@ -27,6 +29,7 @@ pub struct OutboxRow {
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    pub recipient_hash: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -45,6 +48,7 @@ pub struct InsertOutbox<'a> {
     pub status: &'a str,
     pub due_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
+    pub recipient_hash: Option<&'a str>,
 }
 
 pub fn insert(conn: &mut DbConn, row: &InsertOutbox<'_>) -> QueryResult<()> {
@@ -74,6 +78,87 @@ pub fn reports_on_article_since(
         .filter(reports::created_at.gt(since))
         .count()
         .get_result(conn)
+}
+
+/// Distinct clients (keyed address hashes) that reported the article since `since`; reports
+/// without a client hash (other channels) count one each. Spam is left out.
+pub fn reporters_on_article_since(
+    conn: &mut DbConn,
+    article_id: i64,
+    since: NaiveDateTime,
+) -> QueryResult<i64> {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    diesel::sql_query(
+        "SELECT COUNT(DISTINCT client_hash) \
+                + COALESCE(SUM(CASE WHEN client_hash IS NULL THEN 1 ELSE 0 END), 0) AS n \
+         FROM reports WHERE article_id = $1 AND created_at > $2 AND status <> 'spam'",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(article_id)
+    .bind::<diesel::sql_types::Timestamp, _>(since)
+    .get_result::<Count>(conn)
+    .map(|c| c.n)
+}
+
+/// Messages of one kind to one (hashed) recipient since `since`.
+pub fn count_to_recipient_since(
+    conn: &mut DbConn,
+    kind: &str,
+    recipient_hash: &str,
+    since: NaiveDateTime,
+) -> QueryResult<i64> {
+    outbox::table
+        .filter(outbox::recipient_hash.eq(recipient_hash))
+        .filter(outbox::kind.eq(kind))
+        .filter(outbox::created_at.gt(since))
+        .count()
+        .get_result(conn)
+}
+
+/// Messages of one kind to one desk since `since`.
+pub fn count_kind_for_desk_since(
+    conn: &mut DbConn,
+    kind: &str,
+    desk_id: i64,
+    since: NaiveDateTime,
+) -> QueryResult<i64> {
+    outbox::table
+        .filter(outbox::desk_id.eq(desk_id))
+        .filter(outbox::kind.eq(kind))
+        .filter(outbox::created_at.gt(since))
+        .count()
+        .get_result(conn)
+}
+
+/// The reports a desk round-up covers: routed to the desk within its window, not spam, and on
+/// articles that had no alert or digest of their own covering them.
+pub fn roundup_reports(
+    conn: &mut DbConn,
+    desk_id: i64,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<(ReportRow, Article)>> {
+    let covered = outbox::table
+        .filter(outbox::desk_id.eq(desk_id))
+        .filter(outbox::kind.eq_any(["desk_alert", "desk_digest"]))
+        .filter(outbox::article_id.eq(reports::article_id.nullable()))
+        .filter(outbox::window_start.le(reports::created_at.nullable()))
+        .filter(outbox::window_end.gt(reports::created_at.nullable()));
+    reports::table
+        .inner_join(articles::table)
+        .filter(reports::desk_id.eq(desk_id))
+        .filter(reports::created_at.ge(start))
+        .filter(reports::created_at.lt(end))
+        .filter(reports::status.ne("spam"))
+        .filter(diesel::dsl::not(diesel::dsl::exists(covered)))
+        .order(reports::id.asc())
+        .limit(limit)
+        .select((ReportRow::as_select(), Article::as_select()))
+        .load(conn)
 }
 
 pub fn has_message_since(

@@ -10,8 +10,8 @@ use futures_util::StreamExt;
 use lettre::message::Mailbox;
 
 use super::emails::{
-    self, DeskAlert, DeskDigest, Escalation, ReportAck, ReportAssigned, ReportOutcome,
-    ReportSummary,
+    self, DeskAlert, DeskDigest, DeskRoundup, ErasureConfirm, Escalation, ReportAck,
+    ReportAssigned, ReportOutcome, ReportSummary, RoundupArticle,
 };
 use super::mailer::{Mailer, SendError};
 use super::repo::{self, OutboxRow};
@@ -19,6 +19,7 @@ use super::{MessageKind, Wakeup, status};
 use crate::articles;
 use crate::config::{NotifySettings, Secret, Settings};
 use crate::i18n::messages;
+use crate::privacy::redact_emails;
 use crate::reports::repo::ReportRow;
 use crate::reports::{Category, ReportStatus, repo as reports_repo};
 use crate::routing::Routing;
@@ -33,6 +34,7 @@ pub struct RenderContext {
     pub routing: Arc<Routing>,
     pub alert_window_secs: u64,
     pub escalation_window_secs: u64,
+    pub erasure_link_hours: u64,
 }
 
 impl RenderContext {
@@ -49,6 +51,7 @@ impl RenderContext {
             routing,
             alert_window_secs: settings.notify.alert_window_secs,
             escalation_window_secs: settings.notify.escalation_window_secs,
+            erasure_link_hours: settings.privacy.erasure_link_hours,
         })
     }
 }
@@ -57,6 +60,10 @@ impl RenderContext {
 pub fn unsubscribe_token(secret: &Secret, tracking_code: &str) -> String {
     crate::signing::keyed_hex(secret, "unsubscribe", tracking_code.as_bytes())
 }
+
+/// A round-up lists at most this many reports, and this many articles.
+const ROUNDUP_MAX_REPORTS: i64 = 2000;
+const ROUNDUP_MAX_ARTICLES: usize = 50;
 
 /// Results are written once this many are waiting...
 const RECORD_EVERY: usize = 32;
@@ -233,8 +240,19 @@ impl Worker {
         }
     }
 
-    /// What an attempt means for the row: its next state, when it is due again, and why.
+    /// What an attempt means for the row: its next state, when it is due again, and why. A
+    /// server's answer often quotes the recipient: addresses are redacted before it is logged
+    /// or stored.
     fn outcome(&self, row: &OutboxRow, attempt: Attempt, now: NaiveDateTime) -> Finished {
+        let attempt = match attempt {
+            Attempt::Failed(SendError::Permanent(why)) => {
+                Attempt::Failed(SendError::Permanent(redact_emails(&why)))
+            }
+            Attempt::Failed(SendError::Transient(why)) => {
+                Attempt::Failed(SendError::Transient(redact_emails(&why)))
+            }
+            other => other,
+        };
         let (state, due, error) = match attempt {
             Attempt::Sent => (status::SENT, None, None),
             Attempt::Cancelled(why) => (status::CANCELLED, None, Some(why.to_string())),
@@ -472,6 +490,73 @@ fn render(
             }
             .render()
         }
+        MessageKind::DeskRoundup => {
+            let start = row.window_start.unwrap_or(row.created_at);
+            let end = row.window_end.unwrap_or(row.created_at);
+            let reports = repo::roundup_reports(
+                conn,
+                row.desk_id.unwrap_or(-1),
+                start,
+                end,
+                ROUNDUP_MAX_REPORTS,
+            )?;
+            if reports.is_empty() {
+                return Ok(None);
+            }
+            let report_total = reports.len() as i64;
+            let mut articles: Vec<RoundupArticle> = Vec::new();
+            for (report, article) in &reports {
+                match articles
+                    .iter_mut()
+                    .find(|a| a.article_url == article.canonical_url)
+                {
+                    Some(listed) => listed.count += 1,
+                    None => articles.push(RoundupArticle {
+                        article_url: article.canonical_url.clone(),
+                        count: 1,
+                        first: summary(report, &row.language),
+                    }),
+                }
+            }
+            let more_articles = articles.len().saturating_sub(ROUNDUP_MAX_ARTICLES);
+            articles.truncate(ROUNDUP_MAX_ARTICLES);
+            DeskRoundup {
+                t: messages(&row.language),
+                publisher: &context.publisher,
+                desk: &desk_name(),
+                window_minutes: context.alert_window_secs.div_ceil(60),
+                report_total,
+                articles,
+                more_articles,
+            }
+            .render()
+        }
+        MessageKind::ErasureConfirm => {
+            let (report, _) = reports_repo::find_by_id(conn, row.report_id.unwrap_or(-1))?
+                .ok_or_else(|| missing("report"))?;
+            if report.reporter_email.is_none() {
+                // Erased meanwhile: nothing left to confirm.
+                return Ok(None);
+            }
+            let hours = context.erasure_link_hours;
+            let expires = (row.created_at + chrono::Duration::hours(hours as i64))
+                .and_utc()
+                .timestamp();
+            let token =
+                crate::privacy::erasure_token(&context.secret, &report.tracking_code, expires);
+            let confirm_url = format!(
+                "{}/status/{}/erase/confirm?expires={expires}&token={token}",
+                context.public_url, report.tracking_code
+            );
+            ErasureConfirm {
+                t: messages(&row.language),
+                publisher: &context.publisher,
+                code: &report.tracking_code,
+                confirm_url: &confirm_url,
+                valid_hours: hours,
+            }
+            .render()
+        }
         MessageKind::Escalation => {
             let article = articles::repo::find(conn, row.article_id.unwrap_or(-1))?
                 .ok_or_else(|| missing("article"))?;
@@ -544,6 +629,8 @@ mod tests {
             batch_size: 10,
             concurrency: 2,
             lease_secs: 60,
+            acks_per_address_per_day: 3,
+            desk_alerts_per_window: 5,
         }
     }
 

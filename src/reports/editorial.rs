@@ -131,7 +131,8 @@ fn check(
     if !errors.is_empty() {
         return Err(ReportError::Invalid(errors));
     }
-    let decided = !to.is_open();
+    // Spam is held, not decided: no decision time, and the reporter is not told.
+    let decided = to.is_resolved() || to.is_closed();
     Ok(StatusChange {
         from: from.as_str(),
         to: to.as_str(),
@@ -182,7 +183,7 @@ fn apply(
             created_at: change.now,
         },
     )?;
-    if !to.is_open() {
+    if to.is_resolved() || to.is_closed() {
         outbox::on_report_decided(conn, report, &context.notify, change.now)?;
     }
     Ok(from.is_open() != to.is_open())

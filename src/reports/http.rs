@@ -7,12 +7,15 @@ use askama::Template;
 use serde::{Deserialize, Serialize};
 
 use super::input::{FieldErrors, IntakeRules, MAX_EVIDENCE_URLS, ReportInput};
-use super::service::{self, IdempotencyKey, StatusView, Submission, SubmitOutcome, Submitted};
+use super::service::{
+    self, IdempotencyKey, SpamReason, StatusView, Submission, SubmitOutcome, Submitted,
+};
 use super::{Category, Channel, PublicStatus, TrackingCode};
 use crate::error::{AppError, HtmlError};
 use crate::i18n::{Messages, messages};
 use crate::startup::AppState;
-use crate::web::{Choice, body, client, page, see_other};
+use crate::web::limits::Refused;
+use crate::web::{Choice, body, client, form_token, page, see_other};
 
 const PAGE_LANGUAGE: &str = "en";
 
@@ -24,8 +27,7 @@ fn rules(state: &AppState) -> IntakeRules<'_> {
 }
 
 fn client_hash(req: &HttpRequest, state: &AppState) -> Option<String> {
-    client::client_ip(req, &state.settings.server.trusted_proxies)
-        .map(|ip| client::client_hash(&state.settings.server.secret_key, ip))
+    client::client_key(req, &state.settings)
 }
 
 fn status_url(state: &AppState, code: &str) -> String {
@@ -49,6 +51,10 @@ pub struct ReportFormPage<'a> {
     pub evidence_slots: Vec<String>,
     /// The errors in form order, each linking to the control to fix.
     pub summary: Vec<SummaryItem>,
+    /// Signed with the time the form is served (see `web::form_token`).
+    pub form_token: String,
+    /// Why the form came back without a field error (too fast, too many reports, ...).
+    pub notice: Option<String>,
 }
 
 pub struct SummaryItem {
@@ -128,7 +134,14 @@ impl<'a> ReportFormPage<'a> {
             categories,
             languages,
             evidence_slots,
+            form_token: form_token::issue(&state.settings.server.secret_key, crate::storage::now()),
+            notice: None,
         }
+    }
+
+    fn with_notice(mut self, notice: String) -> Self {
+        self.notice = Some(notice);
+        self
     }
 
     pub fn value<'v>(&self, field: &'v Option<String>) -> &'v str {
@@ -158,6 +171,17 @@ struct FormReport {
     reporter_name: Option<String>,
     reporter_email: Option<String>,
     wants_outcome: bool,
+    form_token: Option<String>,
+    /// The honeypot (`form_token::HONEYPOT`): people never see it, so never fill it.
+    website: Option<String>,
+}
+
+impl FormReport {
+    fn honeypot_filled(&self) -> bool {
+        self.website
+            .as_deref()
+            .is_some_and(|v| !v.trim().is_empty())
+    }
 }
 
 impl From<FormReport> for ReportInput {
@@ -208,6 +232,8 @@ pub async fn report_form(
 
 /// `POST /report`: on error the form comes back with the reader's input and the messages beside
 /// each field; on success, a redirect to the thank-you page (so a reload cannot submit twice).
+/// Abuse rules, in order: the client's rate, the form's token (time served), the fields, the
+/// article's rate; a filled honeypot stores the report as spam and answers as if all was well.
 pub async fn submit_form(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -217,10 +243,32 @@ pub async fn submit_form(
     let bytes = body::read_limited(&req, payload, state.settings.server.max_body_bytes).await?;
     // Unlike the API, the form ignores fields it does not know (a named button, a site's hidden
     // field): a reader's report is never refused for what the page around it sent.
-    let input: ReportInput = serde_html_form::from_bytes::<FormReport>(&bytes)
-        .map_err(|e| AppError::malformed(format!("The form could not be read: {e}")))?
-        .into();
-    let report = match input.parse(&rules(&state), messages(PAGE_LANGUAGE)) {
+    let form = serde_html_form::from_bytes::<FormReport>(&bytes)
+        .map_err(|e| AppError::malformed(format!("The form could not be read: {e}")))?;
+    let honeypot = form.honeypot_filled();
+    let token = form.form_token.clone();
+    let input: ReportInput = form.into();
+    let t = messages(PAGE_LANGUAGE);
+    let client_hash = client_hash(&req, &state);
+    if let Err(refused) = state.limits.check_client(client_hash.as_deref()) {
+        return form_refused(&state, input, refused);
+    }
+    if state.limits.enabled() {
+        let limits = &state.settings.limits;
+        if let Err(problem) = form_token::check(
+            &state.settings.server.secret_key,
+            token.as_deref(),
+            crate::storage::now(),
+            limits.form_min_secs,
+            limits.form_max_age_secs,
+        ) {
+            tracing::info!(problem = problem.as_str(), "report form refused: its token");
+            let form = ReportFormPage::new(&state, input, FieldErrors::default())
+                .with_notice(t.t(problem.message_id()).to_string());
+            return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, &form)?);
+        }
+    }
+    let report = match input.parse(&rules(&state), t) {
         Ok(report) => report,
         Err(errors) => {
             return Ok(page(
@@ -229,11 +277,15 @@ pub async fn submit_form(
             )?);
         }
     };
+    if let Err(refused) = state.limits.check_article(report.article.as_str()) {
+        return form_refused(&state, input, refused);
+    }
     let submission = Submission {
         report,
         channel: Channel::WebForm,
-        client_hash: client_hash(&req, &state),
+        client_hash,
         idempotency: None,
+        spam: honeypot.then_some(SpamReason::Honeypot),
     };
     let (submitted, _) = service::submit(&state.db, state.intake.clone(), submission).await?;
     state.wakeup.wake();
@@ -241,6 +293,34 @@ pub async fn submit_form(
         "/report/thanks/{}",
         submitted.tracking_code
     )))
+}
+
+/// The form again, its input kept, saying how long to wait: 429 with `Retry-After`.
+fn form_refused(
+    state: &AppState,
+    input: ReportInput,
+    refused: Refused,
+) -> Result<HttpResponse, HtmlError> {
+    tracing::info!(limit = refused.limit.as_str(), "report refused: rate limit");
+    let seconds = refused.retry_after_secs();
+    let form = ReportFormPage::new(state, input, FieldErrors::default()).with_notice(
+        messages(PAGE_LANGUAGE).t_with("form.rate_limited", &[("seconds", &seconds.to_string())]),
+    );
+    let mut response = page(StatusCode::TOO_MANY_REQUESTS, &form)?;
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+    Ok(response)
+}
+
+fn api_refused(refused: Refused) -> AppError {
+    tracing::info!(limit = refused.limit.as_str(), "report refused: rate limit");
+    let seconds = refused.retry_after_secs();
+    AppError::RateLimited {
+        retry_after_secs: seconds,
+        message: messages(PAGE_LANGUAGE)
+            .t_with("api.rate_limited", &[("seconds", &seconds.to_string())]),
+    }
 }
 
 #[derive(Template)]
@@ -425,6 +505,11 @@ pub async fn api_create(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     body::require_content_type(&req, "application/json")?;
+    let client_hash = client_hash(&req, &state);
+    state
+        .limits
+        .check_client(client_hash.as_deref())
+        .map_err(api_refused)?;
     let bytes = body::read_limited(&req, payload, state.settings.server.max_body_bytes).await?;
     let input: ReportInput = body::parse_json(&bytes)?;
     let idempotency = match req.headers().get("idempotency-key") {
@@ -446,11 +531,16 @@ pub async fn api_create(
     let report = input
         .parse(&rules(&state), t)
         .map_err(AppError::Validation)?;
+    state
+        .limits
+        .check_article(report.article.as_str())
+        .map_err(api_refused)?;
     let submission = Submission {
         report,
         channel: Channel::Api,
-        client_hash: client_hash(&req, &state),
+        client_hash,
         idempotency,
+        spam: None,
     };
     let (submitted, outcome) = service::submit(&state.db, state.intake.clone(), submission).await?;
     state.wakeup.wake();

@@ -4,6 +4,7 @@
 //! new → triaged → investigating → corrected | clarified | no_error      (resolved)
 //! new | triaged | investigating → duplicate | rejected                  (closed)
 //! resolved | closed → reopened → triaged | investigating               (an appeal or a mistake)
+//! new | triaged | investigating → spam → new | rejected                 (held by abuse rules)
 //! ```
 //! An open report (new, triaged, investigating) may also be resolved directly: an editor can
 //! settle an obvious report on sight, and "resolve all" on an article must take its new reports too.
@@ -36,6 +37,7 @@ impl ReportStatus {
                 NoError,
                 Duplicate,
                 Rejected,
+                Spam,
             ],
             Triaged => &[
                 Investigating,
@@ -44,9 +46,14 @@ impl ReportStatus {
                 NoError,
                 Duplicate,
                 Rejected,
+                Spam,
             ],
-            Investigating => &[Triaged, Corrected, Clarified, NoError, Duplicate, Rejected],
+            Investigating => &[
+                Triaged, Corrected, Clarified, NoError, Duplicate, Rejected, Spam,
+            ],
             Reopened => &[Triaged, Investigating],
+            // Restored to the queue as if just received, or closed for good.
+            Spam => &[New, Rejected],
             Corrected | Clarified | NoError | Duplicate | Rejected => &[Reopened],
         }
     }
@@ -106,6 +113,9 @@ mod tests {
             "a reopened report is reviewed again first"
         );
         assert!(!Duplicate.can_become(Triaged));
+        assert!(Spam.can_become(New) && Spam.can_become(Rejected));
+        assert!(!Spam.can_become(Corrected), "restored first, then reviewed");
+        assert!(!Reopened.can_become(Spam));
     }
 
     #[test]
@@ -134,8 +144,10 @@ mod tests {
                 } else {
                     prop_assert!(!current.next().contains(&to));
                 }
-                prop_assert!(current.is_open() ^ (current.is_resolved() || current.is_closed()));
-                if !current.is_open() {
+                prop_assert!(
+                    current.is_open() ^ (current.is_resolved() || current.is_closed() || current == Spam)
+                );
+                if current.is_resolved() || current.is_closed() {
                     prop_assert_eq!(current.next(), &[Reopened]);
                 }
                 prop_assert!(reaches_decision(current));

@@ -84,10 +84,13 @@ pub enum ReportStatus {
     Duplicate,
     Rejected,
     Reopened,
+    /// Tripped an anti-abuse rule at intake (or marked by an editor): kept for review, never
+    /// alerted or escalated; an editor restores it to `new` or rejects it.
+    Spam,
 }
 
 impl ReportStatus {
-    pub const ALL: [ReportStatus; 9] = [
+    pub const ALL: [ReportStatus; 10] = [
         Self::New,
         Self::Triaged,
         Self::Investigating,
@@ -97,6 +100,7 @@ impl ReportStatus {
         Self::Duplicate,
         Self::Rejected,
         Self::Reopened,
+        Self::Spam,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -110,6 +114,7 @@ impl ReportStatus {
             Self::Duplicate => "duplicate",
             Self::Rejected => "rejected",
             Self::Reopened => "reopened",
+            Self::Spam => "spam",
         }
     }
 
@@ -120,7 +125,8 @@ impl ReportStatus {
     /// What the reader is shown: internal steps fold into "under review".
     pub fn public(self) -> PublicStatus {
         match self {
-            Self::New => PublicStatus::Received,
+            // A sender whose report was held as spam learns nothing from its status.
+            Self::New | Self::Spam => PublicStatus::Received,
             Self::Triaged | Self::Investigating | Self::Reopened => PublicStatus::UnderReview,
             Self::Corrected => PublicStatus::Corrected,
             Self::Clarified => PublicStatus::Clarified,

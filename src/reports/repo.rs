@@ -225,6 +225,7 @@ pub fn digest_reports(
         .filter(reports::desk_id.eq(desk_id))
         .filter(reports::id.gt(after_report_id))
         .filter(reports::created_at.lt(before))
+        .filter(reports::status.ne("spam"))
         .order(reports::id.asc())
         .select(ReportRow::as_select())
         .load(conn)

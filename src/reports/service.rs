@@ -101,12 +101,31 @@ pub struct Submission {
     /// Keyed hash of the client address (never the address itself).
     pub client_hash: Option<String>,
     pub idempotency: Option<IdempotencyKey>,
+    /// An abuse rule this report tripped: it is stored as `spam`, for editors to review.
+    pub spam: Option<SpamReason>,
+}
+
+/// Why intake held a report as spam (recorded on its `created` event).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpamReason {
+    /// The form's hidden field, which people never see, was filled in.
+    Honeypot,
+}
+
+impl SpamReason {
+    pub fn note(self) -> &'static str {
+        match self {
+            Self::Honeypot => "Held as spam: the form's hidden honeypot field was filled in.",
+        }
+    }
 }
 
 /// What intake needs beyond the report: where to route it and how to notify.
 pub struct IntakeContext {
     pub routing: std::sync::Arc<Routing>,
     pub notify: NotifySettings,
+    /// Keys the hashes of recipient addresses kept for the daily acknowledgement cap.
+    pub recipient_key: crate::config::Secret,
 }
 
 pub async fn submit(
@@ -175,6 +194,11 @@ fn submit_in_transaction(
     });
     let desk_id = context.routing.desk_id(&desk.slug);
     let code = TrackingCode::generate()?;
+    let status = if submission.spam.is_some() {
+        ReportStatus::Spam
+    } else {
+        ReportStatus::New
+    };
     let evidence = serde_json::to_string(&report.evidence_urls).unwrap_or_else(|_| "[]".into());
     let row = repo::insert_report(
         conn,
@@ -191,7 +215,7 @@ fn submit_in_transaction(
             reporter_name: report.reporter_name.as_deref(),
             reporter_email: report.reporter_email.as_deref(),
             wants_outcome: report.wants_outcome,
-            status: ReportStatus::New.as_str(),
+            status: status.as_str(),
             client_hash: submission.client_hash.as_deref(),
             created_at: now,
             updated_at: now,
@@ -205,28 +229,18 @@ fn submit_in_transaction(
             actor: submission.channel.as_str(),
             kind: "created",
             from_status: None,
-            to_status: Some(ReportStatus::New.as_str()),
-            note: None,
+            to_status: Some(status.as_str()),
+            note: submission.spam.map(SpamReason::note),
             created_at: now,
         },
     )?;
-    let escalation = context.routing.escalation_desk();
-    outbox::on_report_submitted(
-        conn,
-        &NewReportEvent {
-            report: &row,
-            article: &article,
-            desk: desk_id.map(|id| DeskRef { id, desk }),
-            escalation_desk: escalation.and_then(|desk| {
-                context
-                    .routing
-                    .desk_id(&desk.slug)
-                    .map(|id| DeskRef { id, desk })
-            }),
-            settings: &context.notify,
-            now,
-        },
-    )?;
+    if submission.spam.is_some() {
+        // Held for review: counted on its article (it was received) but not open, and nobody is
+        // mailed: no alert, no escalation, no acknowledgement to an address a bot typed.
+        articles::repo::refresh_open(conn, article.id)?;
+    } else {
+        queue_messages(conn, context, &row, &article, desk_id, desk)?;
+    }
     let submitted = Submitted {
         tracking_code: row.tracking_code,
         status: row.status,
@@ -238,6 +252,52 @@ fn submit_in_transaction(
         repo::store_response(conn, &key.key, &key.request_hash, 201, &body, now)?;
     }
     Ok((submitted, SubmitOutcome::Created))
+}
+
+fn queue_messages(
+    conn: &mut DbConn,
+    context: &IntakeContext,
+    row: &repo::ReportRow,
+    article: &articles::Article,
+    desk_id: Option<i64>,
+    desk: &crate::routing::Desk,
+) -> Result<(), ReportError> {
+    let now = row.created_at;
+    let escalation = context.routing.escalation_desk();
+    let queued = outbox::on_report_submitted(
+        conn,
+        &NewReportEvent {
+            report: row,
+            article,
+            desk: desk_id.map(|id| DeskRef { id, desk }),
+            escalation_desk: escalation.and_then(|desk| {
+                context
+                    .routing
+                    .desk_id(&desk.slug)
+                    .map(|id| DeskRef { id, desk })
+            }),
+            settings: &context.notify,
+            recipient_key: &context.recipient_key,
+            now,
+        },
+    )?;
+    if queued.ack_skipped {
+        repo::insert_event(
+            conn,
+            &repo::InsertEvent {
+                report_id: row.id,
+                actor: "system",
+                kind: "acknowledgement_skipped",
+                from_status: None,
+                to_status: None,
+                note: Some(
+                    "No acknowledgement sent: this address already received the most allowed in a day.",
+                ),
+                created_at: now,
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// What anyone holding the tracking code may see: no personal data, no editor notes.

@@ -5,7 +5,9 @@ use std::net::IpAddr;
 
 use actix_web::HttpRequest;
 
-use crate::config::Secret;
+use chrono::NaiveDateTime;
+
+use crate::config::{Secret, Settings};
 use crate::signing::keyed_hex;
 
 /// The client's address. X-Forwarded-For is read right to left, skipping trusted proxies, so a
@@ -31,10 +33,29 @@ pub fn client_ip(req: &HttpRequest, trusted_proxies: &[IpAddr]) -> Option<IpAddr
     )
 }
 
-/// HMAC-SHA256 of the address under the server's secret key, hex, 128 bits: enough to tell
-/// clients apart for abuse handling, useless to recover an address without the key.
-pub fn client_hash(secret: &Secret, ip: IpAddr) -> String {
-    keyed_hex(secret, "client-address", ip.to_string().as_bytes())
+/// HMAC-SHA256 of the address under the server's secret key and the current rotation period,
+/// hex, 128 bits: enough to tell clients apart for rate limits and abuse review within a period,
+/// useless to recover an address without the key, and unlinkable across periods.
+pub fn client_hash(secret: &Secret, rotation_hours: u64, ip: IpAddr, at: NaiveDateTime) -> String {
+    let period_secs = rotation_hours.max(1).saturating_mul(3600) as i64;
+    let period = at.and_utc().timestamp().div_euclid(period_secs);
+    keyed_hex(
+        secret,
+        &format!("client-address:{period}"),
+        ip.to_string().as_bytes(),
+    )
+}
+
+/// The keyed hash of the request's client, as every intake channel and sign-in record it.
+pub fn client_key(req: &HttpRequest, settings: &Settings) -> Option<String> {
+    client_ip(req, &settings.server.trusted_proxies).map(|ip| {
+        client_hash(
+            &settings.server.secret_key,
+            settings.privacy.client_key_rotation_hours,
+            ip,
+            crate::storage::now(),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -58,12 +79,25 @@ mod tests {
     }
 
     #[test]
-    fn hashes_are_keyed_and_stable() {
+    fn hashes_are_keyed_stable_within_a_period_and_rotate() {
         let ip: IpAddr = "203.0.113.7".parse().expect("ip");
-        let a = client_hash(&Secret::new("key-one"), ip);
-        assert_eq!(a, client_hash(&Secret::new("key-one"), ip));
-        assert_ne!(a, client_hash(&Secret::new("key-two"), ip));
+        let at = |h: u32, m: u32| {
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+                .and_then(|d| d.and_hms_opt(h, m, 0))
+                .expect("time")
+        };
+        let one = Secret::new("key-one");
+        let a = client_hash(&one, 24, ip, at(1, 0));
+        assert_eq!(a, client_hash(&one, 24, ip, at(23, 59)), "same day");
+        assert_ne!(a, client_hash(&Secret::new("key-two"), 24, ip, at(1, 0)));
         assert_eq!(a.len(), 32);
         assert!(!a.contains("203"));
+        // Hourly rotation: another hour, another hash.
+        assert_ne!(
+            client_hash(&one, 1, ip, at(1, 0)),
+            client_hash(&one, 1, ip, at(2, 0))
+        );
+        let next_day = at(1, 0) + chrono::Duration::days(1);
+        assert_ne!(a, client_hash(&one, 24, ip, next_day));
     }
 }

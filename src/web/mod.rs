@@ -3,7 +3,9 @@
 pub mod assets;
 pub mod body;
 pub mod client;
+pub mod form_token;
 pub mod health;
+pub mod limits;
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;

@@ -132,7 +132,23 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// Loads the form (as a reader's browser does), then sends it back with `pairs` and the
+    /// form's own token.
     pub async fn post_form(&self, pairs: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.form_token().await;
+        let mut fields: Vec<(&str, &str)> = vec![("form_token", &token)];
+        fields.extend_from_slice(pairs);
+        self.post_form_raw(&fields).await
+    }
+
+    /// The signed token of a freshly served report form.
+    pub async fn form_token(&self) -> String {
+        let html = self.get("/report").await.text().await.expect("form html");
+        hidden_value(&html, "form_token").expect("the form carries a token")
+    }
+
+    /// Sends the form body exactly as given (no token unless `pairs` has one).
+    pub async fn post_form_raw(&self, pairs: &[(&str, &str)]) -> reqwest::Response {
         let body = serde_html_form::to_string(pairs).expect("form encodes");
         self.client
             .post(self.url("/report"))
@@ -161,6 +177,14 @@ impl TestApp {
             .await
             .expect("query runs")
     }
+}
+
+/// The value of the hidden input `name` in a page.
+pub fn hidden_value(html: &str, name: &str) -> Option<String> {
+    let marker = format!(r#"name="{name}" value=""#);
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_string())
 }
 
 /// A browser: keeps the session cookie, reads the CSRF token from pages.

@@ -1,6 +1,7 @@
 //! Black-box tests: real HTTP against the application on a random port, on a real database.
 //! `DESK_TEST_BACKEND=postgres` runs the same tests on PostgreSQL (scripts/test does both).
 
+mod abuse;
 mod cli;
 mod dashboard;
 mod demo;
@@ -11,6 +12,7 @@ mod helpers;
 mod intake_api;
 mod intake_form;
 mod notify;
+mod privacy;
 mod routing_admin;
 mod schema;
 mod smtp_sink;

@@ -213,6 +213,8 @@ async fn a_flood_on_one_article_sends_at_most_two_desk_emails() {
         smtp_to(s, sink.port());
         s.notify.alert_window_secs = 15;
         s.notify.escalation_threshold = 25;
+        // Escalation counts distinct readers: each report comes from its own address.
+        s.server.trusted_proxies = vec!["127.0.0.1".parse().expect("ip")];
     })
     .await;
     let total = 1000;
@@ -227,7 +229,14 @@ async fn a_flood_on_one_article_sends_at_most_two_desk_emails() {
             "Flood report {i}: the claim in the headline is false."
         ));
         tasks.spawn(async move {
-            let response = client.post(url).json(&report).send().await.expect("sent");
+            let reader = format!("10.0.{}.{}", i / 256, i % 256);
+            let response = client
+                .post(url)
+                .header("X-Forwarded-For", reader)
+                .json(&report)
+                .send()
+                .await
+                .expect("sent");
             drop(permit);
             response.status().as_u16()
         });

@@ -1,0 +1,149 @@
+//! Retention and erasure statements. The purge crosses tables by nature: each statement here
+//! names the one table it clears, and nothing else in the code deletes personal data.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::storage::DbConn;
+use crate::storage::schema::{
+    auth_events, idempotency_keys, login_failures, outbox, report_events, reports, sessions,
+};
+
+/// Decided reports older than `decided_before`, and spam older than `spam_before`: no more
+/// reporter name or email (nor wish to hear the outcome, which needs the email).
+pub fn purge_reporter_data(
+    conn: &mut DbConn,
+    decided_before: NaiveDateTime,
+    spam_before: NaiveDateTime,
+) -> QueryResult<usize> {
+    let has_data = reports::reporter_name
+        .is_not_null()
+        .or(reports::reporter_email.is_not_null());
+    let expired = reports::decided_at.lt(decided_before).or(reports::status
+        .eq("spam")
+        .and(reports::created_at.lt(spam_before)));
+    diesel::update(reports::table.filter(has_data).filter(expired))
+        .set((
+            reports::reporter_name.eq(None::<String>),
+            reports::reporter_email.eq(None::<String>),
+            reports::wants_outcome.eq(false),
+        ))
+        .execute(conn)
+}
+
+pub fn purge_report_client_hashes(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        reports::table
+            .filter(reports::client_hash.is_not_null())
+            .filter(reports::created_at.lt(before)),
+    )
+    .set(reports::client_hash.eq(None::<String>))
+    .execute(conn)
+}
+
+pub fn delete_auth_events(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(auth_events::table.filter(auth_events::created_at.lt(before))).execute(conn)
+}
+
+pub fn purge_auth_event_client_hashes(
+    conn: &mut DbConn,
+    before: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        auth_events::table
+            .filter(auth_events::client_hash.is_not_null())
+            .filter(auth_events::created_at.lt(before)),
+    )
+    .set(auth_events::client_hash.eq(None::<String>))
+    .execute(conn)
+}
+
+pub fn delete_login_failures(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(login_failures::table.filter(login_failures::created_at.lt(before)))
+        .execute(conn)
+}
+
+pub fn delete_idempotency_keys(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(before)))
+        .execute(conn)
+}
+
+pub fn delete_expired_sessions(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::expires_at.le(now))).execute(conn)
+}
+
+/// Finished emails (sent, cancelled, dead) older than `before` keep no recipients.
+pub fn purge_outbox_recipients(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        outbox::table
+            .filter(outbox::created_at.lt(before))
+            .filter(outbox::recipients.ne("[]"))
+            .filter(outbox::status.eq_any(["sent", "cancelled", "dead"])),
+    )
+    .set((
+        outbox::recipients.eq("[]"),
+        outbox::recipient_hash.eq(None::<String>),
+    ))
+    .execute(conn)
+}
+
+/// The reporter asked: their name and email leave the report at once, every email to them about
+/// it is cancelled and forgets its recipient. True when the report held any of it.
+pub fn erase_reporter(
+    conn: &mut DbConn,
+    report_id: i64,
+    reporter_kinds: &[&str],
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let erased = diesel::update(
+        reports::table.filter(reports::id.eq(report_id)).filter(
+            reports::reporter_name
+                .is_not_null()
+                .or(reports::reporter_email.is_not_null()),
+        ),
+    )
+    .set((
+        reports::reporter_name.eq(None::<String>),
+        reports::reporter_email.eq(None::<String>),
+        reports::wants_outcome.eq(false),
+        reports::reporter_unsubscribed.eq(true),
+        reports::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    diesel::update(
+        outbox::table
+            .filter(outbox::report_id.eq(report_id))
+            .filter(outbox::kind.eq_any(reporter_kinds))
+            .filter(outbox::status.eq("pending")),
+    )
+    .set((
+        outbox::status.eq("cancelled"),
+        outbox::last_error.eq("the reporter's data was erased at their request"),
+    ))
+    .execute(conn)?;
+    diesel::update(
+        outbox::table
+            .filter(outbox::report_id.eq(report_id))
+            .filter(outbox::kind.eq_any(reporter_kinds)),
+    )
+    .set((
+        outbox::recipients.eq("[]"),
+        outbox::recipient_hash.eq(None::<String>),
+    ))
+    .execute(conn)?;
+    Ok(erased == 1)
+}
+
+/// The event that records an erasure, without the data.
+pub fn record_erasure(conn: &mut DbConn, report_id: i64, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::insert_into(report_events::table)
+        .values((
+            report_events::report_id.eq(report_id),
+            report_events::actor.eq("reporter"),
+            report_events::kind.eq("personal_data_erased"),
+            report_events::note.eq("The reporter's name and email were erased at their request."),
+            report_events::created_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
