@@ -13,6 +13,7 @@ use crate::config::Settings;
 use crate::dashboard::api;
 use crate::dashboard::http as desk;
 use crate::dashboard::pages;
+use crate::dashboard::password;
 use crate::error::{AppError, HtmlError};
 use crate::notify::Wakeup;
 use crate::notify::mailer::Mailer;
@@ -227,6 +228,8 @@ fn desk_pages(cfg: &mut web::ServiceConfig, db: &Db, settings: &Settings) {
             .route("/login", web::get().to(desk::login_form))
             .route("/login", web::post().to(desk::login))
             .route("/logout", web::post().to(desk::logout))
+            .route("/account/password", web::get().to(password::form))
+            .route("/account/password", web::post().to(password::change))
             .route("/outbox", web::get().to(desk::outbox))
             .route("/outbox/retry-all", web::post().to(desk::retry))
             .route("/outbox/{id}/retry", web::post().to(desk::retry))

@@ -33,9 +33,8 @@ impl FromRequest for Authenticated {
             .headers()
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty());
+            .and_then(bearer_token)
+            .map(str::to_string);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
             let (Some(token), Some(state)) = (token, state) else {
@@ -47,6 +46,13 @@ impl FromRequest for Authenticated {
             }
         })
     }
+}
+
+/// The token of `Bearer <token>`; the scheme is case-insensitive (RFC 9110 section 11.1).
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once([' ', '\t'])?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 fn code(path: &str) -> Result<TrackingCode, AppError> {
@@ -409,4 +415,21 @@ pub async fn retry_message(
     }
     state.wakeup.wake();
     Ok(HttpResponse::Ok().json(json!({ "retried": retried })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        assert_eq!(bearer_token("Bearer desk_abc"), Some("desk_abc"));
+        assert_eq!(bearer_token("bearer desk_abc"), Some("desk_abc"));
+        assert_eq!(bearer_token("BEARER   desk_abc "), Some("desk_abc"));
+        assert_eq!(bearer_token("Bearer\tdesk_abc"), Some("desk_abc"));
+        assert_eq!(bearer_token("Bearer "), None);
+        assert_eq!(bearer_token("Bearer"), None);
+        assert_eq!(bearer_token("Basic ZWQ6cHc="), None);
+        assert_eq!(bearer_token("Bearerdesk_abc"), None);
+    }
 }

@@ -123,7 +123,7 @@ fn messages_of(errors: &FieldErrors) -> String {
         .join(" ")
 }
 
-fn set_flash(session: &Session, message: String) -> Result<(), AppError> {
+pub(crate) fn set_flash(session: &Session, message: String) -> Result<(), AppError> {
     session
         .insert(FLASH, message)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::storage::DbConn;
-use crate::storage::schema::{api_tokens, desk_members, users};
+use crate::storage::schema::{api_tokens, desk_members, sessions, users};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -140,6 +140,32 @@ pub fn revoke_token(conn: &mut DbConn, token_id: i64, now: NaiveDateTime) -> Que
     .set(api_tokens::revoked_at.eq(now))
     .execute(conn)
     .map(|n| n == 1)
+}
+
+/// Every live token of an account, revoked; how many.
+pub fn revoke_tokens_of(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        api_tokens::table
+            .filter(api_tokens::user_id.eq(user_id))
+            .filter(api_tokens::revoked_at.is_null()),
+    )
+    .set(api_tokens::revoked_at.eq(now))
+    .execute(conn)
+}
+
+/// Every session of an account, deleted; how many (expired ones are not counted).
+pub fn delete_sessions_of(
+    conn: &mut DbConn,
+    user_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let live = sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::expires_at.gt(now))
+        .count()
+        .get_result::<i64>(conn)?;
+    diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?;
+    Ok(live as usize)
 }
 
 use crate::storage::schema::{auth_events, login_failures};

@@ -138,6 +138,7 @@ diesel::table! {
         state -> Text,
         expires_at -> Timestamp,
         created_at -> Timestamp,
+        user_id -> Nullable<BigInt>,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Black-box tests: real HTTP against the application on a random port, on a real database.
 //! `DESK_TEST_BACKEND=postgres` runs the same tests on PostgreSQL (scripts/test does both).
 
+mod accounts;
 mod cli;
 mod dashboard;
 mod demo;

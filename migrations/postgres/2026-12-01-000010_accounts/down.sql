@@ -1,0 +1,2 @@
+DROP INDEX sessions_user_idx;
+ALTER TABLE sessions DROP COLUMN user_id;

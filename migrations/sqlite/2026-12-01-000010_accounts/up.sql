@@ -1,0 +1,8 @@
+-- Whose session a row is, so that a password change or a disable ends them all in one DELETE.
+-- No foreign key: a session row is written from the session's own state and lives minutes.
+ALTER TABLE sessions ADD COLUMN user_id BIGINT;
+UPDATE sessions
+SET user_id = CAST(json_extract(state, '$.user_id') AS INTEGER)
+WHERE json_valid(state) AND json_extract(state, '$.user_id') IS NOT NULL;
+CREATE INDEX sessions_user_idx ON sessions (user_id);
+
