@@ -22,7 +22,7 @@ use crate::reports;
 use crate::reports::service::IntakeContext;
 use crate::routing::http as routing;
 use crate::storage::Db;
-use crate::web::{assets, health, security_headers};
+use crate::web::{assets, health, no_store, security_headers};
 
 /// What every handler may use.
 pub struct AppState {
@@ -171,6 +171,9 @@ fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(
             web::scope("/api/v1/desk")
+                // Editors' answers carry reports and personal data: no cache keeps them, errors
+                // included.
+                .wrap(no_store())
                 .route("/reports", web::get().to(api::list_reports))
                 .route("/articles", web::get().to(api::list_articles))
                 .route("/reports/{code}", web::get().to(api::get_report))

@@ -10,10 +10,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::Editor;
+use super::contact::{self, ContactView, Place};
 use super::filters::{self, FilterQuery};
 use crate::articles::Article;
 use crate::articles::queue;
 use crate::error::AppError;
+use crate::i18n::messages;
 use crate::notify::admin as outbox_admin;
 use crate::reports::TrackingCode;
 use crate::reports::editorial::{self, Decision};
@@ -225,19 +227,41 @@ pub async fn list_articles(
     })))
 }
 
-/// `GET /api/v1/desk/reports/{code}`: every field and the timeline.
-pub async fn get_report(
-    state: web::Data<AppState>,
-    Authenticated(_editor): Authenticated,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let (report, article, events) = editorial::detail(&state.db, code(&path)?).await?;
-    let reporter = json!({
-        "name": report.reporter_name,
-        "email": report.reporter_email,
+/// The reporter as this editor may see them: `contact` is `shown`, `withheld` (with a `note`
+/// saying who may see the details) or `none`; the contact fields are always present, null
+/// unless shown.
+fn reporter_json(view: &ContactView, report: &ReportRow) -> serde_json::Value {
+    let mut reporter = json!({
+        "contact": view.state(),
         "wants_outcome": report.wants_outcome,
         "unsubscribed": report.reporter_unsubscribed,
     });
+    if let (Some(object), Ok(serde_json::Value::Object(fields))) = (
+        reporter.as_object_mut(),
+        serde_json::to_value(view.contact()),
+    ) {
+        object.extend(fields);
+        let note = view.withheld_note(messages("en"));
+        if !note.is_empty() {
+            object.insert("note".into(), note.into());
+        }
+    }
+    reporter
+}
+
+/// `GET /api/v1/desk/reports/{code}`: every field and the timeline; the reporter's contact
+/// details on need to know, and every answer that carries them is recorded.
+pub async fn get_report(
+    state: web::Data<AppState>,
+    Authenticated(editor): Authenticated,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (report, article, events) = editorial::detail(&state.db, code(&path)?).await?;
+    let view = ContactView::of(&editor, &report, &state.intake.routing);
+    if view.is_shown() {
+        contact::record_read(&state.db, &editor, report.id, Place::Api).await?;
+    }
+    let reporter = reporter_json(&view, &report);
     let mut body = report_json(&state, report, article);
     body.reporter = Some(reporter);
     body.events = Some(events.into_iter().map(event_json).collect());

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod api;
 pub mod auth;
+pub mod contact;
 pub mod export;
 pub mod filters;
 pub mod http;
@@ -57,6 +58,12 @@ pub struct Editor {
 impl Editor {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
+    }
+
+    /// Need to know: reporters' contact details are for the editors of the report's desk and
+    /// for admins. A report on no desk is for admins only.
+    pub fn may_see_contact(&self, desk_id: Option<i64>) -> bool {
+        self.is_admin() || desk_id.is_some_and(|desk| self.desk_ids.contains(&desk))
     }
 
     /// How events name this editor.

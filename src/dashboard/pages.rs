@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::Editor;
 use super::auth::{self, SignedIn};
+use super::contact::{self, ContactView, Place};
 use super::export;
 use super::filters::{self, FilterQuery};
 use crate::articles::queue::{self, QueuePage};
@@ -748,8 +749,12 @@ pub struct ReportFacts {
     pub passage: String,
     pub explanation: String,
     pub evidence: Vec<String>,
-    pub reporter_name: String,
-    pub reporter_email: String,
+    /// `shown`, `withheld` or `none` (see [`ContactView`]).
+    pub contact_state: &'static str,
+    /// The contact details given, when this editor may see them.
+    pub contact: Vec<String>,
+    /// Who may see withheld details, in words.
+    pub contact_withheld: String,
     pub wants_outcome: bool,
     pub unsubscribed: bool,
     pub outcome_note: String,
@@ -766,12 +771,20 @@ pub struct ReportView<'a> {
     pub nav: DeskNav,
     pub r: ReportFacts,
     pub timeline: Vec<EventView>,
+    /// Admins only: who was shown the reporter's contact details (None: not an admin).
+    pub contact_reads: Option<Vec<ContactReadView>>,
     pub targets: Vec<Choice>,
     pub assignees: Vec<Choice>,
     pub input: DecisionForm,
     pub note: String,
     pub errors: FieldErrors,
     pub message: Option<String>,
+}
+
+pub struct ContactReadView {
+    pub reader: String,
+    pub place: String,
+    pub at: String,
 }
 
 /// What the report page's forms held when one of them was refused.
@@ -805,6 +818,26 @@ async fn report_view<'a>(
         Some(kept.decision.to.as_str()),
     );
     let assignees = assignee_choices(&roster, report.desk_id, &signed_in.editor);
+    let editor = &signed_in.editor;
+    let contact = ContactView::of(editor, &report, &state.intake.routing);
+    if contact.is_shown() {
+        contact::record_read(&state.db, editor, report.id, Place::Page).await?;
+    }
+    let contact_reads = if editor.is_admin() {
+        Some(
+            contact::reads_of(&state.db, report.id)
+                .await?
+                .into_iter()
+                .map(|read| ContactReadView {
+                    reader: read.reader,
+                    place: read.place,
+                    at: time(read.at),
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
     let ReportRow {
         tracking_code,
         submitted_url,
@@ -814,8 +847,6 @@ async fn report_view<'a>(
         explanation,
         evidence_urls,
         language,
-        reporter_name,
-        reporter_email,
         wants_outcome,
         status,
         created_at,
@@ -845,8 +876,9 @@ async fn report_view<'a>(
         passage: passage.unwrap_or_default(),
         explanation,
         evidence: serde_json::from_str(&evidence_urls).unwrap_or_default(),
-        reporter_name: reporter_name.unwrap_or_default(),
-        reporter_email: reporter_email.unwrap_or_default(),
+        contact_state: contact.state(),
+        contact: contact.contact().values().map(str::to_string).collect(),
+        contact_withheld: contact.withheld_note(t),
         wants_outcome,
         unsubscribed: reporter_unsubscribed,
         outcome_note: outcome_note.unwrap_or_default(),
@@ -863,6 +895,7 @@ async fn report_view<'a>(
             .into_iter()
             .map(|e| event_view(t, e, tracking_code.clone()))
             .collect(),
+        contact_reads,
         targets,
         assignees,
         input: kept.decision,
@@ -1151,8 +1184,8 @@ pub async fn bulk(
     Ok(see_other(&back))
 }
 
-/// `GET /desk/reports.csv`: the current filtered list, streamed page by page; reporters' names
-/// and emails only for admins.
+/// `GET /desk/reports.csv`: the current filtered list, streamed page by page; reporters' contact
+/// details on need to know (see `export`), each export that carries some recorded.
 pub async fn export_csv(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -1161,12 +1194,14 @@ pub async fn export_csv(
     let (_, filter) = read_filter(&req, &state, &signed_in.editor).await?;
     let filter = filter.map_err(AppError::Validation)?;
     let roster = super::roster(&state.db).await.map_err(AppError::from)?;
+    let record = contact::ExportRecord::new(&signed_in.editor, req.query_string().to_string());
     let stream = export::csv_stream(
         state.db.clone(),
         state.intake.clone(),
         roster,
         filter,
-        signed_in.editor.is_admin(),
+        signed_in.editor.clone(),
+        record,
     );
     let filename = format!(
         "reports-{}.csv",

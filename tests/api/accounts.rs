@@ -1,6 +1,7 @@
-//! Accounts: a password change or a disable ends the account's other sessions and revokes its
-//! tokens; the sign-in form stores nothing before a sign-in; the sign-in delay is per account and
-//! client, under a higher per-account ceiling; `next` and `Bearer` read safely.
+//! Accounts and need to know: a password change or a disable ends the account's other sessions
+//! and revokes its tokens; the sign-in form stores nothing before a sign-in; the sign-in delay is
+//! per account and client, under a higher per-account ceiling; reporters' contact details only
+//! for the report's desk and admins, every showing recorded; editor API answers never cached.
 
 use std::io::Write;
 use std::path::Path;
@@ -8,9 +9,10 @@ use std::process::{Command, Stdio};
 
 use diesel::prelude::*;
 use disinfo_desk::dashboard::{self, accounts::Role};
-use disinfo_desk::storage::schema::{auth_events, sessions, users};
+use disinfo_desk::storage::schema::{auth_events, contact_reads, reports, sessions, users};
+use serde_json::{Value, json};
 
-use crate::helpers::{Browser, TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{Browser, TestApp, spawn_app, spawn_app_with, valid_report};
 
 const PASSWORD: &str = "a long and unusual passphrase";
 const NEW_PASSWORD: &str = "another quite unusual passphrase";
@@ -547,4 +549,234 @@ async fn the_bearer_scheme_is_case_insensitive() {
         api_status(&app, "Basic ZWQ6cHc=", "/api/v1/desk/reports").await,
         401
     );
+}
+
+#[tokio::test]
+async fn editor_api_answers_are_never_cached_errors_included() {
+    let app = spawn_app().await;
+    account(&app, "ed@example.com", Role::Editor, &["world"]).await;
+    let token = token(&app, "ed@example.com").await;
+    let bearer = format!("bearer {token}");
+    for (authorization, path, status) in [
+        (bearer.as_str(), "/api/v1/desk/reports", 200),
+        ("Bearer desk_wrong", "/api/v1/desk/reports", 401),
+        (bearer.as_str(), "/api/v1/desk/reports/AAAAAA-AAAAAA", 404),
+        (bearer.as_str(), "/api/v1/desk/reports?status=pending", 422),
+        (bearer.as_str(), "/api/v1/desk/outbox/dead", 403),
+        (bearer.as_str(), "/api/v1/desk/no-such-thing", 404),
+    ] {
+        let response = app
+            .client
+            .get(app.url(path))
+            .header("Authorization", authorization)
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(response.status().as_u16(), status, "{path}");
+        assert_eq!(
+            response
+                .headers()
+                .get("cache-control")
+                .map(|v| v.to_str().expect("ascii")),
+            Some("no-store"),
+            "{path} ({status})"
+        );
+    }
+}
+
+async fn submit(app: &TestApp, report: Value) -> (String, i64) {
+    let response = app.post_report(&report).await;
+    assert_eq!(response.status(), 201);
+    let body: Value = response.json().await.expect("json");
+    let code = body["tracking_code"].as_str().expect("code").to_string();
+    let lookup = code.clone();
+    let id = app
+        .query(move |conn| {
+            reports::table
+                .filter(reports::tracking_code.eq(lookup))
+                .select(reports::id)
+                .first(conn)
+        })
+        .await;
+    (code, id)
+}
+
+/// (reader email, report id, place, count) of every recorded showing, oldest first.
+async fn reads(app: &TestApp) -> Vec<(String, Option<i64>, String, i64)> {
+    app.query(|conn| {
+        contact_reads::table
+            .inner_join(users::table)
+            .order(contact_reads::id.asc())
+            .select((
+                users::email,
+                contact_reads::report_id,
+                contact_reads::place,
+                contact_reads::report_count,
+            ))
+            .load(conn)
+    })
+    .await
+}
+
+#[tokio::test]
+async fn reporter_contact_is_shown_on_need_to_know_and_every_showing_recorded() {
+    let app = spawn_app().await;
+    account(&app, "world@example.com", Role::Editor, &["world"]).await;
+    account(&app, "politics@example.com", Role::Editor, &["politics"]).await;
+    account(&app, "chief@example.com", Role::Admin, &[]).await;
+    // valid_report() is about a /world/ article: the world desk's.
+    let (code, id) = submit(&app, valid_report()).await;
+    let page = format!("/desk/reports/{code}");
+
+    let mut politics = signed_in(&app, "politics@example.com", PASSWORD).await;
+    let html = politics.get(&page).await.text().await.expect("html");
+    assert!(!html.contains("ana@example.org") && !html.contains("Ana Reader"));
+    assert!(
+        html.contains("Reporter contact: visible to the World desk and admins."),
+        "{html}"
+    );
+    assert!(
+        !html.contains("Who saw the reporter"),
+        "the record is for admins"
+    );
+    let politics_token = token(&app, "politics@example.com").await;
+    let response = app
+        .client
+        .get(app.url(&format!("/api/v1/desk/reports/{code}")))
+        .bearer_auth(&politics_token)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["reporter"]["contact"], "withheld");
+    assert_eq!(body["reporter"]["email"], Value::Null);
+    assert_eq!(body["reporter"]["name"], Value::Null);
+    assert!(
+        body["reporter"]["note"]
+            .as_str()
+            .expect("note")
+            .contains("World desk")
+    );
+    let (_, list) = {
+        let response = app
+            .client
+            .get(app.url("/api/v1/desk/reports?status=all"))
+            .bearer_auth(&politics_token)
+            .send()
+            .await
+            .expect("sent");
+        ((), response.text().await.expect("json"))
+    };
+    assert!(!list.contains("ana@example.org"));
+    assert!(
+        reads(&app).await.is_empty(),
+        "nothing shown, nothing recorded"
+    );
+
+    let mut world = signed_in(&app, "world@example.com", PASSWORD).await;
+    let html = world.get(&page).await.text().await.expect("html");
+    assert!(html.contains("ana@example.org") && html.contains("Ana Reader"));
+    let world_token = token(&app, "world@example.com").await;
+    let body: Value = app
+        .client
+        .get(app.url(&format!("/api/v1/desk/reports/{code}")))
+        .bearer_auth(&world_token)
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(body["reporter"]["contact"], "shown");
+    assert_eq!(body["reporter"]["email"], "ana@example.org");
+    assert_eq!(body["reporter"]["name"], "Ana Reader");
+
+    let mut chief = signed_in(&app, "chief@example.com", PASSWORD).await;
+    let html = chief.get(&page).await.text().await.expect("html");
+    assert!(html.contains("ana@example.org"));
+    let record = html
+        .split("Who saw the reporter")
+        .nth(1)
+        .expect("admins see who saw the contact");
+    assert!(record.contains("world@example.com") && record.contains("chief@example.com"));
+
+    let expected: Vec<(String, Option<i64>, String, i64)> = [
+        ("world@example.com", "page"),
+        ("world@example.com", "api"),
+        ("chief@example.com", "page"),
+    ]
+    .iter()
+    .map(|(who, place)| (who.to_string(), Some(id), place.to_string(), 1))
+    .collect();
+    assert_eq!(reads(&app).await, expected);
+
+    // An anonymous report shows nothing, so records nothing.
+    let mut anonymous = valid_report();
+    anonymous["reporter_name"] = Value::Null;
+    anonymous["reporter_email"] = Value::Null;
+    anonymous["wants_outcome"] = json!(false);
+    let (code, _) = submit(&app, anonymous).await;
+    let html = world
+        .get(&format!("/desk/reports/{code}"))
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("Anonymous"));
+    assert_eq!(reads(&app).await.len(), 3);
+}
+
+#[tokio::test]
+async fn csv_exports_quote_every_cell_defuse_formulas_and_record_contact_reads() {
+    let app = spawn_app().await;
+    account(&app, "world@example.com", Role::Editor, &["world"]).await;
+    account(&app, "politics@example.com", Role::Editor, &["politics"]).await;
+    let mut report = valid_report();
+    report["passage"] = json!("Wrong figure;=2+5");
+    submit(&app, report).await;
+    let mut other = valid_report();
+    other["article_url"] = json!("https://www.example.com/world/2026/11/second");
+    submit(&app, other).await;
+
+    let mut politics = signed_in(&app, "politics@example.com", PASSWORD).await;
+    let text = politics
+        .get("/desk/reports.csv?status=all")
+        .await
+        .text()
+        .await
+        .expect("csv");
+    assert!(!text.contains("ana@example.org"));
+    assert!(text.contains(r#""Wrong figure;'=2+5""#), "{text}");
+    for line in text.lines() {
+        assert!(
+            line.starts_with('"') && line.ends_with('"'),
+            "every cell quoted: {line}"
+        );
+    }
+    assert!(text.contains(r#","withheld""#));
+    assert!(reads(&app).await.is_empty(), "no contact, no record");
+
+    let mut world = signed_in(&app, "world@example.com", PASSWORD).await;
+    let text = world
+        .get("/desk/reports.csv?status=all")
+        .await
+        .text()
+        .await
+        .expect("csv");
+    assert_eq!(text.matches("ana@example.org").count(), 2);
+    let recorded: Vec<(String, Option<i64>, String, i64)> = reads(&app).await;
+    assert_eq!(
+        recorded,
+        [("world@example.com".to_string(), None, "csv".to_string(), 2)],
+        "one record per export, with the count"
+    );
+    let detail: Option<String> = app
+        .query(|conn| {
+            contact_reads::table
+                .select(contact_reads::detail)
+                .first(conn)
+        })
+        .await;
+    assert_eq!(detail.as_deref(), Some("status=all"), "what was exported");
 }
