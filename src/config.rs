@@ -250,12 +250,19 @@ pub struct DashboardSettings {
     pub idle_timeout_secs: u64,
     /// A session ends this long after sign-in, however active.
     pub absolute_timeout_secs: u64,
-    /// Failed sign-ins allowed per account (and per client, times four) within
-    /// `login_window_secs` before each further try must wait.
+    /// Failed sign-ins allowed per account from one client (and per client across accounts,
+    /// times four) within `login_window_secs` before each further try must wait.
     pub login_free_attempts: u32,
+    /// Failed sign-ins allowed per account from all clients together within the window: higher
+    /// than `login_free_attempts`, so one stranger's guesses never keep the editor waiting, while
+    /// guesses spread over many addresses are still slowed.
+    pub login_account_free_attempts: u32,
     pub login_window_secs: u64,
     /// The longest wait imposed on an account: a stranger cannot lock an editor out for long.
     pub login_max_delay_secs: u64,
+    /// How long a sign-in form stays valid (its CSRF token lives in a signed cookie, not in a
+    /// session: no row is stored before a sign-in succeeds).
+    pub login_form_ttl_secs: u64,
     /// How long the counts per status in the navigation are reused (per filter, per instance):
     /// counting a million reports on every page view would cost more than the page.
     pub counts_cache_secs: u64,

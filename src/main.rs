@@ -71,13 +71,14 @@ enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Set a new password; prints a generated one unless --password-stdin is given.
+    /// Set a new password; prints a generated one unless --password-stdin is given. Ends every
+    /// session of the account and revokes its API tokens.
     Passwd {
         email: String,
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Disable an account: it can no longer sign in or use its tokens.
+    /// Disable an account: it can no longer sign in; its sessions end and its tokens are revoked.
     Disable { email: String },
 }
 
@@ -248,15 +249,21 @@ fn user_command(settings: &Settings, action: UserCommand) -> anyhow::Result<()> 
             password_stdin,
         } => {
             let (password, generated) = password(password_stdin)?;
-            dashboard::change_password(&db, &email, &password)?;
-            println!("password changed for {email}");
+            let ended = dashboard::change_password(&db, &email, &password)?;
+            println!(
+                "password changed for {email}; ended {} session(s), revoked {} token(s)",
+                ended.sessions, ended.tokens
+            );
             if generated {
                 println!("password: {password}");
             }
         }
         UserCommand::Disable { email } => {
-            dashboard::disable_user(&db, &email)?;
-            println!("disabled {email}");
+            let ended = dashboard::disable_user(&db, &email)?;
+            println!(
+                "disabled {email}; ended {} session(s), revoked {} token(s)",
+                ended.sessions, ended.tokens
+            );
         }
     }
     Ok(())

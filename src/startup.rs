@@ -13,6 +13,7 @@ use crate::config::Settings;
 use crate::dashboard::api;
 use crate::dashboard::http as desk;
 use crate::dashboard::pages;
+use crate::dashboard::password;
 use crate::error::{AppError, HtmlError};
 use crate::notify::Wakeup;
 use crate::notify::mailer::Mailer;
@@ -23,7 +24,7 @@ use crate::reports::service::IntakeContext;
 use crate::routing::http as routing;
 use crate::storage::Db;
 use crate::web::limits::IntakeLimits;
-use crate::web::{assets, health, security_headers};
+use crate::web::{assets, health, no_store, security_headers};
 
 /// What every handler may use.
 pub struct AppState {
@@ -205,6 +206,9 @@ fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(
             web::scope("/api/v1/desk")
+                // Editors' answers carry reports and personal data: no cache keeps them, errors
+                // included.
+                .wrap(no_store())
                 .route("/reports", web::get().to(api::list_reports))
                 .route("/articles", web::get().to(api::list_articles))
                 .route("/reports/{code}", web::get().to(api::get_report))
@@ -262,6 +266,8 @@ fn desk_pages(cfg: &mut web::ServiceConfig, db: &Db, settings: &Settings) {
             .route("/login", web::get().to(desk::login_form))
             .route("/login", web::post().to(desk::login))
             .route("/logout", web::post().to(desk::logout))
+            .route("/account/password", web::get().to(password::form))
+            .route("/account/password", web::post().to(password::change))
             .route("/outbox", web::get().to(desk::outbox))
             .route("/outbox/retry-all", web::post().to(desk::retry))
             .route("/outbox/{id}/retry", web::post().to(desk::retry))

@@ -10,10 +10,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::Editor;
+use super::contact::{self, ContactView, Place};
 use super::filters::{self, FilterQuery};
 use crate::articles::Article;
 use crate::articles::queue;
 use crate::error::AppError;
+use crate::i18n::messages;
 use crate::notify::admin as outbox_admin;
 use crate::reports::TrackingCode;
 use crate::reports::editorial::{self, Decision};
@@ -33,9 +35,8 @@ impl FromRequest for Authenticated {
             .headers()
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty());
+            .and_then(bearer_token)
+            .map(str::to_string);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
             let (Some(token), Some(state)) = (token, state) else {
@@ -47,6 +48,13 @@ impl FromRequest for Authenticated {
             }
         })
     }
+}
+
+/// The token of `Bearer <token>`; the scheme is case-insensitive (RFC 9110 section 11.1).
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once([' ', '\t'])?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 fn code(path: &str) -> Result<TrackingCode, AppError> {
@@ -219,19 +227,41 @@ pub async fn list_articles(
     })))
 }
 
-/// `GET /api/v1/desk/reports/{code}`: every field and the timeline.
-pub async fn get_report(
-    state: web::Data<AppState>,
-    Authenticated(_editor): Authenticated,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let (report, article, events) = editorial::detail(&state.db, code(&path)?).await?;
-    let reporter = json!({
-        "name": report.reporter_name,
-        "email": report.reporter_email,
+/// The reporter as this editor may see them: `contact` is `shown`, `withheld` (with a `note`
+/// saying who may see the details) or `none`; the contact fields are always present, null
+/// unless shown.
+fn reporter_json(view: &ContactView, report: &ReportRow) -> serde_json::Value {
+    let mut reporter = json!({
+        "contact": view.state(),
         "wants_outcome": report.wants_outcome,
         "unsubscribed": report.reporter_unsubscribed,
     });
+    if let (Some(object), Ok(serde_json::Value::Object(fields))) = (
+        reporter.as_object_mut(),
+        serde_json::to_value(view.contact()),
+    ) {
+        object.extend(fields);
+        let note = view.withheld_note(messages("en"));
+        if !note.is_empty() {
+            object.insert("note".into(), note.into());
+        }
+    }
+    reporter
+}
+
+/// `GET /api/v1/desk/reports/{code}`: every field and the timeline; the reporter's contact
+/// details on need to know, and every answer that carries them is recorded.
+pub async fn get_report(
+    state: web::Data<AppState>,
+    Authenticated(editor): Authenticated,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (report, article, events) = editorial::detail(&state.db, code(&path)?).await?;
+    let view = ContactView::of(&editor, &report, &state.intake.routing);
+    if view.is_shown() {
+        contact::record_read(&state.db, &editor, report.id, Place::Api).await?;
+    }
+    let reporter = reporter_json(&view, &report);
     let mut body = report_json(&state, report, article);
     body.reporter = Some(reporter);
     body.events = Some(events.into_iter().map(event_json).collect());
@@ -409,4 +439,21 @@ pub async fn retry_message(
     }
     state.wakeup.wake();
     Ok(HttpResponse::Ok().json(json!({ "retried": retried })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        assert_eq!(bearer_token("Bearer desk_abc"), Some("desk_abc"));
+        assert_eq!(bearer_token("bearer desk_abc"), Some("desk_abc"));
+        assert_eq!(bearer_token("BEARER   desk_abc "), Some("desk_abc"));
+        assert_eq!(bearer_token("Bearer\tdesk_abc"), Some("desk_abc"));
+        assert_eq!(bearer_token("Bearer "), None);
+        assert_eq!(bearer_token("Bearer"), None);
+        assert_eq!(bearer_token("Basic ZWQ6cHc="), None);
+        assert_eq!(bearer_token("Bearerdesk_abc"), None);
+    }
 }

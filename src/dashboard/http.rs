@@ -1,6 +1,6 @@
 //! Dashboard pages: sign-in, sign-out, and the outbox of undelivered email (admins).
 
-use actix_session::{Session, SessionExt};
+use actix_session::SessionExt;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -18,12 +18,15 @@ use crate::web::{body, client, page, see_other};
 const PAGE_LANGUAGE: &str = "en";
 const HOME: &str = "/desk";
 
-/// Only paths inside the dashboard: never an open redirect to another site.
-fn safe_next(next: Option<&str>) -> String {
+/// Only paths inside the dashboard: never an open redirect to another site, and never a value
+/// that cannot be a `Location` header (control characters, spaces, non-ASCII): those fall back
+/// to the dashboard's home rather than failing after the sign-in.
+pub(crate) fn safe_next(next: Option<&str>) -> String {
     next.filter(|n| {
         (*n == "/desk" || n.starts_with("/desk/") || n.starts_with("/desk?"))
             && !n.contains("//")
             && !n.contains('\\')
+            && n.chars().all(|c| c.is_ascii_graphic())
     })
     .unwrap_or(HOME)
     .to_string()
@@ -40,23 +43,32 @@ pub struct LoginPage<'a> {
     pub message: Option<String>,
 }
 
-impl<'a> LoginPage<'a> {
-    fn new(
-        state: &'a AppState,
-        session: &Session,
-        email: String,
-        next: String,
-        message: Option<String>,
-    ) -> Result<Self, AppError> {
-        Ok(Self {
+/// The sign-in page with a fresh form token, its cookie set. The session is not touched: an
+/// anonymous visitor costs no session row.
+fn login_page(
+    state: &AppState,
+    status: StatusCode,
+    email: String,
+    next: String,
+    message: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let dashboard = &state.settings.dashboard;
+    let (csrf, cookie) = auth::issue_login_form(&state.settings.server.secret_key, dashboard)?;
+    let mut response = page(
+        status,
+        &LoginPage {
             t: messages(PAGE_LANGUAGE),
             publisher: &state.settings.publisher.name,
-            csrf: auth::csrf_token(session)?,
+            csrf,
             email,
             next,
             message,
-        })
-    }
+        },
+    )?;
+    response
+        .add_cookie(&cookie)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("cookie: {e}")))?;
+    Ok(response)
 }
 
 #[derive(Deserialize)]
@@ -67,20 +79,21 @@ pub struct LoginQuery {
 
 /// `GET /desk/login`.
 pub async fn login_form(
-    req: HttpRequest,
     state: web::Data<AppState>,
     query: web::Query<LoginQuery>,
 ) -> Result<HttpResponse, HtmlError> {
-    let session = req.get_session();
     let message = query.signed_out.as_ref().map(|_| {
         messages(PAGE_LANGUAGE)
             .t("desk.login.signed_out")
             .to_string()
     });
     let next = safe_next(query.next.as_deref());
-    Ok(page(
+    Ok(login_page(
+        &state,
         StatusCode::OK,
-        &LoginPage::new(&state, &session, String::new(), next, message)?,
+        String::new(),
+        next,
+        message,
     )?)
 }
 
@@ -100,16 +113,21 @@ pub async fn login(
     state: web::Data<AppState>,
     payload: web::Payload,
 ) -> Result<HttpResponse, HtmlError> {
-    let session = req.get_session();
     let form: LoginForm =
         body::form_body(&req, payload, state.settings.server.max_body_bytes).await?;
-    auth::check_csrf(&session, &form.csrf)?;
+    let dashboard = &state.settings.dashboard;
+    auth::check_login_form(
+        &req,
+        &state.settings.server.secret_key,
+        dashboard,
+        &form.csrf,
+    )?;
     let client_hash = client::client_key(&req, &state.settings);
     let next = safe_next(form.next.as_deref());
     let t = messages(PAGE_LANGUAGE);
-    let (status, message) = match auth::sign_in(
+    match auth::sign_in(
         &state.db,
-        &state.settings.dashboard,
+        dashboard,
         &form.email,
         form.password,
         client_hash,
@@ -118,38 +136,38 @@ pub async fn login(
     .map_err(AppError::from)?
     {
         SignIn::Accepted(editor) => {
-            auth::start_session(&session, &editor)?;
-            return Ok(see_other(&next));
+            auth::start_session(&req.get_session(), &editor)?;
+            let mut response = see_other(&next);
+            response
+                .add_cookie(&auth::clear_login_cookie(dashboard))
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("cookie: {e}")))?;
+            Ok(response)
         }
-        SignIn::Refused => (
+        SignIn::Refused => Ok(login_page(
+            &state,
             StatusCode::UNAUTHORIZED,
-            t.t("desk.login.refused").to_string(),
-        ),
+            form.email,
+            next,
+            Some(t.t("desk.login.refused").to_string()),
+        )?),
         SignIn::Throttled { retry_after_secs } => {
-            let mut response = page(
+            let mut response = login_page(
+                &state,
                 StatusCode::TOO_MANY_REQUESTS,
-                &LoginPage::new(
-                    &state,
-                    &session,
-                    form.email,
-                    next,
-                    Some(t.t_with(
-                        "desk.login.throttled",
-                        &[("seconds", &retry_after_secs.to_string())],
-                    )),
-                )?,
+                form.email,
+                next,
+                Some(t.t_with(
+                    "desk.login.throttled",
+                    &[("seconds", &retry_after_secs.to_string())],
+                )),
             )?;
             response.headers_mut().insert(
                 header::RETRY_AFTER,
                 header::HeaderValue::from(retry_after_secs),
             );
-            return Ok(response);
+            Ok(response)
         }
-    };
-    Ok(page(
-        status,
-        &LoginPage::new(&state, &session, form.email, next, Some(message))?,
-    )?)
+    }
 }
 
 #[derive(Deserialize)]
@@ -267,4 +285,32 @@ pub async fn retry(
         .map_err(AppError::from)?;
     state.wakeup.wake();
     Ok(see_other("/desk/outbox"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_in_the_dashboard_and_fits_a_header() {
+        assert_eq!(
+            safe_next(Some("/desk/reports?status=new")),
+            "/desk/reports?status=new"
+        );
+        assert_eq!(safe_next(Some("/desk")), "/desk");
+        for refused in [
+            "https://evil.example/desk",
+            "//evil.example",
+            "/desk//evil.example",
+            "/desk\\x",
+            "/desk/x\r\nSet-Cookie: a=b",
+            "/desk/x\ty",
+            "/desk/a b",
+            "/desk/caf\u{e9}",
+            "/deskx",
+        ] {
+            assert_eq!(safe_next(Some(refused)), HOME, "{refused:?}");
+        }
+        assert_eq!(safe_next(None), HOME);
+    }
 }

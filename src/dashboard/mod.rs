@@ -4,10 +4,12 @@
 pub mod accounts;
 pub mod api;
 pub mod auth;
+pub mod contact;
 pub mod export;
 pub mod filters;
 pub mod http;
 pub mod pages;
+pub mod password;
 pub mod repo;
 pub mod sessions;
 
@@ -56,6 +58,12 @@ pub struct Editor {
 impl Editor {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
+    }
+
+    /// Need to know: reporters' contact details are for the editors of the report's desk and
+    /// for admins. A report on no desk is for admins only.
+    pub fn may_see_contact(&self, desk_id: Option<i64>) -> bool {
+        self.is_admin() || desk_id.is_some_and(|desk| self.desk_ids.contains(&desk))
     }
 
     /// How events name this editor.
@@ -124,23 +132,71 @@ fn user_id(db: &Db, email: &str) -> Result<i64, AccountError> {
     })
 }
 
-pub fn change_password(db: &Db, email: &str, password: &str) -> Result<(), AccountError> {
+/// What ending an account's access undid: sessions ended, tokens revoked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Ended {
+    pub sessions: usize,
+    pub tokens: usize,
+}
+
+/// Ends every session of the account and revokes every token, recording `kind`; in the caller's
+/// transaction, with whatever change made them stale.
+fn end_access(
+    conn: &mut crate::storage::DbConn,
+    id: i64,
+    email: &str,
+    kind: &str,
+    client_hash: Option<&str>,
+) -> Result<Ended, AccountError> {
+    let now = crate::storage::now();
+    let ended = Ended {
+        sessions: repo::delete_sessions_of(conn, id, now)?,
+        tokens: repo::revoke_tokens_of(conn, id, now)?,
+    };
+    repo::record_auth_event(conn, Some(id), email, kind, client_hash, now)?;
+    Ok(ended)
+}
+
+/// An operator sets a new password (CLI): every session of the account ends, every token is
+/// revoked (whoever held the old password may hold those too).
+pub fn change_password(db: &Db, email: &str, password: &str) -> Result<Ended, AccountError> {
     let id = user_id(db, email)?;
+    let email = normalize_email(email)?;
     let hash = accounts::hash_password(password)?;
     db.write_blocking(|conn| {
-        repo::set_password(conn, id, &hash)
-            .map(|_| ())
-            .map_err(AccountError::from)
+        repo::set_password(conn, id, &hash)?;
+        end_access(conn, id, &email, "password_set_by_operator", None)
     })
 }
 
-pub fn disable_user(db: &Db, email: &str) -> Result<(), AccountError> {
+/// Disables an account: it can no longer sign in, its sessions end and its tokens are revoked.
+pub fn disable_user(db: &Db, email: &str) -> Result<Ended, AccountError> {
     let id = user_id(db, email)?;
+    let email = normalize_email(email)?;
     db.write_blocking(|conn| {
-        repo::set_disabled(conn, id, true)
-            .map(|_| ())
-            .map_err(AccountError::from)
+        repo::set_disabled(conn, id, true)?;
+        end_access(conn, id, &email, "account_disabled", None)
     })
+}
+
+/// A signed-in editor changed their own password (already checked): every session of the
+/// account ends and its tokens are revoked; the caller keeps its own session with
+/// [`auth::keep_this_session`].
+pub async fn change_own_password(
+    db: &Db,
+    editor: &Editor,
+    new_password: String,
+    client_hash: Option<String>,
+) -> Result<Ended, AccountError> {
+    let hash = tokio::task::spawn_blocking(move || accounts::hash_password(&new_password))
+        .await
+        .map_err(|_| StorageError::Cancelled)??;
+    let (id, email) = (editor.id, editor.email.clone());
+    db.write(move |conn| {
+        repo::set_password(conn, id, &hash)?;
+        end_access(conn, id, &email, "password_changed", client_hash.as_deref())
+    })
+    .await
 }
 
 /// Creates an API token for the user; returns its id and the token, which is shown only now.

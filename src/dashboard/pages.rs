@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::Editor;
 use super::auth::{self, SignedIn};
+use super::contact::{self, ContactView, Place};
 use super::export;
 use super::filters::{self, FilterQuery};
 use crate::articles::queue::{self, QueuePage};
@@ -123,7 +124,7 @@ fn messages_of(errors: &FieldErrors) -> String {
         .join(" ")
 }
 
-fn set_flash(session: &Session, message: String) -> Result<(), AppError> {
+pub(crate) fn set_flash(session: &Session, message: String) -> Result<(), AppError> {
     session
         .insert(FLASH, message)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))
@@ -754,8 +755,12 @@ pub struct ReportFacts {
     pub passage: String,
     pub explanation: String,
     pub evidence: Vec<String>,
-    pub reporter_name: String,
-    pub reporter_email: String,
+    /// `shown`, `withheld` or `none` (see [`ContactView`]).
+    pub contact_state: &'static str,
+    /// The contact details given, when this editor may see them.
+    pub contact: Vec<String>,
+    /// Who may see withheld details, in words.
+    pub contact_withheld: String,
     pub wants_outcome: bool,
     pub unsubscribed: bool,
     pub outcome_note: String,
@@ -772,12 +777,20 @@ pub struct ReportView<'a> {
     pub nav: DeskNav,
     pub r: ReportFacts,
     pub timeline: Vec<EventView>,
+    /// Admins only: who was shown the reporter's contact details (None: not an admin).
+    pub contact_reads: Option<Vec<ContactReadView>>,
     pub targets: Vec<Choice>,
     pub assignees: Vec<Choice>,
     pub input: DecisionForm,
     pub note: String,
     pub errors: FieldErrors,
     pub message: Option<String>,
+}
+
+pub struct ContactReadView {
+    pub reader: String,
+    pub place: String,
+    pub at: String,
 }
 
 /// What the report page's forms held when one of them was refused.
@@ -811,6 +824,26 @@ async fn report_view<'a>(
         Some(kept.decision.to.as_str()),
     );
     let assignees = assignee_choices(&roster, report.desk_id, &signed_in.editor);
+    let editor = &signed_in.editor;
+    let contact = ContactView::of(editor, &report, &state.intake.routing);
+    if contact.is_shown() {
+        contact::record_read(&state.db, editor, report.id, Place::Page).await?;
+    }
+    let contact_reads = if editor.is_admin() {
+        Some(
+            contact::reads_of(&state.db, report.id)
+                .await?
+                .into_iter()
+                .map(|read| ContactReadView {
+                    reader: read.reader,
+                    place: read.place,
+                    at: time(read.at),
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
     let ReportRow {
         tracking_code,
         submitted_url,
@@ -820,8 +853,6 @@ async fn report_view<'a>(
         explanation,
         evidence_urls,
         language,
-        reporter_name,
-        reporter_email,
         wants_outcome,
         status,
         created_at,
@@ -855,8 +886,13 @@ async fn report_view<'a>(
             .into_iter()
             .map(visible)
             .collect(),
-        reporter_name: visible(reporter_name.unwrap_or_default()),
-        reporter_email: reporter_email.unwrap_or_default(),
+        contact_state: contact.state(),
+        contact: contact
+            .contact()
+            .values()
+            .map(|v| visible(v.to_string()))
+            .collect(),
+        contact_withheld: contact.withheld_note(t),
         wants_outcome,
         unsubscribed: reporter_unsubscribed,
         outcome_note: outcome_note.unwrap_or_default(),
@@ -873,6 +909,7 @@ async fn report_view<'a>(
             .into_iter()
             .map(|e| event_view(t, e, tracking_code.clone()))
             .collect(),
+        contact_reads,
         targets,
         assignees,
         input: kept.decision,
@@ -1161,8 +1198,8 @@ pub async fn bulk(
     Ok(see_other(&back))
 }
 
-/// `GET /desk/reports.csv`: the current filtered list, streamed page by page; reporters' names
-/// and emails only for admins.
+/// `GET /desk/reports.csv`: the current filtered list, streamed page by page; reporters' contact
+/// details on need to know (see `export`), each export that carries some recorded.
 pub async fn export_csv(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -1171,12 +1208,14 @@ pub async fn export_csv(
     let (_, filter) = read_filter(&req, &state, &signed_in.editor).await?;
     let filter = filter.map_err(AppError::Validation)?;
     let roster = super::roster(&state.db).await.map_err(AppError::from)?;
+    let record = contact::ExportRecord::new(&signed_in.editor, req.query_string().to_string());
     let stream = export::csv_stream(
         state.db.clone(),
         state.intake.clone(),
         roster,
         filter,
-        signed_in.editor.is_admin(),
+        signed_in.editor.clone(),
+        record,
     );
     let filename = format!(
         "reports-{}.csv",

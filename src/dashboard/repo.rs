@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::storage::DbConn;
-use crate::storage::schema::{api_tokens, desk_members, users};
+use crate::storage::schema::{api_tokens, contact_reads, desk_members, sessions, users};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -142,6 +142,32 @@ pub fn revoke_token(conn: &mut DbConn, token_id: i64, now: NaiveDateTime) -> Que
     .map(|n| n == 1)
 }
 
+/// Every live token of an account, revoked; how many.
+pub fn revoke_tokens_of(conn: &mut DbConn, user_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        api_tokens::table
+            .filter(api_tokens::user_id.eq(user_id))
+            .filter(api_tokens::revoked_at.is_null()),
+    )
+    .set(api_tokens::revoked_at.eq(now))
+    .execute(conn)
+}
+
+/// Every session of an account, deleted; how many (expired ones are not counted).
+pub fn delete_sessions_of(
+    conn: &mut DbConn,
+    user_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let live = sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::expires_at.gt(now))
+        .count()
+        .get_result::<i64>(conn)?;
+    diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?;
+    Ok(live as usize)
+}
+
 use crate::storage::schema::{auth_events, login_failures};
 
 pub fn record_failure(conn: &mut DbConn, key: &str, now: NaiveDateTime) -> QueryResult<()> {
@@ -216,4 +242,54 @@ pub fn all_users_with_desks(conn: &mut DbConn) -> QueryResult<Vec<(UserRow, Vec<
             (user, desks)
         })
         .collect())
+}
+
+/// One showing of reporters' contact details.
+pub struct NewContactRead<'a> {
+    pub user_id: i64,
+    pub report_id: Option<i64>,
+    pub place: &'a str,
+    pub report_count: i64,
+    pub detail: Option<&'a str>,
+    pub at: NaiveDateTime,
+}
+
+pub fn insert_contact_read(conn: &mut DbConn, read: &NewContactRead) -> QueryResult<i64> {
+    diesel::insert_into(contact_reads::table)
+        .values((
+            contact_reads::user_id.eq(read.user_id),
+            contact_reads::report_id.eq(read.report_id),
+            contact_reads::place.eq(read.place),
+            contact_reads::report_count.eq(read.report_count),
+            contact_reads::detail.eq(read.detail),
+            contact_reads::created_at.eq(read.at),
+        ))
+        .returning(contact_reads::id)
+        .get_result(conn)
+}
+
+pub fn add_to_contact_read(conn: &mut DbConn, id: i64, more: i64) -> QueryResult<()> {
+    diesel::update(contact_reads::table.find(id))
+        .set(contact_reads::report_count.eq(contact_reads::report_count + more))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Who saw one report's contact details, newest first: (email, place, time).
+pub fn contact_reads_of(
+    conn: &mut DbConn,
+    report_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<(String, String, NaiveDateTime)>> {
+    contact_reads::table
+        .inner_join(users::table)
+        .filter(contact_reads::report_id.eq(report_id))
+        .order((contact_reads::created_at.desc(), contact_reads::id.desc()))
+        .limit(limit)
+        .select((
+            users::email,
+            contact_reads::place,
+            contact_reads::created_at,
+        ))
+        .load(conn)
 }

@@ -1,6 +1,7 @@
 //! Server-side sessions in our own database, behind actix-session: logging out really ends a
 //! session, and any instance can serve any session. Only a hash of the session key is stored, so
-//! a copy of the database holds no live session.
+//! a copy of the database holds no live session. Each row also names its account (read from the
+//! state), so that a password change or a disable can end every session of that account at once.
 
 use std::collections::HashMap;
 
@@ -40,6 +41,13 @@ fn new_key() -> Result<SessionKey, anyhow::Error> {
 
 type State = HashMap<String, String>;
 
+/// The signed-in account of a session state (values are JSON, as actix-session writes them).
+fn account_of(state: &State) -> Option<i64> {
+    state
+        .get(super::auth::USER_ID)
+        .and_then(|value| serde_json::from_str::<i64>(value).ok())
+}
+
 impl SessionStore for DbSessionStore {
     async fn load(&self, session_key: &SessionKey) -> Result<Option<State>, LoadError> {
         let hash = key_hash(session_key);
@@ -63,6 +71,7 @@ impl SessionStore for DbSessionStore {
 
     async fn save(&self, session_state: State, ttl: &Duration) -> Result<SessionKey, SaveError> {
         let key = new_key().map_err(SaveError::Other)?;
+        let user_id = account_of(&session_state);
         let state = serde_json::to_string(&session_state)
             .map_err(|e| SaveError::Serialization(e.into()))?;
         let (hash, expires) = (key_hash(&key), expiry(ttl));
@@ -74,6 +83,7 @@ impl SessionStore for DbSessionStore {
                         sessions::state.eq(state),
                         sessions::expires_at.eq(expires),
                         sessions::created_at.eq(now()),
+                        sessions::user_id.eq(user_id),
                     ))
                     .execute(conn)
                     .map_err(StorageError::from)
@@ -89,6 +99,7 @@ impl SessionStore for DbSessionStore {
         session_state: State,
         ttl: &Duration,
     ) -> Result<SessionKey, UpdateError> {
+        let user_id = account_of(&session_state);
         let state = serde_json::to_string(&session_state)
             .map_err(|e| UpdateError::Serialization(e.into()))?;
         let (hash, expires) = (key_hash(&session_key), expiry(ttl));
@@ -96,21 +107,23 @@ impl SessionStore for DbSessionStore {
             .db
             .write(move |conn| {
                 diesel::update(sessions::table.find(hash))
-                    .set((sessions::state.eq(state), sessions::expires_at.eq(expires)))
+                    .set((
+                        sessions::state.eq(state),
+                        sessions::expires_at.eq(expires),
+                        sessions::user_id.eq(user_id),
+                    ))
                     .execute(conn)
                     .map_err(StorageError::from)
             })
             .await
             .map_err(|e| UpdateError::Other(e.into()))?;
-        if updated == 1 {
-            Ok(session_key)
-        } else {
-            // The session was deleted meanwhile (logout elsewhere, expiry sweep): start a new one.
-            self.save(session_state, ttl).await.map_err(|e| match e {
-                SaveError::Serialization(e) => UpdateError::Serialization(e),
-                SaveError::Other(e) => UpdateError::Other(e),
-            })
+        if updated != 1 {
+            // The session was ended meanwhile (sign-out elsewhere, a password change, expiry) by
+            // a request that overlapped this one: it stays ended. The cookie now names no row,
+            // so the next request starts afresh.
+            tracing::debug!("a session ended while a request was using it");
         }
+        Ok(session_key)
     }
 
     async fn update_ttl(

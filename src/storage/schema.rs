@@ -139,6 +139,7 @@ diesel::table! {
         state -> Text,
         expires_at -> Timestamp,
         created_at -> Timestamp,
+        user_id -> Nullable<BigInt>,
     }
 }
 
@@ -199,6 +200,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    contact_reads (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        report_id -> Nullable<BigInt>,
+        place -> Text,
+        report_count -> BigInt,
+        detail -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(reports -> articles (article_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(desk_members -> users (user_id));
@@ -206,6 +219,7 @@ diesel::joinable!(desk_members -> desks (desk_id));
 diesel::joinable!(reports -> desks (desk_id));
 diesel::joinable!(report_events -> reports (report_id));
 diesel::joinable!(routing_rules -> desks (desk_id));
+diesel::joinable!(contact_reads -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     articles,
@@ -223,4 +237,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     routing_rules,
     routing_version,
     routing_rule_changes,
+    contact_reads,
 );

@@ -40,6 +40,11 @@ pub fn security_headers(https: bool) -> DefaultHeaders {
     }
 }
 
+/// `Cache-Control: no-store` on every response of a scope (unless a handler says otherwise).
+pub fn no_store() -> DefaultHeaders {
+    DefaultHeaders::new().add(("Cache-Control", "no-store"))
+}
+
 /// 303 See Other: after a form post (so a reload cannot post twice), or to a canonical address.
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()

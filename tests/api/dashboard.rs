@@ -54,13 +54,31 @@ async fn pages_need_a_session_and_the_cookie_is_locked_down() {
         "/desk/login?next=%2Fdesk%2Foutbox"
     );
 
+    // The sign-in form's token rides in its own cookie; the session cookie comes with a sign-in.
     let response = app.get("/desk/login").await;
     assert_eq!(response.status(), 200);
-    let cookie = response.headers()["set-cookie"]
-        .to_str()
-        .expect("ascii")
-        .to_string();
-    assert!(cookie.starts_with("desk_session="), "{cookie}");
+    let cookies: Vec<String> = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|c| c.to_str().expect("ascii").to_string())
+        .collect();
+    assert_eq!(cookies.len(), 1, "{cookies:?}");
+    assert!(cookies[0].starts_with("desk_login="), "{cookies:?}");
+    assert!(
+        cookies[0].contains("HttpOnly") && cookies[0].contains("SameSite=Strict"),
+        "{cookies:?}"
+    );
+    add_user(&app, "admin@example.com", Role::Admin).await;
+    let mut browser = Browser::new(&app);
+    let response = browser.sign_in("admin@example.com", PASSWORD).await;
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|c| c.to_str().expect("ascii").to_string())
+        .find(|c| c.starts_with("desk_session="))
+        .expect("a session cookie at sign-in");
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
         "{cookie}"
@@ -80,9 +98,24 @@ async fn pages_need_a_session_and_the_cookie_is_locked_down() {
         .expect("ascii")
         .to_string();
     assert!(
-        cookie.starts_with("__Host-desk_session=")
+        cookie.starts_with("__Host-desk_login=")
             && cookie.contains("Secure")
             && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    add_user(&secure, "admin@example.com", Role::Admin).await;
+    let mut browser = Browser::new(&secure);
+    let response = browser.sign_in("admin@example.com", PASSWORD).await;
+    assert_eq!(response.status(), 303);
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|c| c.to_str().expect("ascii").to_string())
+        .find(|c| c.starts_with("__Host-desk_session="))
+        .expect("a secure session cookie at sign-in");
+    assert!(
+        cookie.contains("Secure") && cookie.contains("Path=/"),
         "{cookie}"
     );
 }
@@ -93,12 +126,12 @@ async fn sign_in_renews_the_session_and_sign_out_ends_it() {
     add_user(&app, "admin@example.com", Role::Admin).await;
     let mut browser = Browser::new(&app);
     browser.get("/desk/login").await;
-    let before = browser.cookie.clone();
+    let before = browser.cookies.clone();
     let response = browser.sign_in("Admin@Example.com", PASSWORD).await;
     assert_eq!(response.status(), 303);
     assert_eq!(response.headers()["location"], "/desk/outbox");
-    assert_ne!(browser.cookie, before, "a new session id at sign-in");
-    let signed_in_cookie = browser.cookie.clone();
+    assert_ne!(browser.cookies, before, "a new session id at sign-in");
+    let signed_in_cookie = browser.cookies.clone();
 
     let page = browser.get("/desk/outbox").await;
     assert_eq!(page.status(), 200);
@@ -114,7 +147,7 @@ async fn sign_in_renews_the_session_and_sign_out_ends_it() {
     assert_eq!(response.status(), 303);
 
     // The old cookie no longer opens anything: the session is gone from the store.
-    browser.cookie = signed_in_cookie;
+    browser.cookies = signed_in_cookie;
     assert_eq!(browser.get("/desk/outbox").await.status(), 303);
     let kinds = auth_event_kinds(&app).await;
     assert_eq!(kinds, ["login", "logout"]);

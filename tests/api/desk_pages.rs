@@ -371,7 +371,7 @@ fn csv_records(text: &str) -> Vec<Vec<String>> {
 }
 
 #[tokio::test]
-async fn the_csv_export_streams_the_filtered_list_with_personal_data_for_admins_only() {
+async fn the_csv_export_streams_the_filtered_list_with_personal_data_on_need_to_know() {
     let app = spawn_app().await;
     seed(&app, 700).await;
     let mut tricky = valid_report();
@@ -393,7 +393,17 @@ async fn the_csv_export_streams_the_filtered_list_with_personal_data_for_admins_
     );
     let records = csv_records(&response.text().await.expect("csv"));
     assert_eq!(records[0][0], "tracking_code");
-    assert!(!records[0].contains(&"reporter_email".to_string()));
+    let column = |name: &str| {
+        records[0]
+            .iter()
+            .position(|c| c == name)
+            .unwrap_or_else(|| panic!("no {name} column"))
+    };
+    let (desk, email, contact) = (
+        column("desk"),
+        column("reporter_email"),
+        column("reporter_contact"),
+    );
     assert_eq!(
         records.len() - 1,
         rows.len(),
@@ -401,16 +411,26 @@ async fn the_csv_export_streams_the_filtered_list_with_personal_data_for_admins_
     );
     let codes: HashSet<&String> = records[1..].iter().map(|r| &r[0]).collect();
     assert_eq!(codes.len(), rows.len(), "none twice");
+    for record in &records[1..] {
+        if record[desk] != "world" {
+            assert!(
+                record[email].is_empty(),
+                "another desk's reporter: {record:?}"
+            );
+            assert_ne!(record[contact], "shown");
+        }
+    }
     assert!(
-        records
+        records[1..]
             .iter()
-            .all(|r| !r.iter().any(|f| f == "ana@example.org")),
-        "no reporter email for an editor"
+            .any(|r| r[desk] == "world" && r[email] == "ana@example.org" && r[contact] == "shown"),
+        "the world desk's reporters for a world editor"
     );
-    let passage_column = records[0]
-        .iter()
-        .position(|c| c == "passage")
-        .expect("passage");
+    assert!(
+        records[1..].iter().any(|r| r[contact] == "withheld"),
+        "other desks' reporters are withheld"
+    );
+    let passage_column = column("passage");
     assert!(
         records[1..]
             .iter()
@@ -426,20 +446,16 @@ async fn the_csv_export_streams_the_filtered_list_with_personal_data_for_admins_
         .await
         .expect("csv");
     let records = csv_records(&text);
-    let email_column = records[0]
-        .iter()
-        .position(|c| c == "reporter_email")
-        .expect("admins get the reporter's email");
     let expected = rows
         .iter()
         .filter(|r| r.status == "new" && r.category == "false_claim")
         .count();
     assert_eq!(records.len() - 1, expected, "only the filtered reports");
     assert!(
-        records[1..]
-            .iter()
-            .any(|r| r[email_column] == "ana@example.org")
+        records[1..].iter().any(|r| r[email] == "ana@example.org"),
+        "admins get every reporter's email"
     );
+    assert!(records[1..].iter().all(|r| r[contact] != "withheld"));
 }
 
 async fn submit(app: &TestApp, path: &str) -> String {

@@ -187,33 +187,59 @@ pub fn hidden_value(html: &str, name: &str) -> Option<String> {
     Some(html[start..end].to_string())
 }
 
-/// A browser: keeps the session cookie, reads the CSRF token from pages.
+/// A browser: keeps its cookies (a small jar: the session's and the sign-in form's), reads the
+/// CSRF token from pages.
 pub struct Browser<'a> {
     pub app: &'a TestApp,
-    pub cookie: Option<String>,
+    /// Cookie name to value.
+    pub cookies: std::collections::BTreeMap<String, String>,
 }
 
 impl<'a> Browser<'a> {
     pub fn new(app: &'a TestApp) -> Self {
-        Self { app, cookie: None }
+        Self {
+            app,
+            cookies: Default::default(),
+        }
     }
 
-    fn keep_cookie(&mut self, response: &reqwest::Response) {
+    fn keep_cookies(&mut self, response: &reqwest::Response) {
         for value in response.headers().get_all("set-cookie") {
             let text = value.to_str().unwrap_or_default();
-            if let Some(pair) = text.split(';').next() {
-                self.cookie = Some(pair.to_string());
+            let Some((name, value)) = text.split(';').next().and_then(|p| p.split_once('=')) else {
+                continue;
+            };
+            let removed = value.is_empty()
+                || text
+                    .split(';')
+                    .any(|a| a.trim().eq_ignore_ascii_case("max-age=0"));
+            if removed {
+                self.cookies.remove(name.trim());
+            } else {
+                self.cookies
+                    .insert(name.trim().to_string(), value.to_string());
             }
         }
     }
 
+    /// The `Cookie` header this browser sends, if any.
+    pub fn cookie_header(&self) -> Option<String> {
+        (!self.cookies.is_empty()).then(|| {
+            self.cookies
+                .iter()
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    }
+
     pub async fn get(&mut self, path: &str) -> reqwest::Response {
         let mut request = self.app.client.get(self.app.url(path));
-        if let Some(cookie) = &self.cookie {
+        if let Some(cookie) = self.cookie_header() {
             request = request.header("Cookie", cookie);
         }
         let response = request.send().await.expect("sent");
-        self.keep_cookie(&response);
+        self.keep_cookies(&response);
         response
     }
 
@@ -224,11 +250,11 @@ impl<'a> Browser<'a> {
             .post(self.app.url(path))
             .header("Content-Type", "application/x-www-form-urlencoded")
             .body(serde_html_form::to_string(form).expect("form"));
-        if let Some(cookie) = &self.cookie {
+        if let Some(cookie) = self.cookie_header() {
             request = request.header("Cookie", cookie);
         }
         let response = request.send().await.expect("sent");
-        self.keep_cookie(&response);
+        self.keep_cookies(&response);
         response
     }
 

@@ -2,6 +2,7 @@
 //! `DESK_TEST_BACKEND=postgres` runs the same tests on PostgreSQL (scripts/test does both).
 
 mod abuse;
+mod accounts;
 mod cli;
 mod dashboard;
 mod demo;

@@ -395,7 +395,8 @@ async fn only_signed_in_admins_with_the_form_token_change_rules() {
 
     let mut editor = Browser::signed_in(&app, "ed@example.com").await;
     assert_eq!(editor.get(PAGE).await.status(), 403);
-    let csrf = editor.csrf("/desk/login").await;
+    // The session's own token (the sign-in page's token is not a session's).
+    let csrf = editor.csrf("/desk").await;
     let mut form = vec![("csrf", csrf.as_str())];
     form.extend_from_slice(&rule);
     let response = editor.post(&format!("{PAGE}/rules"), &form).await;
