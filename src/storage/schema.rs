@@ -98,6 +98,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        claimed_by -> Nullable<Text>,
     }
 }
 
