@@ -67,6 +67,20 @@ const RECORD_EVERY: usize = 32;
 /// close to the one commit per batch that keeps the worker from taking the writer from intake.
 const RECORD_WITHIN: Duration = Duration::from_millis(250);
 
+/// How often the last results of a batch are written again while the database refuses them.
+const RECORD_RETRY_EVERY: Duration = Duration::from_millis(500);
+/// Tries to write the last results once the worker is told to stop, before leaving them.
+const RECORD_TRIES_WHEN_STOPPING: u32 = 3;
+
+fn log_record_failure(error: &StorageError, count: usize) {
+    if matches!(error, StorageError::Unreachable(_)) {
+        // The outage itself was logged once when it began.
+        tracing::debug!(%error, count, "delivery results wait for the database");
+    } else {
+        tracing::warn!(%error, count, "could not record delivery results; will try again");
+    }
+}
+
 pub struct Worker {
     db: Db,
     mailer: Arc<Mailer>,
@@ -224,7 +238,7 @@ impl Worker {
             drop(finished_tx);
         };
         // Both run in this task: sends keep going while a chunk of results is being written.
-        let ((), recorded) = tokio::join!(deliver, self.record_as_finished(finished_rx));
+        let ((), recorded) = tokio::join!(deliver, self.record_as_finished(finished_rx, stop));
         let not_started: Vec<(i64, i32)> = not_started.map(|r| (r.id, r.attempts)).collect();
         if !not_started.is_empty() {
             self.hand_back(not_started).await;
@@ -266,6 +280,7 @@ impl Worker {
     async fn record_as_finished(
         &self,
         mut finished: tokio::sync::mpsc::UnboundedReceiver<Finished>,
+        stop: &CancellationToken,
     ) -> Result<(), StorageError> {
         let mut waiting: Vec<Finished> = Vec::new();
         let mut oldest: Option<tokio::time::Instant> = None;
@@ -287,30 +302,54 @@ impl Worker {
                     }
                 }
                 // Every send of the batch is done: write what is left and stop.
-                Some(None) => {
-                    if waiting.is_empty() {
-                        return Ok(());
-                    }
-                    // On failure here the rows' lease runs out and they are claimed again: at
-                    // least once.
-                    return self.record(waiting).await.map_err(|failed| failed.error);
-                }
+                Some(None) => return self.record_the_rest(waiting, stop).await,
                 None => {}
             }
             match self.record(std::mem::take(&mut waiting)).await {
                 Ok(()) => oldest = None,
                 Err(RecordFailed { error, unrecorded }) => {
                     // Keep them for the next write rather than leave them to the lease.
-                    tracing::warn!(
-                        %error,
-                        count = unrecorded.len(),
-                        "could not record delivery results; will try again"
-                    );
+                    log_record_failure(&error, unrecorded.len());
                     waiting = unrecorded;
                     oldest = Some(tokio::time::Instant::now());
                 }
             }
         }
+    }
+
+    /// Writes the batch's last results, trying again until it succeeds: this instance holds the
+    /// only record of what went out, and giving up would leave the messages claimed until their
+    /// lease runs out (minutes), then send them again. When stopping, it gives up after a few
+    /// tries; this instance takes its claims back when it starts again.
+    async fn record_the_rest(
+        &self,
+        mut waiting: Vec<Finished>,
+        stop: &CancellationToken,
+    ) -> Result<(), StorageError> {
+        let mut tries = 0;
+        while !waiting.is_empty() {
+            match self.record(std::mem::take(&mut waiting)).await {
+                Ok(()) => return Ok(()),
+                Err(RecordFailed { error, unrecorded }) => {
+                    tries += 1;
+                    if stop.is_cancelled() && tries >= RECORD_TRIES_WHEN_STOPPING {
+                        return Err(error);
+                    }
+                    log_record_failure(&error, unrecorded.len());
+                    waiting = unrecorded;
+                    if stop.is_cancelled() {
+                        tokio::time::sleep(RECORD_RETRY_EVERY / 5).await;
+                    } else {
+                        tokio::select! {
+                            () = tokio::time::sleep(RECORD_RETRY_EVERY) => {}
+                            // Told to stop: the few quicker tries above, then leave them.
+                            () = stop.cancelled() => {}
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     async fn attempt(&self, row: &OutboxRow) -> Attempt {

@@ -447,3 +447,61 @@ async fn a_graceful_stop_finishes_the_send_in_flight_and_hands_back_the_rest() {
     assert_eq!(messages.len(), states.len());
     assert_eq!(ids.len(), states.len(), "no message sent twice");
 }
+
+/// A message that went out while the database was gone is recorded as sent once it is back,
+/// without waiting for its lease (and without being sent again).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_finished_during_an_outage_is_recorded_when_the_database_returns() {
+    if skip_unless_postgres(
+        "a_send_finished_during_an_outage_is_recorded_when_the_database_returns",
+    ) {
+        return;
+    }
+    let sink = SmtpSink::start().await;
+    let port = sink.port();
+    let hold = sink.hold_replies_to("slow@example.org");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut url = url::Url::parse(&fresh_database_url(dir.path())).expect("database URL");
+    let target = SocketAddr::from((
+        Ipv4Addr::LOCALHOST,
+        url.port().expect("the test URL names its port"),
+    ));
+    let proxy = DbProxy::start_on(0, target).await;
+    url.set_port(Some(proxy.port)).expect("port");
+    let app = spawn_app_with(move |s| {
+        smtp_to(s, port);
+        s.database.url = Secret::new(url.to_string());
+        s.notify.lease_secs = 3600;
+    })
+    .await;
+    submit(
+        &app,
+        &report_on(
+            "https://www.example.com/world/outage-send",
+            "slow@example.org",
+        ),
+    )
+    .await;
+    hold.wait_until_holding(1, WAIT).await;
+
+    let proxy_port = proxy.stop().await;
+    hold.release();
+    // Delivered while the database is gone: the result can only wait in the worker.
+    sink.wait_for(2, WAIT).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let _proxy = DbProxy::start_on(proxy_port, target).await;
+
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while app.get("/readyz").await.status() != 200 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the database did not come back"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    wait_until(&app, "both messages recorded as sent", |r| {
+        r.len() == 2 && r.iter().all(|r| r.1 == "sent" && r.2 == 1)
+    })
+    .await;
+    assert_eq!(sink.messages().len(), 2, "nothing sent twice");
+}
