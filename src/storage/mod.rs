@@ -211,10 +211,12 @@ impl Availability {
                 });
                 self.down.store(true, Ordering::Release);
             }
-            Some(known) => {
-                tracing::debug!(%cause, "database still unreachable");
+            // A new reason (e.g. "shutting down", then "connection refused") once, not per retry.
+            Some(known) if known.cause != cause => {
+                tracing::warn!(%cause, "database still unreachable, now for another reason");
                 known.cause = cause;
             }
+            Some(_) => tracing::debug!(%cause, "database still unreachable"),
         }
     }
 
