@@ -228,9 +228,29 @@ pub struct NotifySettings {
     /// Alerts for different articles one desk gets at once within `alert_window_secs`; further
     /// articles in that window go out together in one desk round-up when the window closes.
     pub desk_alerts_per_window: u32,
+    /// Names this instance on the messages its worker claims, so that when it starts again after
+    /// a crash it takes its unfinished claims back at once instead of waiting for their lease.
+    /// Must stay the same across restarts and differ between instances sharing a database.
+    /// Empty: the host name and the address the server listens on (see
+    /// [`NotifySettings::resolved_instance_id`]).
+    #[serde(default)]
+    pub instance_id: String,
 }
 
 impl NotifySettings {
+    /// `instance_id`, or when it is empty `<host name>:<listening address>`: stable across
+    /// restarts when the bind address is fixed, and distinct for instances on one host.
+    pub fn resolved_instance_id(&self, listening: std::net::SocketAddr) -> String {
+        let configured = self.instance_id.trim();
+        if !configured.is_empty() {
+            return configured.to_string();
+        }
+        let host = hostname::get()
+            .map(|h| h.to_string_lossy().into_owned())
+            .unwrap_or_else(|_| "localhost".to_string());
+        format!("{host}:{listening}")
+    }
+
     /// The longest a claimed batch can take before its last result is written: its messages go
     /// out `concurrency` at a time, each bounded by the SMTP deadline, plus [`LEASE_MARGIN_SECS`].
     pub fn longest_batch_secs(&self, smtp_timeout_secs: u64) -> u64 {
@@ -493,6 +513,21 @@ mod tests {
                 .as_path(),
             environment,
         )
+    }
+
+    #[test]
+    fn the_instance_id_is_the_configured_one_or_host_and_address() {
+        let mut notify = shipped(Environment::Development).expect("loads").notify;
+        let address: std::net::SocketAddr = "127.0.0.1:8080".parse().expect("address");
+        notify.instance_id = "  desk-2 ".into();
+        assert_eq!(notify.resolved_instance_id(address), "desk-2");
+        notify.instance_id = String::new();
+        let default = notify.resolved_instance_id(address);
+        assert!(default.ends_with(":127.0.0.1:8080"), "{default}");
+        // Stable: the same instance on the same address gets the same id after a restart.
+        assert_eq!(notify.resolved_instance_id(address), default);
+        let other: std::net::SocketAddr = "127.0.0.1:8081".parse().expect("address");
+        assert_ne!(notify.resolved_instance_id(other), default);
     }
 
     #[test]

@@ -87,6 +87,15 @@ impl AppError {
     fn log(&self) {
         match self {
             Self::Internal(cause) => tracing::error!(error = ?cause, "request failed"),
+            // A known outage was logged when it began: one line per request would drown it.
+            Self::Unavailable(cause)
+                if matches!(
+                    cause.downcast_ref::<StorageError>(),
+                    Some(StorageError::Unreachable(_))
+                ) =>
+            {
+                tracing::debug!(error = %cause, "service unavailable")
+            }
             Self::Unavailable(cause) => tracing::warn!(error = %cause, "service unavailable"),
             _ => {}
         }

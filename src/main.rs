@@ -131,7 +131,7 @@ async fn main() -> anyhow::Result<()> {
                 "disinfo-desk is serving on port {}: open {public_url}/report",
                 app.port()
             );
-            app.run_until_stopped().await?;
+            app.run_until_signalled().await?;
         }
         Command::Migrate => {
             let database = settings.database.clone();

@@ -2,11 +2,13 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::{Logger, NormalizePath, TrailingSlash};
 use actix_web::{App, HttpRequest, HttpServer, web};
 use anyhow::Context;
+use tokio_util::sync::CancellationToken;
 
 use crate::articles::UrlPolicy;
 use crate::config::Settings;
@@ -44,8 +46,32 @@ pub struct Application {
     port: u16,
     server: Server,
     db: Db,
-    worker: Option<tokio::task::JoinHandle<()>>,
+    worker: Option<WorkerTask>,
     purge: tokio::task::JoinHandle<()>,
+}
+
+/// The outbox worker running beside the server, and how to stop it.
+struct WorkerTask {
+    task: tokio::task::JoinHandle<()>,
+    stop: CancellationToken,
+    /// How long it may take to finish its sends in flight and record them once stopped.
+    grace: Duration,
+}
+
+impl WorkerTask {
+    async fn stop(mut self) {
+        self.stop.cancel();
+        if tokio::time::timeout(self.grace, &mut self.task)
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                grace_secs = self.grace.as_secs(),
+                "the outbox worker did not stop in time; its claims wait for this instance's next start or their lease"
+            );
+            self.task.abort();
+        }
+    }
 }
 
 impl Application {
@@ -74,25 +100,38 @@ impl Application {
     ) -> anyhow::Result<Self> {
         let routing = Arc::new(crate::routing::load_and_sync(&db, &settings.routing.file)?);
         let wakeup = Wakeup::default();
+        let listener = TcpListener::bind(&settings.server.bind)
+            .with_context(|| format!("could not listen on {}", settings.server.bind))?;
+        let listening = listener.local_addr()?;
+        let port = listening.port();
         let worker = if settings.notify.worker {
             let mailer = Mailer::from_settings(&settings.mail)?;
             let context =
                 RenderContext::new(&settings, routing.clone()).map_err(anyhow::Error::msg)?;
+            let instance_id = settings.notify.resolved_instance_id(listening);
+            tracing::info!(instance_id, "outbox worker starting");
             let worker = Worker::new(
                 db.clone(),
                 Arc::new(mailer),
                 Arc::new(context),
                 settings.notify.clone(),
                 wakeup.clone(),
+                instance_id,
             );
-            Some(tokio::spawn(worker.run()))
+            let stop = CancellationToken::new();
+            Some(WorkerTask {
+                task: tokio::spawn(worker.run(stop.clone())),
+                stop,
+                // The sends in flight end within the SMTP deadline; then one write records them
+                // and one hands back the rest.
+                grace: Duration::from_secs(
+                    settings.mail.smtp.timeout_secs.max(1) + WORKER_RECORD_GRACE_SECS,
+                ),
+            })
         } else {
             None
         };
 
-        let listener = TcpListener::bind(&settings.server.bind)
-            .with_context(|| format!("could not listen on {}", settings.server.bind))?;
-        let port = listener.local_addr()?.port();
         let https = settings.server.public_url.starts_with("https://");
         let purge_settings = Arc::new(settings.clone());
         let state = web::Data::new(AppState {
@@ -133,6 +172,9 @@ impl Application {
                 .configure(extra_routes)
                 .default_service(web::to(not_found))
         })
+        // Signals are handled by `run_until_signalled`: actix's own handling stops at once on
+        // SIGINT, and would install handlers in every test process.
+        .disable_signals()
         .listen(listener)?
         .run();
         let purge = tokio::spawn(crate::privacy::service::run_purge_job(
@@ -161,14 +203,58 @@ impl Application {
         &self.db
     }
 
+    /// Serves until the server is stopped (through [`Application::stop_handle`]), then stops
+    /// the outbox worker: it finishes and records its sends in flight and hands back the rest of
+    /// its claims.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
         if let Some(worker) = self.worker {
-            worker.abort();
+            worker.stop().await;
         }
         self.purge.abort();
         result
     }
+
+    /// [`Application::run_until_stopped`], stopping gracefully on SIGTERM or SIGINT: no new
+    /// connections, requests in flight answered (within actix's shutdown timeout, 30 s), then the
+    /// worker stopped as above.
+    pub async fn run_until_signalled(self) -> std::io::Result<()> {
+        let server = self.server.handle();
+        let signalled = tokio::spawn(async move {
+            match shutdown_signal().await {
+                Ok(name) => {
+                    tracing::info!(
+                        signal = name,
+                        "stopping: finishing requests in flight and the outbox worker's sends"
+                    );
+                    server.stop(true).await;
+                }
+                Err(error) => tracing::error!(%error, "cannot listen for shutdown signals"),
+            }
+        });
+        let result = self.run_until_stopped().await;
+        signalled.abort();
+        result
+    }
+}
+
+/// Beyond the SMTP deadline: rendering the last message, recording the results, handing back.
+const WORKER_RECORD_GRACE_SECS: u64 = 10;
+
+#[cfg(unix)]
+async fn shutdown_signal() -> std::io::Result<&'static str> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    tokio::select! {
+        _ = terminate.recv() => Ok("SIGTERM"),
+        _ = interrupt.recv() => Ok("SIGINT"),
+    }
+}
+
+#[cfg(not(unix))]
+async fn shutdown_signal() -> std::io::Result<&'static str> {
+    tokio::signal::ctrl_c().await.map(|()| "Ctrl-C")
 }
 
 /// The route table.

@@ -30,6 +30,8 @@ pub struct OutboxRow {
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
     pub recipient_hash: Option<String>,
+    /// The instance whose worker holds the claim (`notify.instance_id`), while `sending`.
+    pub claimed_by: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -176,13 +178,15 @@ pub fn has_message_since(
     .get_result(conn)
 }
 
-/// Claims up to `limit` due messages for this worker: pending ones whose time has come, and
-/// claimed ones whose lease ran out (their worker died). Runs inside the caller's transaction.
+/// Claims up to `limit` due messages for the worker of instance `claimer`: pending ones whose
+/// time has come, and claimed ones whose lease ran out (their worker died). Runs inside the
+/// caller's transaction.
 pub fn claim_due(
     conn: &mut DbConn,
     now: NaiveDateTime,
     lease_until: NaiveDateTime,
     limit: i64,
+    claimer: &str,
 ) -> QueryResult<Vec<OutboxRow>> {
     let due = outbox::status
         .eq("pending")
@@ -215,6 +219,7 @@ pub fn claim_due(
         .set((
             outbox::status.eq("sending"),
             outbox::locked_until.eq(lease_until),
+            outbox::claimed_by.eq(claimer),
             outbox::attempts.eq(outbox::attempts + 1),
         ))
         .returning(outbox::all_columns)
@@ -242,6 +247,7 @@ pub fn finish_attempt(
             .set((
                 outbox::status.eq(status),
                 outbox::locked_until.eq(None::<NaiveDateTime>),
+                outbox::claimed_by.eq(None::<String>),
                 outbox::last_error.eq(error),
                 outbox::due_at.eq(due),
                 outbox::sent_at.eq(sent_at),
@@ -251,12 +257,65 @@ pub fn finish_attempt(
             .set((
                 outbox::status.eq(status),
                 outbox::locked_until.eq(None::<NaiveDateTime>),
+                outbox::claimed_by.eq(None::<String>),
                 outbox::last_error.eq(error),
                 outbox::sent_at.eq(sent_at),
             ))
             .execute(conn)?,
     };
     Ok(updated == 1)
+}
+
+/// Makes every message still claimed by instance `claimer` due again at once: that instance
+/// stopped without recording them (it crashed), and is starting again. The attempt stays
+/// counted: it may have reached the server before the crash.
+pub fn release_claims_of(
+    conn: &mut DbConn,
+    claimer: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        outbox::table
+            .filter(outbox::status.eq("sending"))
+            .filter(outbox::claimed_by.eq(claimer)),
+    )
+    .set((
+        outbox::status.eq("pending"),
+        outbox::due_at.eq(now),
+        outbox::locked_until.eq(None::<NaiveDateTime>),
+        outbox::claimed_by.eq(None::<String>),
+    ))
+    .execute(conn)
+}
+
+/// Hands back claimed messages whose attempt never started (`(id, attempts)` as claimed): due
+/// again at once, for any worker, without counting the attempt. `attempts` and `claimer` guard
+/// against releasing a row that another worker has claimed since.
+pub fn release_unattempted(
+    conn: &mut DbConn,
+    claimed: &[(i64, i32)],
+    claimer: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let mut released = 0;
+    for &(id, attempts) in claimed {
+        released += diesel::update(
+            outbox::table
+                .filter(outbox::id.eq(id))
+                .filter(outbox::status.eq("sending"))
+                .filter(outbox::attempts.eq(attempts))
+                .filter(outbox::claimed_by.eq(claimer)),
+        )
+        .set((
+            outbox::status.eq("pending"),
+            outbox::attempts.eq(attempts - 1),
+            outbox::due_at.eq(now),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+            outbox::claimed_by.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    }
+    Ok(released)
 }
 
 pub fn list_by_status(conn: &mut DbConn, status: &str, limit: i64) -> QueryResult<Vec<OutboxRow>> {

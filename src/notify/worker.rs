@@ -8,6 +8,7 @@ use std::time::Duration;
 use chrono::NaiveDateTime;
 use futures_util::StreamExt;
 use lettre::message::Mailbox;
+use tokio_util::sync::CancellationToken;
 
 use super::emails::{
     self, DeskAlert, DeskDigest, DeskRoundup, ErasureConfirm, Escalation, ReportAck,
@@ -73,12 +74,28 @@ const RECORD_EVERY: usize = 32;
 /// close to the one commit per batch that keeps the worker from taking the writer from intake.
 const RECORD_WITHIN: Duration = Duration::from_millis(250);
 
+/// How often the last results of a batch are written again while the database refuses them.
+const RECORD_RETRY_EVERY: Duration = Duration::from_millis(500);
+/// Tries to write the last results once the worker is told to stop, before leaving them.
+const RECORD_TRIES_WHEN_STOPPING: u32 = 3;
+
+fn log_record_failure(error: &StorageError, count: usize) {
+    if matches!(error, StorageError::Unreachable(_)) {
+        // The outage itself was logged once when it began.
+        tracing::debug!(%error, count, "delivery results wait for the database");
+    } else {
+        tracing::warn!(%error, count, "could not record delivery results; will try again");
+    }
+}
+
 pub struct Worker {
     db: Db,
     mailer: Arc<Mailer>,
     context: Arc<RenderContext>,
     settings: NotifySettings,
     wakeup: Wakeup,
+    /// `notify.instance_id`, resolved: written on every claim this worker takes.
+    instance: Arc<str>,
 }
 
 /// A row's state after an attempt, to be written.
@@ -112,6 +129,7 @@ impl Worker {
         context: Arc<RenderContext>,
         settings: NotifySettings,
         wakeup: Wakeup,
+        instance_id: String,
     ) -> Self {
         Self {
             db,
@@ -119,43 +137,99 @@ impl Worker {
             context,
             settings,
             wakeup,
+            instance: instance_id.into(),
         }
     }
 
-    /// Runs until the task is dropped.
-    pub async fn run(self) {
+    /// Runs until `stop` is cancelled. First it takes back the claims this instance still held
+    /// when it last stopped (it crashed). Once stopped it claims nothing more: the sends in
+    /// flight finish (each bounded by the SMTP timeout) and are recorded, the rest of the batch
+    /// is handed back, due at once, and `run` returns.
+    pub async fn run(self, stop: CancellationToken) {
         let poll = Duration::from_millis(self.settings.poll_interval_ms.max(10));
-        loop {
-            match self.run_once().await {
+        self.take_back_own_claims(poll, &stop).await;
+        while !stop.is_cancelled() {
+            match self.run_once(&stop).await {
                 Ok(0) => {
                     // Idle: sleep until the next poll, or until intake queues something.
-                    let _ = tokio::time::timeout(poll, self.wakeup.woken()).await;
+                    tokio::select! {
+                        _ = tokio::time::timeout(poll, self.wakeup.woken()) => {}
+                        () = stop.cancelled() => {}
+                    }
                 }
                 Ok(_) => {}
                 Err(error) => {
-                    tracing::warn!(%error, "outbox worker could not claim messages or record results");
-                    tokio::time::sleep(poll).await;
+                    if matches!(error, StorageError::Unreachable(_)) {
+                        // Logged once when the outage began.
+                        tracing::debug!(%error, "outbox worker waits for the database");
+                    } else {
+                        tracing::warn!(%error, "outbox worker could not claim messages or record results");
+                    }
+                    tokio::select! {
+                        () = tokio::time::sleep(poll) => {}
+                        () = stop.cancelled() => {}
+                    }
+                }
+            }
+        }
+        tracing::info!("outbox worker stopped");
+    }
+
+    /// Makes the messages this instance had claimed before it stopped due again now, rather than
+    /// after their lease (minutes). Retried until it succeeds or the worker is stopped.
+    async fn take_back_own_claims(&self, poll: Duration, stop: &CancellationToken) {
+        while !stop.is_cancelled() {
+            let instance = self.instance.clone();
+            let released = self
+                .db
+                .write(move |conn| {
+                    repo::release_claims_of(conn, &instance, now()).map_err(StorageError::from)
+                })
+                .await;
+            match released {
+                Ok(0) => return,
+                Ok(count) => {
+                    tracing::warn!(
+                        count,
+                        instance = %self.instance,
+                        "took back the messages this instance had claimed when it stopped; they are due now"
+                    );
+                    return;
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "could not take back this instance's earlier claims; will try again");
+                    tokio::select! {
+                        () = tokio::time::sleep(poll) => {}
+                        () = stop.cancelled() => {}
+                    }
                 }
             }
         }
     }
 
-    /// Claims one batch and delivers it; returns how many messages were claimed.
-    pub async fn run_once(&self) -> Result<usize, StorageError> {
+    /// Claims one batch and delivers it; returns how many messages were claimed. When `stop` is
+    /// cancelled meanwhile, no further message of the batch is started; the sends in flight
+    /// finish and are recorded, and the messages not started are handed back.
+    pub async fn run_once(&self, stop: &CancellationToken) -> Result<usize, StorageError> {
         let lease = chrono::Duration::seconds(self.settings.lease_secs.max(1) as i64);
         let limit = i64::from(self.settings.batch_size);
+        let instance = self.instance.clone();
         let claimed = self
             .db
             .write(move |conn| {
                 // The lease starts when the claim runs, not when it queued for the writer.
                 let now = now();
-                repo::claim_due(conn, now, now + lease, limit).map_err(StorageError::from)
+                repo::claim_due(conn, now, now + lease, limit, &instance)
+                    .map_err(StorageError::from)
             })
             .await?;
         let count = claimed.len();
+        let mut not_started = claimed.into_iter();
+        let not_started_ref = &mut not_started;
         let (finished_tx, finished_rx) = tokio::sync::mpsc::unbounded_channel();
         let deliver = async move {
-            futures_util::stream::iter(claimed)
+            futures_util::stream::iter(not_started_ref)
+                .take_until(stop.cancelled())
                 .map(|row| async move {
                     let attempt = self.attempt(&row).await;
                     self.outcome(&row, attempt, now())
@@ -171,9 +245,40 @@ impl Worker {
             drop(finished_tx);
         };
         // Both run in this task: sends keep going while a chunk of results is being written.
-        let ((), recorded) = tokio::join!(deliver, self.record_as_finished(finished_rx));
+        let ((), recorded) = tokio::join!(deliver, self.record_as_finished(finished_rx, stop));
+        let not_started: Vec<(i64, i32)> = not_started.map(|r| (r.id, r.attempts)).collect();
+        if !not_started.is_empty() {
+            self.hand_back(not_started).await;
+        }
         recorded?;
         Ok(count)
+    }
+
+    /// Releases claimed messages that were never attempted (the worker is stopping), so that
+    /// the next worker sends them at once instead of after their lease.
+    async fn hand_back(&self, claimed: Vec<(i64, i32)>) {
+        let count = claimed.len();
+        let instance = self.instance.clone();
+        let released = self
+            .db
+            .write(move |conn| {
+                repo::release_unattempted(conn, &claimed, &instance, now())
+                    .map_err(StorageError::from)
+            })
+            .await;
+        match released {
+            Ok(released) => {
+                tracing::info!(
+                    released,
+                    "stopping: handed back claimed messages not yet sent"
+                )
+            }
+            Err(error) => tracing::warn!(
+                %error,
+                count,
+                "stopping: could not hand back claimed messages; this instance takes them back when it starts again, any other after their lease"
+            ),
+        }
     }
 
     /// Records results in chunks as sends finish (see [`RECORD_EVERY`], [`RECORD_WITHIN`]), so
@@ -182,6 +287,7 @@ impl Worker {
     async fn record_as_finished(
         &self,
         mut finished: tokio::sync::mpsc::UnboundedReceiver<Finished>,
+        stop: &CancellationToken,
     ) -> Result<(), StorageError> {
         let mut waiting: Vec<Finished> = Vec::new();
         let mut oldest: Option<tokio::time::Instant> = None;
@@ -203,30 +309,54 @@ impl Worker {
                     }
                 }
                 // Every send of the batch is done: write what is left and stop.
-                Some(None) => {
-                    if waiting.is_empty() {
-                        return Ok(());
-                    }
-                    // On failure here the rows' lease runs out and they are claimed again: at
-                    // least once.
-                    return self.record(waiting).await.map_err(|failed| failed.error);
-                }
+                Some(None) => return self.record_the_rest(waiting, stop).await,
                 None => {}
             }
             match self.record(std::mem::take(&mut waiting)).await {
                 Ok(()) => oldest = None,
                 Err(RecordFailed { error, unrecorded }) => {
                     // Keep them for the next write rather than leave them to the lease.
-                    tracing::warn!(
-                        %error,
-                        count = unrecorded.len(),
-                        "could not record delivery results; will try again"
-                    );
+                    log_record_failure(&error, unrecorded.len());
                     waiting = unrecorded;
                     oldest = Some(tokio::time::Instant::now());
                 }
             }
         }
+    }
+
+    /// Writes the batch's last results, trying again until it succeeds: this instance holds the
+    /// only record of what went out, and giving up would leave the messages claimed until their
+    /// lease runs out (minutes), then send them again. When stopping, it gives up after a few
+    /// tries; this instance takes its claims back when it starts again.
+    async fn record_the_rest(
+        &self,
+        mut waiting: Vec<Finished>,
+        stop: &CancellationToken,
+    ) -> Result<(), StorageError> {
+        let mut tries = 0;
+        while !waiting.is_empty() {
+            match self.record(std::mem::take(&mut waiting)).await {
+                Ok(()) => return Ok(()),
+                Err(RecordFailed { error, unrecorded }) => {
+                    tries += 1;
+                    if stop.is_cancelled() && tries >= RECORD_TRIES_WHEN_STOPPING {
+                        return Err(error);
+                    }
+                    log_record_failure(&error, unrecorded.len());
+                    waiting = unrecorded;
+                    if stop.is_cancelled() {
+                        tokio::time::sleep(RECORD_RETRY_EVERY / 5).await;
+                    } else {
+                        tokio::select! {
+                            () = tokio::time::sleep(RECORD_RETRY_EVERY) => {}
+                            // Told to stop: the few quicker tries above, then leave them.
+                            () = stop.cancelled() => {}
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     async fn attempt(&self, row: &OutboxRow) -> Attempt {
@@ -631,6 +761,7 @@ mod tests {
             lease_secs: 60,
             acks_per_address_per_day: 3,
             desk_alerts_per_window: 5,
+            instance_id: String::new(),
         }
     }
 

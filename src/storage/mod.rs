@@ -6,12 +6,13 @@
 pub mod schema;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool, PooledConnection, R2D2Connection};
 use diesel::sql_types::{Integer, Text};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
@@ -26,7 +27,7 @@ pub enum DbConn {
     Sqlite(SqliteConnection),
 }
 
-pub type PooledConn = PooledConnection<ConnectionManager<DbConn>>;
+pub type PooledConn = PooledConnection<DbConnectionManager>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -58,6 +59,9 @@ pub enum StorageError {
     },
     #[error("database unavailable: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
+    /// The last connection attempt failed and none has succeeded since: answered at once.
+    #[error("database unreachable: {0}")]
+    Unreachable(String),
     #[error("database error: {0}")]
     Query(#[from] diesel::result::Error),
     #[error("migrations failed: {0}")]
@@ -71,14 +75,32 @@ pub enum StorageError {
 impl StorageError {
     /// True when the database cannot be reached right now (503), as opposed to a fault in a query.
     pub fn is_unavailable(&self) -> bool {
-        matches!(self, Self::Pool(_) | Self::Connect(_) | Self::Cancelled)
-            || matches!(
-                self,
-                Self::Query(diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::ClosedConnection,
-                    _
-                ))
-            )
+        match self {
+            Self::Pool(_) | Self::Connect(_) | Self::Unreachable(_) | Self::Cancelled => true,
+            Self::Query(error) => lost_connection(error),
+            _ => false,
+        }
+    }
+}
+
+/// True when a statement failed because the connection to the server is gone. libpq reports it
+/// as a closed connection, or as "no connection to the server" when it cannot even send; after a
+/// failed statement the error that reaches us is often the ROLLBACK's, and a failed COMMIT whose
+/// ROLLBACK fails too carries both.
+fn lost_connection(error: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match error {
+        Error::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _,
+        ) => true,
+        Error::RollbackErrorOnCommit {
+            rollback_error,
+            commit_error,
+        } => lost_connection(rollback_error) || lost_connection(commit_error),
+        // A transaction whose ROLLBACK failed earlier: the connection is unusable, a new one works.
+        Error::BrokenTransactionManager => true,
+        _ => false,
     }
 }
 
@@ -118,6 +140,112 @@ impl DatabaseLocation {
     }
 }
 
+/// Opens pooled connections with the concrete connection type of the configured backend. The
+/// derived `MultiConnection::establish` tries every backend in turn and reports none of their
+/// errors, so a refused PostgreSQL connection would be logged as an invalid URL.
+pub struct DbConnectionManager {
+    location: DatabaseLocation,
+    availability: Arc<Availability>,
+}
+
+impl ManageConnection for DbConnectionManager {
+    type Connection = DbConn;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, Self::Error> {
+        let connected = match &self.location {
+            DatabaseLocation::Postgres(url) => PgConnection::establish(url).map(DbConn::Postgres),
+            DatabaseLocation::Sqlite(path) => {
+                SqliteConnection::establish(&path.to_string_lossy()).map(DbConn::Sqlite)
+            }
+        };
+        match &connected {
+            Ok(_) => self.availability.reachable(),
+            Err(error) => self.availability.unreachable(error.to_string()),
+        }
+        connected.map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
+        conn.ping().map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        std::thread::panicking() || conn.is_broken()
+    }
+}
+
+/// Whether the database is known to be unreachable: set by a failed connection attempt, cleared
+/// by a successful one (the pool keeps reconnecting in the background while it is short of
+/// connections). While it is set, requests do not wait for a connection that cannot come.
+#[derive(Default)]
+struct Availability {
+    /// Mirrors `outage.is_some()`, so that the common case takes no lock.
+    down: AtomicBool,
+    outage: Mutex<Option<Outage>>,
+}
+
+struct Outage {
+    since: Instant,
+    cause: String,
+}
+
+impl Availability {
+    fn lock(&self) -> MutexGuard<'_, Option<Outage>> {
+        // A poisoned lock only means a panic while logging; the state itself is fine.
+        self.outage.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn unreachable(&self, cause: String) {
+        let mut outage = self.lock();
+        match outage.as_mut() {
+            // Logged once per outage, not once per attempt or request.
+            None => {
+                tracing::error!(
+                    %cause,
+                    "database unreachable: answering 503 at once until a connection succeeds"
+                );
+                *outage = Some(Outage {
+                    since: Instant::now(),
+                    cause,
+                });
+                self.down.store(true, Ordering::Release);
+            }
+            // A new reason (e.g. "shutting down", then "connection refused") once, not per retry.
+            Some(known) if known.cause != cause => {
+                tracing::warn!(%cause, "database still unreachable, now for another reason");
+                known.cause = cause;
+            }
+            Some(_) => tracing::debug!(%cause, "database still unreachable"),
+        }
+    }
+
+    fn reachable(&self) {
+        if !self.down.load(Ordering::Acquire) {
+            return;
+        }
+        if let Some(ended) = self.lock().take() {
+            self.down.store(false, Ordering::Release);
+            tracing::warn!(
+                down_for_ms = ended.since.elapsed().as_millis() as u64,
+                "database reachable again"
+            );
+        }
+    }
+
+    /// Why the database is unreachable, when it is known to be.
+    fn cause(&self) -> Option<String> {
+        if !self.down.load(Ordering::Acquire) {
+            return None;
+        }
+        self.lock().as_ref().map(|o| o.cause.clone())
+    }
+}
+
+/// How often a request waiting for a connection looks whether the database was found down
+/// meanwhile (by the pool's own connection attempt), to stop waiting at once.
+const CHECK_OUTAGE_EVERY: Duration = Duration::from_millis(50);
+
 /// Per-connection SQLite settings, applied when the pool opens a connection.
 #[derive(Debug)]
 struct SqlitePragmas {
@@ -146,8 +274,11 @@ impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SqlitePragmas {
 /// The database handle shared by the whole app: a pool plus, for SQLite, one writer at a time.
 #[derive(Clone)]
 pub struct Db {
-    pool: Pool<ConnectionManager<DbConn>>,
+    pool: Pool<DbConnectionManager>,
     backend: Backend,
+    availability: Arc<Availability>,
+    /// The longest a request waits for a free connection while the database is reachable.
+    checkout_timeout: Duration,
     /// SQLite allows one writer; queueing writers here is fairer and faster than spinning on
     /// SQLITE_BUSY, and avoids the snapshot upgrade failures of deferred transactions. Writers
     /// queue here before they take a pooled connection, so they hold one connection between
@@ -159,33 +290,36 @@ impl Db {
     /// Opens (creating the SQLite file if needed) and checks the database. Does not migrate.
     pub fn connect(settings: &DatabaseSettings) -> Result<Self, StorageError> {
         let location = DatabaseLocation::parse(settings.url.expose())?;
-        let url = match &location {
+        match &location {
             DatabaseLocation::Postgres(url) => {
-                // Connect once with the concrete type so a bad URL or password shows the real error.
+                // Connect once first, so a bad URL or password fails start-up with the real error.
                 PgConnection::establish(url)?;
-                url.clone()
             }
-            DatabaseLocation::Sqlite(path) => {
-                prepare_sqlite_file(path)?;
-                path.to_string_lossy().into_owned()
-            }
+            DatabaseLocation::Sqlite(path) => prepare_sqlite_file(path)?,
+        }
+        let availability = Arc::new(Availability::default());
+        let checkout_timeout = Duration::from_secs(settings.connect_timeout_secs.max(1));
+        let backend = location.backend();
+        let manager = DbConnectionManager {
+            location,
+            availability: availability.clone(),
         };
-        let manager = ConnectionManager::<DbConn>::new(match location {
-            DatabaseLocation::Postgres(_) => url,
-            // The multi-connection picks SQLite for the sqlite:// prefix.
-            DatabaseLocation::Sqlite(_) => format!("sqlite://{url}"),
-        });
         let pool = Pool::builder()
             .max_size(settings.pool_size)
-            .connection_timeout(Duration::from_secs(settings.connect_timeout_secs.max(1)))
+            .connection_timeout(checkout_timeout)
             .connection_customizer(Box::new(SqlitePragmas {
                 busy_timeout_ms: settings.sqlite_busy_timeout_ms,
                 synchronous: settings.sqlite_synchronous,
             }))
+            // Failed attempts are logged by `Availability`, once per outage: r2d2's own handler
+            // would log every retry of every missing connection.
+            .error_handler(Box::new(diesel::r2d2::NopErrorHandler))
             .build(manager)?;
         Ok(Self {
             pool,
-            backend: location.backend(),
+            backend,
+            availability,
+            checkout_timeout,
             sqlite_writer: Arc::new(Mutex::new(())),
         })
     }
@@ -196,7 +330,7 @@ impl Db {
 
     /// Applies pending migrations; returns the names of those applied.
     pub fn migrate(&self) -> Result<Vec<String>, StorageError> {
-        let mut conn = self.pool.get()?;
+        let mut conn = self.checkout()?;
         run_migrations(&mut conn)
     }
 
@@ -207,9 +341,9 @@ impl Db {
         T: Send + 'static,
         E: From<StorageError> + Send + 'static,
     {
-        let pool = self.pool.clone();
+        let db = self.clone();
         tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get().map_err(StorageError::from)?;
+            let mut conn = db.checkout()?;
             work(&mut conn)
         })
         .await
@@ -249,7 +383,7 @@ impl Db {
             // PostgreSQL has row locks and many writers at once: no queue here.
             Backend::Postgres => None,
         };
-        let mut conn = self.pool.get().map_err(StorageError::from)?;
+        let mut conn = self.checkout()?;
         let conn: &mut DbConn = &mut conn;
         conn.transaction(work)
     }
@@ -267,7 +401,39 @@ impl Db {
 
     /// A connection for tests and introspection.
     pub fn get(&self) -> Result<PooledConn, StorageError> {
-        Ok(self.pool.get()?)
+        self.checkout()
+    }
+
+    /// Why the database is unreachable, while it is known to be (for `/readyz`).
+    pub fn outage(&self) -> Option<String> {
+        self.availability.cause()
+    }
+
+    /// A pooled connection. While the database is known to be down, only a connection already
+    /// idle in the pool (checked on checkout) is handed out: waiting the pool's timeout for a new
+    /// one would hold every request for seconds before the same 503.
+    fn checkout(&self) -> Result<PooledConn, StorageError> {
+        if let Some(cause) = self.availability.cause() {
+            return self.pool.try_get().ok_or(StorageError::Unreachable(cause));
+        }
+        let deadline = Instant::now() + self.checkout_timeout;
+        loop {
+            let wait = deadline
+                .saturating_duration_since(Instant::now())
+                .min(CHECK_OUTAGE_EVERY);
+            match self.pool.get_timeout(wait) {
+                Ok(conn) => return Ok(conn),
+                Err(error) => {
+                    // The pool's connection attempt failed meanwhile: stop waiting.
+                    if let Some(cause) = self.availability.cause() {
+                        return Err(StorageError::Unreachable(cause));
+                    }
+                    if Instant::now() >= deadline {
+                        return Err(StorageError::Pool(error));
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -399,6 +565,107 @@ mod tests {
             Err(StorageError::UnsupportedScheme(s)) if s == "mysql"
         ));
         assert!(DatabaseLocation::parse("  ").is_err());
+    }
+
+    /// libpq's "no connection to the server" and a closed connection are a 503, also when they
+    /// come from the ROLLBACK after a failed statement or from a COMMIT whose ROLLBACK failed.
+    #[test]
+    fn a_lost_connection_is_unavailable_not_a_fault() {
+        use diesel::result::{DatabaseErrorKind, Error};
+        let db_error = |kind, message: &str| {
+            StorageError::Query(Error::DatabaseError(kind, Box::new(message.to_string())))
+        };
+        assert!(
+            db_error(
+                DatabaseErrorKind::UnableToSendCommand,
+                "no connection to the server"
+            )
+            .is_unavailable()
+        );
+        assert!(
+            db_error(
+                DatabaseErrorKind::ClosedConnection,
+                "server closed the connection"
+            )
+            .is_unavailable()
+        );
+        assert!(StorageError::Query(Error::BrokenTransactionManager).is_unavailable());
+        assert!(StorageError::Unreachable("Connection refused".into()).is_unavailable());
+        let on_commit = |commit_kind, rollback_kind| {
+            StorageError::Query(Error::RollbackErrorOnCommit {
+                rollback_error: Box::new(Error::DatabaseError(
+                    rollback_kind,
+                    Box::new("rollback".to_string()),
+                )),
+                commit_error: Box::new(Error::DatabaseError(
+                    commit_kind,
+                    Box::new("commit".to_string()),
+                )),
+            })
+        };
+        assert!(
+            on_commit(
+                DatabaseErrorKind::Unknown,
+                DatabaseErrorKind::UnableToSendCommand
+            )
+            .is_unavailable()
+        );
+        assert!(
+            on_commit(
+                DatabaseErrorKind::ClosedConnection,
+                DatabaseErrorKind::Unknown
+            )
+            .is_unavailable()
+        );
+        // Faults in the query itself stay faults (500).
+        assert!(!db_error(DatabaseErrorKind::Unknown, "syntax error").is_unavailable());
+        assert!(!db_error(DatabaseErrorKind::UniqueViolation, "duplicate key").is_unavailable());
+        assert!(
+            !on_commit(DatabaseErrorKind::Unknown, DatabaseErrorKind::Unknown).is_unavailable()
+        );
+        assert!(!StorageError::Query(Error::NotFound).is_unavailable());
+    }
+
+    /// A failed connection attempt marks the database down at once and a successful one clears
+    /// it; while down, a checkout with no idle connection fails at once with the real cause.
+    #[test]
+    fn a_failed_connection_attempt_makes_checkouts_fail_fast_until_one_succeeds() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = Db::connect(&DatabaseSettings {
+            url: crate::config::Secret::new(format!(
+                "sqlite://{}",
+                dir.path().join("t.db").display()
+            )),
+            pool_size: 1,
+            connect_timeout_secs: 30,
+            sqlite_synchronous: SqliteSynchronous::Normal,
+            sqlite_busy_timeout_ms: 5000,
+        })
+        .expect("connects");
+        assert_eq!(db.outage(), None);
+        let held = db.get().expect("the one connection");
+
+        db.availability
+            .unreachable("connection refused (test)".to_string());
+        let started = Instant::now();
+        match db.get() {
+            Err(StorageError::Unreachable(cause)) => {
+                assert_eq!(cause, "connection refused (test)")
+            }
+            Err(other) => panic!("expected Unreachable, got {other}"),
+            Ok(_) => panic!("the only connection is held: nothing to hand out"),
+        }
+        // Not the 30 s pool timeout (a generous bound: this only tells waiting from not).
+        assert!(started.elapsed() < Duration::from_secs(10));
+        assert!(db.outage().is_some());
+
+        // A connection that is idle in the pool still serves while down.
+        drop(held);
+        db.get().expect("the idle connection");
+
+        db.availability.reachable();
+        assert_eq!(db.outage(), None);
+        db.get().expect("a connection once reachable");
     }
 
     /// Writers queued behind a long SQLite write must not hold pooled connections while they

@@ -99,6 +99,7 @@ diesel::table! {
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
         recipient_hash -> Nullable<Text>,
+        claimed_by -> Nullable<Text>,
     }
 }
 

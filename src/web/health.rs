@@ -18,10 +18,17 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         Ok(()) => HttpResponse::Ok()
             .json(json!({"status": "ready", "database": state.db.backend().as_str()})),
         Err(error) => {
-            tracing::warn!(%error, "readiness check failed");
+            // A known outage was logged once when it began; probes come every few seconds.
+            if !matches!(error, crate::storage::StorageError::Unreachable(_)) {
+                tracing::warn!(%error, "readiness check failed");
+            }
             HttpResponse::ServiceUnavailable()
                 .insert_header(("Retry-After", "5"))
-                .json(json!({"status": "unavailable", "database": state.db.backend().as_str()}))
+                .json(json!({
+                    "status": "unavailable",
+                    "database": state.db.backend().as_str(),
+                    "reason": error.to_string(),
+                }))
         }
     }
 }

@@ -8,6 +8,7 @@ mod dashboard;
 mod demo;
 mod desk_pages;
 mod editor_api;
+mod faults;
 mod health;
 mod helpers;
 mod intake_api;
