@@ -373,7 +373,7 @@ async fn bidi_controls_in_report_text_are_shown_to_editors_not_applied() {
 #[tokio::test]
 async fn no_personal_data_reaches_the_logs_at_the_most_verbose_level() {
     let sink = SmtpSink::start().await;
-    sink.always(Reply::PermanentFailure);
+    sink.always(Reply::RejectQuotingRecipients);
     let dir = tempfile::tempdir().expect("dir");
     let port = free_port();
     let database_url = crate::helpers::fresh_database_url(dir.path());

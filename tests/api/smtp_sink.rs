@@ -79,14 +79,20 @@ pub enum Reply {
     TransientFailure,
     /// `554`: a permanent failure. lettre's `Error::is_permanent()` is true.
     PermanentFailure,
+    /// `550`: a permanent failure whose text quotes the recipients, as real servers' often do.
+    RejectQuotingRecipients,
 }
 
 impl Reply {
-    fn line(self) -> &'static str {
+    fn line(self, recipients: &[String]) -> String {
         match self {
-            Reply::Accept => "250 2.0.0 OK: message accepted",
-            Reply::TransientFailure => "451 4.3.0 Temporary failure (test sink)",
-            Reply::PermanentFailure => "554 5.6.0 Message rejected (test sink)",
+            Reply::Accept => "250 2.0.0 OK: message accepted".into(),
+            Reply::TransientFailure => "451 4.3.0 Temporary failure (test sink)".into(),
+            Reply::PermanentFailure => "554 5.6.0 Message rejected (test sink)".into(),
+            Reply::RejectQuotingRecipients => format!(
+                "550 5.1.1 <{}>: Recipient address rejected: User unknown (test sink)",
+                recipients.join(">, <")
+            ),
         }
     }
 }
@@ -512,12 +518,13 @@ async fn converse(stream: TcpStream, shared: &Shared) -> io::Result<()> {
                     let _ = released.wait_for(|released| *released).await;
                     holding.send_modify(|count| *count -= 1);
                 }
+                let quoted = rcpt_to.clone();
                 let reply = shared.finish_message(ReceivedMessage {
                     mail_from,
                     rcpt_to,
                     raw: String::from_utf8_lossy(&raw).into_owned(),
                 });
-                send(&mut write, reply.line()).await?;
+                send(&mut write, &reply.line(&quoted)).await?;
             }
             "RSET" => {
                 envelope = None;
