@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::{Server, ServerHandle};
-use actix_web::middleware::{Logger, NormalizePath, TrailingSlash};
+use actix_web::middleware::{NormalizePath, TrailingSlash};
 use actix_web::{App, HttpRequest, HttpServer, web};
 use anyhow::Context;
 use tokio_util::sync::CancellationToken;
@@ -26,7 +26,7 @@ use crate::reports::service::IntakeContext;
 use crate::routing::http as routing;
 use crate::storage::Db;
 use crate::web::limits::IntakeLimits;
-use crate::web::{assets, health, no_store, security_headers};
+use crate::web::{assets, health, no_store, request_log, security_headers};
 
 /// What every handler may use.
 pub struct AppState {
@@ -153,19 +153,8 @@ impl Application {
             App::new()
                 .wrap(security_headers(https))
                 .wrap(NormalizePath::new(TrailingSlash::Trim))
-                // No client address, no path and no query string in the log: paths and queries
-                // carry tracking codes, unsubscribe tokens and editors' searches. The matched
-                // route pattern says what was asked without them.
-                .wrap(
-                    Logger::new("%{route}xi %s %b %Dms").custom_request_replace("route", |req| {
-                        format!(
-                            "{} {}",
-                            req.method(),
-                            req.match_pattern()
-                                .unwrap_or_else(|| "(no route)".to_string())
-                        )
-                    }),
-                )
+                // Outermost: the request's id is on every line logged while serving it.
+                .wrap(actix_web::middleware::from_fn(request_log::log_requests))
                 .app_data(state.clone())
                 .configure(routes)
                 .configure(|cfg| desk_pages(cfg, &state.db, &state.settings))

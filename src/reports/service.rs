@@ -234,6 +234,12 @@ fn submit_in_transaction(
             created_at: now,
         },
     )?;
+    tracing::debug!(
+        report_id = row.id,
+        desk_id,
+        status = status.as_str(),
+        "report stored"
+    );
     if submission.spam.is_some() {
         // Held for review: counted on its article (it was received) but not open, and nobody is
         // mailed: no alert, no escalation, no acknowledgement to an address a bot typed.

@@ -342,7 +342,10 @@ impl Db {
         E: From<StorageError> + Send + 'static,
     {
         let db = self.clone();
+        // The caller's span (a request's id) follows the work onto the blocking thread.
+        let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || {
+            let _entered = span.enter();
             let mut conn = db.checkout()?;
             work(&mut conn)
         })
@@ -358,9 +361,13 @@ impl Db {
         E: From<StorageError> + From<diesel::result::Error> + Send + 'static,
     {
         let db = self.clone();
-        tokio::task::spawn_blocking(move || db.write_blocking(work))
-            .await
-            .map_err(|_| StorageError::Cancelled)?
+        let span = tracing::Span::current();
+        tokio::task::spawn_blocking(move || {
+            let _entered = span.enter();
+            db.write_blocking(work)
+        })
+        .await
+        .map_err(|_| StorageError::Cancelled)?
     }
 
     /// The synchronous twin of [`Db::write`], for CLI commands and blocking contexts.

@@ -6,6 +6,7 @@ pub mod client;
 pub mod form_token;
 pub mod health;
 pub mod limits;
+pub mod request_log;
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;

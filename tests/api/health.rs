@@ -90,3 +90,54 @@ async fn the_stylesheet_is_served() {
             .contains(".field-error")
     );
 }
+
+#[tokio::test]
+async fn every_answer_carries_a_request_id_and_a_trusted_proxy_can_set_it() {
+    let app = crate::helpers::spawn_app().await;
+    let first = app.get("/healthz").await;
+    let id = first.headers()["x-request-id"]
+        .to_str()
+        .expect("ascii")
+        .to_string();
+    assert_eq!(id.len(), 24, "{id}");
+    let second = app.get("/healthz").await;
+    assert_ne!(
+        second.headers()["x-request-id"],
+        id.as_str(),
+        "one id per request"
+    );
+    // From a client that is not our proxy, its own id is not believed.
+    let untrusted = app
+        .client
+        .get(app.url("/healthz"))
+        .header("X-Request-Id", "chosen-by-client")
+        .send()
+        .await
+        .expect("sent");
+    assert_ne!(untrusted.headers()["x-request-id"], "chosen-by-client");
+
+    let behind_proxy = crate::helpers::spawn_app_with(|s| {
+        s.server.trusted_proxies = vec!["127.0.0.1".parse().expect("ip")];
+    })
+    .await;
+    let forwarded = behind_proxy
+        .client
+        .get(behind_proxy.url("/report"))
+        .header("X-Request-Id", "edge-7f3a.42")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(forwarded.headers()["x-request-id"], "edge-7f3a.42");
+    let forged = behind_proxy
+        .client
+        .get(behind_proxy.url("/report"))
+        .header("X-Request-Id", "a".repeat(200))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(
+        forged.headers()["x-request-id"].len(),
+        24,
+        "too long: replaced"
+    );
+}

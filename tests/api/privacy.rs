@@ -187,6 +187,24 @@ async fn the_purge_command_prints_counts_and_erases() {
     assert_eq!(personal(&app, &code).await.email, None);
 }
 
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // CSI: ESC [ parameters final-byte
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn link_in(text: &str, marker: &str) -> String {
     let start = text.find(marker).expect("link in the email");
     let end = text[start..]
@@ -541,6 +559,8 @@ async fn no_personal_data_reaches_the_logs_at_the_most_verbose_level() {
         .expect("log")
         .read_to_string(&mut logged)
         .expect("read");
+    // Colour codes, if any, would split the words searched for below.
+    let logged = strip_ansi(&logged);
     assert!(
         logged.contains("TRACE") || logged.contains("DEBUG"),
         "verbose logs captured"
@@ -554,7 +574,26 @@ async fn no_personal_data_reaches_the_logs_at_the_most_verbose_level() {
         logged.contains("GET /status/{code}/unsubscribe"),
         "{logged}"
     );
-    assert!(logged.contains("POST /api/v1/reports"), "{logged}");
+    let access = logged
+        .lines()
+        .find(|l| l.contains("POST /api/v1/reports"))
+        .expect("an access line for intake");
+    assert!(
+        access.contains("request_id="),
+        "every line carries the request id: {access}"
+    );
+    // Lines logged by the handlers of one request carry the same id as its access line.
+    let id = access
+        .split("request_id=")
+        .nth(1)
+        .and_then(|rest| rest.get(..24))
+        .expect("an id");
+    assert!(
+        logged
+            .lines()
+            .any(|l| l.contains(id) && l.contains("report stored")),
+        "{id} also on the line the intake transaction logged:\n{logged}"
+    );
     for secret in [
         name,
         email,
