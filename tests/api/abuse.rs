@@ -3,12 +3,11 @@
 //! daily acknowledgement cap, the desk round-up of many articles) and escalation by distinct
 //! clients.
 
-use std::path::Path;
 use std::time::Duration;
 
 use diesel::prelude::*;
 use disinfo_desk::config::{Secret, Settings};
-use disinfo_desk::dashboard::{self, accounts::Role};
+use disinfo_desk::dashboard::accounts::Role;
 use disinfo_desk::storage::schema::{articles, outbox, report_events, reports};
 use serde_json::{Value, json};
 
@@ -242,30 +241,6 @@ async fn with_limits_off_fifty_form_posts_without_the_form_are_accepted() {
     assert_eq!(count_reports(&app).await, 50);
 }
 
-async fn editor_token(app: &TestApp, email: &str) -> String {
-    let db = app.db.clone();
-    let email = email.to_string();
-    tokio::task::spawn_blocking(move || {
-        let routing = disinfo_desk::routing::load_and_sync(&db, Path::new("config/routing.toml"))
-            .expect("routing");
-        dashboard::create_user(
-            &db,
-            &routing,
-            &email,
-            "Spam Reviewer",
-            Role::Admin,
-            "a long and unusual passphrase",
-            &[],
-        )
-        .expect("user");
-        dashboard::create_token(&db, &email, "tests")
-            .expect("token")
-            .1
-    })
-    .await
-    .expect("task")
-}
-
 #[tokio::test]
 async fn a_filled_honeypot_is_kept_as_spam_never_mailed_and_an_editor_can_restore_it() {
     let sink = SmtpSink::start().await;
@@ -329,7 +304,7 @@ async fn a_filled_honeypot_is_kept_as_spam_never_mailed_and_an_editor_can_restor
     assert_eq!(open, 0, "spam is not in the open queue");
 
     // Reviewed and restored by an editor: back in the queue.
-    let token = editor_token(&app, "reviewer@example.com").await;
+    let token = app.editor("reviewer@example.com", Role::Admin, &[]).await;
     let listed: Value = app
         .client
         .get(app.url("/api/v1/desk/reports?status=spam"))

@@ -90,6 +90,9 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     }
 }
 
+/// The password of accounts made by [`TestApp::editor`].
+pub const PASSWORD: &str = "a long and unusual passphrase";
+
 /// A report every check accepts.
 pub fn valid_report() -> Value {
     json!({
@@ -165,6 +168,39 @@ impl TestApp {
             .send()
             .await
             .expect("request sent")
+    }
+
+    /// Creates an account (password [`PASSWORD`]) on the app's database, member of `desks`;
+    /// returns a live API token for it.
+    pub async fn editor(
+        &self,
+        email: &str,
+        role: disinfo_desk::dashboard::accounts::Role,
+        desks: &[&str],
+    ) -> String {
+        let db = self.db.clone();
+        let email = email.to_string();
+        let desks: Vec<String> = desks.iter().map(|d| d.to_string()).collect();
+        tokio::task::spawn_blocking(move || {
+            let routing =
+                disinfo_desk::routing::load_and_sync(&db, Path::new("config/routing.toml"))
+                    .expect("routing");
+            disinfo_desk::dashboard::create_user(
+                &db,
+                &routing,
+                &email,
+                "Test Editor",
+                role,
+                PASSWORD,
+                &desks,
+            )
+            .expect("user created");
+            disinfo_desk::dashboard::create_token(&db, &email, "tests")
+                .expect("token")
+                .1
+        })
+        .await
+        .expect("task")
     }
 
     /// Runs a query on the app's database (tests inspect what was stored).

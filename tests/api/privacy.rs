@@ -353,27 +353,15 @@ async fn bidi_controls_in_report_text_are_shown_to_editors_not_applied() {
     let mut report = valid_report();
     report["explanation"] = json!("The caption says invoice\u{202E}fdp.exe and more text here.");
     let code = submit(&app, &report).await;
-    let db = app.db.clone();
-    tokio::task::spawn_blocking(move || {
-        let routing =
-            disinfo_desk::routing::load_and_sync(&db, std::path::Path::new("config/routing.toml"))
-                .expect("routing");
-        disinfo_desk::dashboard::create_user(
-            &db,
-            &routing,
-            "admin@example.com",
-            "Admin",
-            disinfo_desk::dashboard::accounts::Role::Admin,
-            "a long and unusual passphrase",
-            &[],
-        )
-        .expect("user");
-    })
-    .await
-    .expect("task");
+    app.editor(
+        "admin@example.com",
+        disinfo_desk::dashboard::accounts::Role::Admin,
+        &[],
+    )
+    .await;
     let mut browser = Browser::new(&app);
     browser
-        .sign_in("admin@example.com", "a long and unusual passphrase")
+        .sign_in("admin@example.com", crate::helpers::PASSWORD)
         .await;
     let html = browser
         .get(&format!("/desk/reports/{code}"))
