@@ -19,9 +19,10 @@ use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use disinfo_desk::config::Settings;
-use disinfo_desk::startup::{AppState, Application};
+use disinfo_desk::startup::Application;
 use disinfo_desk::storage::{Backend, Db, StorageError};
 use disinfo_desk::telemetry;
+use disinfo_desk::web::state::AppState;
 
 diesel::table! {
     bench_baseline (id) {

@@ -26,21 +26,8 @@ use crate::reports::service::IntakeContext;
 use crate::routing::http as routing;
 use crate::storage::Db;
 use crate::web::limits::IntakeLimits;
+use crate::web::state::AppState;
 use crate::web::{assets, health, no_store, request_log, security_headers};
-
-/// What every handler may use.
-pub struct AppState {
-    pub db: Db,
-    pub settings: Arc<Settings>,
-    pub urls: Arc<UrlPolicy>,
-    pub intake: Arc<IntakeContext>,
-    /// Tells the outbox worker that a commit queued mail.
-    pub wakeup: Wakeup,
-    /// The dashboard navigation's counts per status.
-    pub status_counts: crate::articles::queue::StatusCounts,
-    /// Rate limits on public intake (per instance).
-    pub limits: Arc<IntakeLimits>,
-}
 
 pub struct Application {
     port: u16,

@@ -20,8 +20,8 @@ use crate::notify::admin as outbox_admin;
 use crate::reports::TrackingCode;
 use crate::reports::editorial::{self, Decision};
 use crate::reports::repo::{EventRow, ReportFilter, ReportRow};
-use crate::startup::AppState;
 use crate::web::body;
+use crate::web::state::AppState;
 
 /// The editor behind the request's bearer token; 401 without a live one.
 pub struct Authenticated(pub Editor);

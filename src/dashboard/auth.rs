@@ -15,8 +15,8 @@ use futures_util::future::LocalBoxFuture;
 use super::{Editor, accounts, repo};
 use crate::config::{DashboardSettings, Secret};
 use crate::error::{AppError, HtmlError};
-use crate::startup::AppState;
 use crate::storage::{Db, StorageError, now};
+use crate::web::state::AppState;
 
 pub(crate) const USER_ID: &str = "user_id";
 const SIGNED_IN_AT: &str = "signed_in_at";

@@ -12,7 +12,7 @@ use crate::error::{AppError, HtmlError};
 use crate::i18n::{Messages, messages};
 use crate::notify::admin as outbox_admin;
 use crate::notify::repo::OutboxRow;
-use crate::startup::AppState;
+use crate::web::state::AppState;
 use crate::web::{body, client, page, see_other};
 
 const PAGE_LANGUAGE: &str = "en";

@@ -21,7 +21,7 @@ use crate::i18n::{Messages, messages};
 use crate::reports::editorial::{self, BulkAction, Decision};
 use crate::reports::repo::{EventRow, ReportFilter, ReportRow};
 use crate::reports::{Category, FieldErrors, ReportError, ReportStatus, TrackingCode};
-use crate::startup::AppState;
+use crate::web::state::AppState;
 use crate::web::{Choice, body, page, see_other};
 
 const PAGE_LANGUAGE: &str = "en";

@@ -13,7 +13,7 @@ use super::{AccountError, Ended};
 use crate::error::{AppError, HtmlError};
 use crate::i18n::{Messages, messages};
 use crate::reports::FieldErrors;
-use crate::startup::AppState;
+use crate::web::state::AppState;
 use crate::web::{body, client, page, see_other};
 
 const PAGE_LANGUAGE: &str = "en";

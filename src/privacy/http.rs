@@ -10,8 +10,8 @@ use super::service;
 use crate::error::{AppError, HtmlError};
 use crate::i18n::{Messages, messages};
 use crate::reports::TrackingCode;
-use crate::startup::AppState;
 use crate::storage::now;
+use crate::web::state::AppState;
 use crate::web::{body, client, page};
 
 const PAGE_LANGUAGE: &str = "en";

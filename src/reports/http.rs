@@ -13,8 +13,8 @@ use super::service::{
 use super::{Category, Channel, PublicStatus, TrackingCode};
 use crate::error::{AppError, HtmlError};
 use crate::i18n::{Messages, messages};
-use crate::startup::AppState;
 use crate::web::limits::Refused;
+use crate::web::state::AppState;
 use crate::web::{Choice, body, client, form_token, page, see_other};
 
 const PAGE_LANGUAGE: &str = "en";

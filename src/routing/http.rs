@@ -18,7 +18,7 @@ use crate::dashboard::pages::DeskNav;
 use crate::error::{AppError, HtmlError};
 use crate::i18n::{Messages, messages};
 use crate::reports::{Category, FieldErrors};
-use crate::startup::AppState;
+use crate::web::state::AppState;
 use crate::web::{Choice, body, page, see_other};
 
 const PAGE_LANGUAGE: &str = "en";

@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, get, web};
 use serde_json::json;
 
-use crate::startup::AppState;
+use crate::web::state::AppState;
 
 /// The process is up and serving HTTP.
 #[get("/healthz")]

@@ -7,6 +7,7 @@ pub mod form_token;
 pub mod health;
 pub mod limits;
 pub mod request_log;
+pub mod state;
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;

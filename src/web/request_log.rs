@@ -14,7 +14,7 @@ use actix_web::middleware::Next;
 use actix_web::web;
 use tracing::Instrument;
 
-use crate::startup::AppState;
+use crate::web::state::AppState;
 
 pub const HEADER: HeaderName = HeaderName::from_static("x-request-id");
 const MAX_ID_LEN: usize = 64;

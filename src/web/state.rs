@@ -1,0 +1,26 @@
+//! The state every handler shares. It lives here, not in `startup`, so that `startup` is the
+//! only module that knows every route, and no handler module imports it.
+
+use std::sync::Arc;
+
+use crate::articles::UrlPolicy;
+use crate::articles::queue::StatusCounts;
+use crate::config::Settings;
+use crate::notify::Wakeup;
+use crate::reports::service::IntakeContext;
+use crate::storage::Db;
+use crate::web::limits::IntakeLimits;
+
+/// What every handler may use.
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub urls: Arc<UrlPolicy>,
+    pub intake: Arc<IntakeContext>,
+    /// Tells the outbox worker that a commit queued mail.
+    pub wakeup: Wakeup,
+    /// The dashboard navigation's counts per status.
+    pub status_counts: StatusCounts,
+    /// Rate limits on public intake (per instance).
+    pub limits: Arc<IntakeLimits>,
+}
