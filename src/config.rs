@@ -105,6 +105,7 @@ pub struct Settings {
     pub log: LogSettings,
     pub limits: LimitsSettings,
     pub privacy: PrivacySettings,
+    pub metrics: MetricsSettings,
 }
 
 fn default_environment() -> Environment {
@@ -312,6 +313,16 @@ pub struct LimitsSettings {
     pub form_max_age_secs: u64,
 }
 
+/// Who may read `/metrics`: a bearer token, or the listed client addresses (after the
+/// trusted-proxy rule).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct MetricsSettings {
+    #[serde(default)]
+    pub token: Secret,
+    #[serde(default)]
+    pub allow: Vec<IpAddr>,
+}
+
 /// How long personal data is kept (see docs/SECURITY.md, "Retention").
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct PrivacySettings {
@@ -369,6 +380,7 @@ impl Settings {
             .with_list_parse_key("publisher.amp_query_params")
             .with_list_parse_key("intake.languages")
             .with_list_parse_key("server.trusted_proxies")
+            .with_list_parse_key("metrics.allow")
             .try_parsing(true);
         let loaded = config::Config::builder()
             .add_source(config::File::from(dir.join("default.toml")).required(true))

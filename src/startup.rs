@@ -26,6 +26,7 @@ use crate::reports::service::IntakeContext;
 use crate::routing::http as routing;
 use crate::storage::Db;
 use crate::web::limits::IntakeLimits;
+use crate::web::metrics::{self, Metrics};
 use crate::web::state::AppState;
 use crate::web::{assets, health, no_store, request_log, security_headers};
 
@@ -91,6 +92,7 @@ impl Application {
             .with_context(|| format!("could not listen on {}", settings.server.bind))?;
         let listening = listener.local_addr()?;
         let port = listening.port();
+        let metrics = Arc::new(Metrics::new());
         let worker = if settings.notify.worker {
             let mailer = Mailer::from_settings(&settings.mail)?;
             let context =
@@ -104,7 +106,8 @@ impl Application {
                 settings.notify.clone(),
                 wakeup.clone(),
                 instance_id,
-            );
+            )
+            .with_metrics(metrics.clone());
             let stop = CancellationToken::new();
             Some(WorkerTask {
                 task: tokio::spawn(worker.run(stop.clone())),
@@ -130,6 +133,7 @@ impl Application {
                 recipient_key: settings.server.secret_key.clone(),
             }),
             limits: Arc::new(IntakeLimits::new(&settings.limits)),
+            metrics,
             wakeup,
             status_counts: crate::articles::queue::StatusCounts::new(
                 std::time::Duration::from_secs(settings.dashboard.counts_cache_secs),
@@ -237,6 +241,7 @@ async fn shutdown_signal() -> std::io::Result<&'static str> {
 fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
+        .service(web::resource("/metrics").route(web::get().to(metrics::metrics)))
         .service(assets::site_css)
         .service(web::resource("/").route(web::get().to(reports::http::home)))
         .service(

@@ -25,6 +25,7 @@ use crate::reports::repo::ReportRow;
 use crate::reports::{Category, ReportStatus, repo as reports_repo};
 use crate::routing::Routing;
 use crate::storage::{Db, DbConn, StorageError, now};
+use crate::web::metrics::Metrics;
 
 /// What rendering needs besides the database.
 pub struct RenderContext {
@@ -96,6 +97,7 @@ pub struct Worker {
     wakeup: Wakeup,
     /// `notify.instance_id`, resolved: written on every claim this worker takes.
     instance: Arc<str>,
+    metrics: Arc<Metrics>,
 }
 
 /// A row's state after an attempt, to be written.
@@ -138,7 +140,14 @@ impl Worker {
             settings,
             wakeup,
             instance: instance_id.into(),
+            metrics: Arc::default(),
         }
+    }
+
+    /// Records deliveries and errors in the application's metrics (`/metrics`).
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Self {
+        self.metrics = metrics;
+        self
     }
 
     /// Runs until `stop` is cancelled. First it takes back the claims this instance still held
@@ -159,6 +168,7 @@ impl Worker {
                 }
                 Ok(_) => {}
                 Err(error) => {
+                    self.metrics.worker_error();
                     if matches!(error, StorageError::Unreachable(_)) {
                         // Logged once when the outage began.
                         tracing::debug!(%error, "outbox worker waits for the database");
@@ -408,6 +418,14 @@ impl Worker {
                 (status::PENDING, Some(due), Some(why))
             }
         };
+        let result = if state == status::PENDING {
+            "retry"
+        } else {
+            state
+        };
+        let latency = (state == status::SENT)
+            .then(|| (now - row.created_at).num_milliseconds().max(0) as f64 / 1000.0);
+        self.metrics.delivery(&row.kind, result, latency);
         Finished {
             id: row.id,
             attempts: row.attempts,

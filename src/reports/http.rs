@@ -280,6 +280,7 @@ pub async fn submit_form(
     if let Err(refused) = state.limits.check_article(report.article.as_str()) {
         return form_refused(&state, input, refused);
     }
+    let category = report.category.as_str();
     let submission = Submission {
         report,
         channel: Channel::WebForm,
@@ -289,6 +290,9 @@ pub async fn submit_form(
     };
     let (submitted, _) = service::submit(&state.db, state.intake.clone(), submission).await?;
     state.wakeup.wake();
+    state
+        .metrics
+        .report_received(category, Channel::WebForm.as_str());
     Ok(see_other(&format!(
         "/report/thanks/{}",
         submitted.tracking_code
@@ -535,6 +539,7 @@ pub async fn api_create(
         .limits
         .check_article(report.article.as_str())
         .map_err(api_refused)?;
+    let category = report.category.as_str();
     let submission = Submission {
         report,
         channel: Channel::Api,
@@ -544,6 +549,11 @@ pub async fn api_create(
     };
     let (submitted, outcome) = service::submit(&state.db, state.intake.clone(), submission).await?;
     state.wakeup.wake();
+    if outcome == SubmitOutcome::Created {
+        state
+            .metrics
+            .report_received(category, Channel::Api.as_str());
+    }
     let mut response = HttpResponse::Created();
     response.insert_header((
         header::LOCATION,

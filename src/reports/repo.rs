@@ -665,3 +665,13 @@ pub fn add_decision_events_after(
     .bind::<BigInt, _>(after_id)
     .execute(conn)
 }
+
+/// Reports in the open statuses, counted per desk and status (for `/metrics`): a count over the
+/// `(desk_id, status, ...)` index, not a read of the reports.
+pub fn open_counts_by_desk(conn: &mut DbConn) -> QueryResult<Vec<(Option<i64>, String, i64)>> {
+    reports::table
+        .filter(reports::status.eq_any(["new", "triaged", "investigating", "reopened"]))
+        .group_by((reports::desk_id, reports::status))
+        .select((reports::desk_id, reports::status, diesel::dsl::count_star()))
+        .load(conn)
+}

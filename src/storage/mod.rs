@@ -6,7 +6,7 @@
 pub mod schema;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -284,6 +284,28 @@ pub struct Db {
     /// queue here before they take a pooled connection, so they hold one connection between
     /// them and the rest of the pool stays free for reads.
     sqlite_writer: Arc<Mutex<()>>,
+    waits: Arc<PoolWaits>,
+}
+
+/// How often requests had to wait for a pooled connection (read by `/metrics`).
+#[derive(Debug, Default)]
+struct PoolWaits {
+    waited: AtomicU64,
+    waited_micros: AtomicU64,
+    timed_out: AtomicU64,
+}
+
+/// The pool as `/metrics` shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStats {
+    pub max_size: u32,
+    pub connections: u32,
+    pub idle: u32,
+    /// Checkouts that found no idle connection and had to wait.
+    pub waited: u64,
+    pub waited_micros: u64,
+    /// Checkouts that gave up (503).
+    pub timed_out: u64,
 }
 
 impl Db {
@@ -321,11 +343,24 @@ impl Db {
             availability,
             checkout_timeout,
             sqlite_writer: Arc::new(Mutex::new(())),
+            waits: Arc::default(),
         })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    pub fn pool_stats(&self) -> PoolStats {
+        let state = self.pool.state();
+        PoolStats {
+            max_size: self.pool.max_size(),
+            connections: state.connections,
+            idle: state.idle_connections,
+            waited: self.waits.waited.load(Ordering::Relaxed),
+            waited_micros: self.waits.waited_micros.load(Ordering::Relaxed),
+            timed_out: self.waits.timed_out.load(Ordering::Relaxed),
+        }
     }
 
     /// Applies pending migrations; returns the names of those applied.
@@ -423,19 +458,31 @@ impl Db {
         if let Some(cause) = self.availability.cause() {
             return self.pool.try_get().ok_or(StorageError::Unreachable(cause));
         }
-        let deadline = Instant::now() + self.checkout_timeout;
+        if let Some(conn) = self.pool.try_get() {
+            return Ok(conn);
+        }
+        let started = Instant::now();
+        let deadline = started + self.checkout_timeout;
         loop {
             let wait = deadline
                 .saturating_duration_since(Instant::now())
                 .min(CHECK_OUTAGE_EVERY);
             match self.pool.get_timeout(wait) {
-                Ok(conn) => return Ok(conn),
+                Ok(conn) => {
+                    let waited = started.elapsed().as_micros() as u64;
+                    self.waits.waited.fetch_add(1, Ordering::Relaxed);
+                    self.waits
+                        .waited_micros
+                        .fetch_add(waited, Ordering::Relaxed);
+                    return Ok(conn);
+                }
                 Err(error) => {
                     // The pool's connection attempt failed meanwhile: stop waiting.
                     if let Some(cause) = self.availability.cause() {
                         return Err(StorageError::Unreachable(cause));
                     }
                     if Instant::now() >= deadline {
+                        self.waits.timed_out.fetch_add(1, Ordering::Relaxed);
                         return Err(StorageError::Pool(error));
                     }
                 }

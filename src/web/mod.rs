@@ -6,6 +6,7 @@ pub mod client;
 pub mod form_token;
 pub mod health;
 pub mod limits;
+pub mod metrics;
 pub mod request_log;
 pub mod state;
 

@@ -58,6 +58,7 @@ pub async fn log_requests(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let id = request_id(&req);
+    let state = req.app_data::<web::Data<AppState>>().cloned();
     let span = tracing::info_span!("request", request_id = %id);
     let method = req.method().clone();
     let route = req.match_pattern();
@@ -66,6 +67,14 @@ pub async fn log_requests(
     let _entered = span.enter();
     let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
     let route = route.as_deref().unwrap_or("(no route)");
+    if let (Some(state), Ok(response)) = (&state, &result) {
+        state.metrics.http_request(
+            method.as_str(),
+            route,
+            response.status().as_u16(),
+            elapsed_ms / 1000.0,
+        );
+    }
     match result {
         Ok(mut response) => {
             tracing::info!(

@@ -10,6 +10,7 @@ use crate::notify::Wakeup;
 use crate::reports::service::IntakeContext;
 use crate::storage::Db;
 use crate::web::limits::IntakeLimits;
+use crate::web::metrics::Metrics;
 
 /// What every handler may use.
 pub struct AppState {
@@ -23,4 +24,6 @@ pub struct AppState {
     pub status_counts: StatusCounts,
     /// Rate limits on public intake (per instance).
     pub limits: Arc<IntakeLimits>,
+    /// What `/metrics` shows (per instance).
+    pub metrics: Arc<Metrics>,
 }

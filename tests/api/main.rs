@@ -13,6 +13,7 @@ mod health;
 mod helpers;
 mod intake_api;
 mod intake_form;
+mod metrics;
 mod notify;
 mod privacy;
 mod routing_admin;
