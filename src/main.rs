@@ -45,6 +45,20 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Write every report with its events to standard output, for archives and research: JSON
+    /// lines or CSV. A progress bar shows on a terminal. Reporters' names and emails only with
+    /// --with-personal-data.
+    Export {
+        #[arg(long, value_parser = ["jsonl", "csv"], default_value = "jsonl")]
+        format: String,
+        /// Only reports received on or after this day (YYYY-MM-DD, UTC).
+        #[arg(long)]
+        since: Option<chrono::NaiveDate>,
+        /// Include the reporters' names and emails (mind where the file goes: it is personal
+        /// data, and the retention settings no longer apply to it).
+        #[arg(long)]
+        with_personal_data: bool,
+    },
     /// Remove the personal data the retention settings ([privacy]) no longer allow us to keep,
     /// once, and print what was removed (counts only). The server also runs this by itself.
     Purge,
@@ -177,6 +191,16 @@ async fn main() -> anyhow::Result<()> {
         Command::Outbox { action } => {
             outbox_command(&settings.database, action).await?;
         }
+        Command::Export {
+            format,
+            since,
+            with_personal_data,
+        } => {
+            tokio::task::spawn_blocking(move || {
+                export_command(&settings, &format, since, with_personal_data)
+            })
+            .await??;
+        }
         Command::Purge => {
             let database = settings.database.clone();
             let db = tokio::task::spawn_blocking(move || open_database(&database)).await??;
@@ -266,6 +290,47 @@ fn user_command(settings: &Settings, action: UserCommand) -> anyhow::Result<()> 
             );
         }
     }
+    Ok(())
+}
+
+fn export_command(
+    settings: &Settings,
+    format: &str,
+    since: Option<chrono::NaiveDate>,
+    with_personal_data: bool,
+) -> anyhow::Result<()> {
+    use disinfo_desk::reports::archive::{self, ExportOptions, Format};
+    use std::io::IsTerminal;
+    let db = open_database(&settings.database)?;
+    let routing = disinfo_desk::routing::load_and_sync(&db, &settings.routing.file)?;
+    let options = ExportOptions {
+        format: if format == "csv" {
+            Format::Csv
+        } else {
+            Format::JsonLines
+        },
+        since: since.and_then(|day| day.and_hms_opt(0, 0, 0)),
+        with_personal_data,
+    };
+    // On a terminal only: a bar in a log file or a pipe is noise.
+    let bar = if std::io::stderr().is_terminal() {
+        let total = archive::count(&db, options.since)?;
+        let bar = indicatif::ProgressBar::new(total);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} reports ({per_sec}, {eta} left)",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let written = archive::write(&db, &routing, &options, &mut out, |n| bar.set_position(n))?;
+    bar.finish_and_clear();
+    tracing::info!(reports = written, with_personal_data, "export written");
     Ok(())
 }
 

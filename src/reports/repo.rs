@@ -675,3 +675,41 @@ pub fn open_counts_by_desk(conn: &mut DbConn) -> QueryResult<Vec<(Option<i64>, S
         .select((reports::desk_id, reports::status, diesel::dsl::count_star()))
         .load(conn)
 }
+
+/// A page of reports for an archive export: ids after `after_id`, oldest first, received since
+/// `since`.
+pub fn export_page(
+    conn: &mut DbConn,
+    after_id: i64,
+    since: Option<NaiveDateTime>,
+    limit: i64,
+) -> QueryResult<Vec<(ReportRow, Article)>> {
+    let mut query = reports::table
+        .inner_join(articles::table)
+        .filter(reports::id.gt(after_id))
+        .order(reports::id.asc())
+        .limit(limit)
+        .select((ReportRow::as_select(), Article::as_select()))
+        .into_boxed();
+    if let Some(since) = since {
+        query = query.filter(reports::created_at.ge(since));
+    }
+    query.load(conn)
+}
+
+pub fn count_since(conn: &mut DbConn, since: Option<NaiveDateTime>) -> QueryResult<i64> {
+    let mut query = reports::table.count().into_boxed();
+    if let Some(since) = since {
+        query = query.filter(reports::created_at.ge(since));
+    }
+    query.get_result(conn)
+}
+
+/// The events of several reports, in order.
+pub fn events_of_reports(conn: &mut DbConn, report_ids: &[i64]) -> QueryResult<Vec<EventRow>> {
+    report_events::table
+        .filter(report_events::report_id.eq_any(report_ids))
+        .order(report_events::id.asc())
+        .select(EventRow::as_select())
+        .load(conn)
+}

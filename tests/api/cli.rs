@@ -107,3 +107,72 @@ fn unknown_database_schemes_are_refused_clearly() {
             .contains("unsupported database URL scheme \"mysql\"")
     );
 }
+
+#[tokio::test]
+async fn export_streams_reports_with_their_events_and_personal_data_only_on_request() {
+    let app = crate::helpers::spawn_app().await;
+    for _ in 0..3 {
+        assert_eq!(
+            app.post_report(&crate::helpers::valid_report())
+                .await
+                .status(),
+            201
+        );
+    }
+    let export = |args: &[&str]| {
+        let output = desk()
+            .arg("export")
+            .args(args)
+            .env("DESK_ENV", "test")
+            .env("DESK__DATABASE__URL", &app.database_url)
+            .output()
+            .expect("runs");
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (ok, jsonl, stderr) = export(&[]);
+    assert!(ok, "{stderr}");
+    let lines: Vec<serde_json::Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object a line"))
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["events"][0]["kind"], "created");
+    assert_eq!(lines[0]["desk"], "world");
+    assert!(lines[0].get("reporter").is_none(), "{}", lines[0]);
+    assert!(
+        !jsonl.contains("ana@example.org"),
+        "no personal data by default"
+    );
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "no progress bar when not on a terminal"
+    );
+
+    let (ok, with_data, _) = export(&["--with-personal-data"]);
+    assert!(ok);
+    assert!(
+        with_data.contains(r#""email":"ana@example.org""#),
+        "{with_data}"
+    );
+
+    let (ok, csv, _) = export(&["--format", "csv"]);
+    assert!(ok);
+    let mut rows = csv.lines();
+    assert!(
+        rows.next()
+            .is_some_and(|h| h.starts_with(r#""tracking_code","received_at""#))
+    );
+    assert_eq!(rows.count(), 3);
+    assert!(!csv.contains("ana@example.org"));
+
+    let (ok, none, _) = export(&["--since", "2999-01-01"]);
+    assert!(ok);
+    assert!(none.is_empty());
+    let (ok, _, error) = export(&["--since", "last tuesday"]);
+    assert!(!ok);
+    assert!(error.contains("--since"), "{error}");
+}
