@@ -176,6 +176,15 @@ impl From<FormReport> for ReportInput {
     }
 }
 
+/// Decodes an urlencoded form body into a [`ReportInput`], as `POST /report` does. Public so the
+/// fuzz targets (tests/fuzz) exercise this very code path.
+#[doc(hidden)]
+pub fn form_input(bytes: &[u8]) -> Result<ReportInput, AppError> {
+    serde_html_form::from_bytes::<FormReport>(bytes)
+        .map(ReportInput::from)
+        .map_err(|e| AppError::malformed(format!("The form could not be read: {e}")))
+}
+
 #[derive(Deserialize)]
 pub struct FormQuery {
     url: Option<String>,
@@ -217,9 +226,7 @@ pub async fn submit_form(
     let bytes = body::read_limited(&req, payload, state.settings.server.max_body_bytes).await?;
     // Unlike the API, the form ignores fields it does not know (a named button, a site's hidden
     // field): a reader's report is never refused for what the page around it sent.
-    let input: ReportInput = serde_html_form::from_bytes::<FormReport>(&bytes)
-        .map_err(|e| AppError::malformed(format!("The form could not be read: {e}")))?
-        .into();
+    let input = form_input(&bytes)?;
     let report = match input.parse(&rules(&state), messages(PAGE_LANGUAGE)) {
         Ok(report) => report,
         Err(errors) => {
