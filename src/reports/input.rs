@@ -706,7 +706,7 @@ mod tests {
                         prop_assert!(!link.chars().any(char::is_control), "{:?}", link);
                         let lower = link.to_ascii_lowercase();
                         prop_assert!(
-                            lower.starts_with("http://") || lower.starts_with("https://"),
+                            lower.starts_with("http:") || lower.starts_with("https:"),
                             "{:?}", link
                         );
                         let parsed = url::Url::parse(link);
