@@ -200,6 +200,33 @@ impl From<FormReport> for ReportInput {
     }
 }
 
+/// What a form body carries: the report, and what the abuse rules look at.
+pub struct FormSubmission {
+    pub input: ReportInput,
+    pub form_token: Option<String>,
+    /// The honeypot field was filled in.
+    pub honeypot: bool,
+}
+
+/// Decodes an urlencoded form body, as `POST /report` does. Public so the fuzz targets
+/// (tests/fuzz) exercise this very code path.
+#[doc(hidden)]
+pub fn form_submission(bytes: &[u8]) -> Result<FormSubmission, AppError> {
+    let form = serde_html_form::from_bytes::<FormReport>(bytes)
+        .map_err(|e| AppError::malformed(format!("The form could not be read: {e}")))?;
+    Ok(FormSubmission {
+        honeypot: form.honeypot_filled(),
+        form_token: form.form_token.clone(),
+        input: form.into(),
+    })
+}
+
+/// The report part of [`form_submission`].
+#[doc(hidden)]
+pub fn form_input(bytes: &[u8]) -> Result<ReportInput, AppError> {
+    form_submission(bytes).map(|submission| submission.input)
+}
+
 #[derive(Deserialize)]
 pub struct FormQuery {
     url: Option<String>,
@@ -243,11 +270,11 @@ pub async fn submit_form(
     let bytes = body::read_limited(&req, payload, state.settings.server.max_body_bytes).await?;
     // Unlike the API, the form ignores fields it does not know (a named button, a site's hidden
     // field): a reader's report is never refused for what the page around it sent.
-    let form = serde_html_form::from_bytes::<FormReport>(&bytes)
-        .map_err(|e| AppError::malformed(format!("The form could not be read: {e}")))?;
-    let honeypot = form.honeypot_filled();
-    let token = form.form_token.clone();
-    let input: ReportInput = form.into();
+    let FormSubmission {
+        input,
+        form_token: token,
+        honeypot,
+    } = form_submission(&bytes)?;
     let t = messages(PAGE_LANGUAGE);
     let client_hash = client_hash(&req, &state);
     if let Err(refused) = state.limits.check_client(client_hash.as_deref()) {

@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use lettre::message::Mailbox;
 use serde::{Deserialize, Serialize};
-use validator::{Validate, ValidationError};
+use validator::{Validate, ValidateEmail, ValidationError};
 
 use super::Category;
 use crate::articles::{CanonicalUrl, HostCheck, UrlError, UrlPolicy};
@@ -44,7 +45,7 @@ pub struct ReportInput {
     pub reporter_name: Option<String>,
     #[validate(
         length(max = MAX_EMAIL_CHARS, code = "length_max"),
-        email(code = "email")
+        custom(function = "mailable_email")
     )]
     pub reporter_email: Option<String>,
     pub wants_outcome: bool,
@@ -122,9 +123,10 @@ impl ReportInput {
             evidence_urls: self
                 .evidence_urls
                 .iter()
-                .map(|u| u.trim())
+                .map(|u| without_controls(u))
+                .map(|u| u.trim().to_string())
                 .filter(|u| !u.is_empty())
-                .map(with_scheme)
+                .map(|u| with_scheme(&u))
                 .collect(),
             language: self
                 .language
@@ -278,6 +280,16 @@ fn web_addresses(urls: &[String]) -> Result<(), ValidationError> {
     }
 }
 
+/// An address validator accepts and the mailer (lettre) can write to: validator alone lets
+/// through addresses such as `.@a` that lettre refuses, and every email to them would fail.
+fn mailable_email(value: &str) -> Result<(), ValidationError> {
+    if value.validate_email() && value.parse::<Mailbox>().is_ok() {
+        Ok(())
+    } else {
+        Err(ValidationError::new("email"))
+    }
+}
+
 /// A BCP 47 tag in its common forms: `en`, `pt-BR`, `zh-Hant`, `sr-Latn-RS`.
 fn language_tag(value: &str) -> Result<(), ValidationError> {
     let mut parts = value.split('-');
@@ -323,6 +335,12 @@ fn with_scheme(link: &str) -> String {
     } else {
         link.to_string()
     }
+}
+
+/// A link never holds control characters, and the URL parser ignores the ones at its ends and
+/// any tab or line break, so a link stored with them would not be the link that was checked.
+fn without_controls(link: &str) -> String {
+    link.chars().filter(|c| !c.is_control()).collect()
 }
 
 /// Keeps line breaks and tabs, drops other control characters, and folds CRLF/CR into LF.
@@ -483,7 +501,237 @@ mod tests {
     }
 
     #[test]
+    fn emails_the_mailer_cannot_address_are_refused() {
+        // Found by parse_keeps_every_limit: validator's email check accepts these, lettre does
+        // not, so the acknowledgement and the outcome could never be sent.
+        let mut input = valid();
+        for email in [".@a", "a.@example.org", "a..b@example.org"] {
+            input.reporter_email = Some(email.into());
+            let errors = parse(&input).expect_err(email);
+            assert_eq!(
+                errors.get("reporter_email"),
+                [messages("en").t("validation.email")],
+                "{email}"
+            );
+        }
+        input.reporter_email = Some("a.b+c@example.org".into());
+        assert!(parse(&input).is_ok());
+    }
+
+    #[test]
+    fn evidence_links_lose_control_characters() {
+        // Found by parse_keeps_every_limit: the URL parser skips a leading control character,
+        // so "\u{1}https://..." passed the check and was stored as it was.
+        let mut input = valid();
+        input.evidence_urls = vec![
+            "\u{1}https://a.test/".into(),
+            "https://a.test/x\ny\t".into(),
+            "\u{0}\u{7f}".into(),
+            "\u{1b} b.test/2".into(),
+        ];
+        assert_eq!(
+            parse(&input).expect("ok").evidence_urls,
+            ["https://a.test/", "https://a.test/xy", "https://b.test/2"]
+        );
+    }
+
+    #[test]
     fn text_is_cleaned() {
         assert_eq!(clean_text("a\r\nb\rc\u{0000}d\te"), "a\nb\ncd\te");
+    }
+
+    // ---- property tests (run in CI; the fuzz targets in tests/fuzz check the same) ----
+
+    use proptest::prelude::*;
+
+    const URLS: &[&str] = &[
+        "https://www.example.com/world/story",
+        "www.example.com/world/story/amp?utm_source=x",
+        "HTTPS://M.Example.com/amp/x?amp=1#top",
+        "https://examp1e-news.test/fake",
+        "ftp://www.example.com/x",
+        "javascript:alert(1)",
+        "https://user@www.example.com/",
+        "",
+    ];
+
+    const LINKS: &[&str] = &[
+        "https://a.test/1",
+        " gov.example.org/bulletin/42 ",
+        "http://b.test",
+        "mailto:a@b.test",
+        "javascript:alert(1)",
+        "a.test:80/x",
+        "https://",
+        "\u{1}https://a.test/",
+        "https://a.test/x\ny",
+        "",
+        "  ",
+    ];
+
+    const EMAILS: &[&str] = &[
+        "ana@example.org",
+        " reader+tag@sub.example.co.uk ",
+        "not-an-email",
+        "a@b",
+        "\"quoted\"@example.org",
+        "ü@example.org",
+        "a@exämple.org",
+        "a@[127.0.0.1]",
+        "a@example.org\u{AD}",
+        "",
+    ];
+
+    /// Text around the limits, with the characters normalisation is about (CR, controls).
+    fn text(max: usize) -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-zé \\r\\n\\t\\x00-\\x08\\u{7f}\\u{85}\\u{a0}]{0,24}",
+            "\\PC{0,24}",
+            (
+                prop::sample::select(&["x", "é", " ", "\r\n", "\u{0}"][..]),
+                0..max + 3
+            )
+                .prop_map(|(c, n)| c.repeat(n)),
+        ]
+    }
+
+    fn maybe(strategy: impl Strategy<Value = String>) -> impl Strategy<Value = Option<String>> {
+        prop::option::of(strategy)
+    }
+
+    prop_compose! {
+        fn report_input()(
+            article_url in prop_oneof![prop::sample::select(URLS).prop_map(str::to_owned), "\\PC{0,30}"],
+            category in prop::sample::select(
+                &["false_claim", " impersonation ", "other", "Outdated", "gossip", ""][..]
+            ),
+            passage in maybe(text(MAX_PASSAGE_CHARS as usize)),
+            explanation in text(MAX_EXPLANATION_CHARS as usize),
+            evidence_urls in prop::collection::vec(
+                prop_oneof![prop::sample::select(LINKS).prop_map(str::to_owned), "\\PC{0,12}"],
+                0..8,
+            ),
+            language in maybe(prop_oneof![
+                prop::sample::select(&["en", "PT-br", "zh-hant", "e", "sr-Latn-RS", " de ", ""][..])
+                    .prop_map(str::to_owned),
+                "[a-zA-Z0-9-]{0,12}",
+            ]),
+            reporter_name in maybe(text(MAX_NAME_CHARS as usize)),
+            reporter_email in maybe(prop_oneof![
+                prop::sample::select(EMAILS).prop_map(str::to_owned),
+                "[a-z.+ ]{0,8}@[a-zé.\\[\\]0-9-]{0,10}",
+                "\\PC{0,8}@\\PC{0,8}",
+            ]),
+            wants_outcome in any::<bool>(),
+        ) -> ReportInput {
+            ReportInput {
+                article_url,
+                category: category.to_owned(),
+                passage,
+                explanation,
+                evidence_urls,
+                language,
+                reporter_name,
+                reporter_email,
+                wants_outcome,
+            }
+        }
+    }
+
+    const FIELDS: [&str; 9] = [
+        "article_url",
+        "category",
+        "passage",
+        "explanation",
+        "evidence_urls",
+        "language",
+        "reporter_name",
+        "reporter_email",
+        "wants_outcome",
+    ];
+
+    fn assert_stored_text(value: &str) {
+        assert_eq!(value, value.trim(), "{value:?}");
+        assert!(!value.is_empty());
+        assert!(
+            !value
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t'),
+            "{value:?}"
+        );
+    }
+
+    fn chars(value: &str) -> u64 {
+        value.chars().count() as u64
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Either a report within every documented limit, or messages on known fields.
+        #[test]
+        fn parse_keeps_every_limit(input in report_input()) {
+            match parse(&input) {
+                Err(errors) => {
+                    prop_assert!(!errors.is_empty());
+                    for field in errors.fields() {
+                        prop_assert!(
+                            FIELDS.contains(&field),
+                            "unknown field {}", field
+                        );
+                    }
+                }
+                Ok(report) => {
+                    prop_assert_eq!(Category::parse(input.category.trim()), Some(report.category));
+                    let check = if report.category == Category::Impersonation {
+                        HostCheck::AnyHost
+                    } else {
+                        HostCheck::PublisherOnly
+                    };
+                    let again = policy().canonicalize(&report.submitted_url, check);
+                    prop_assert_eq!(again.as_ref(), Ok(&report.article));
+                    assert_stored_text(&report.explanation);
+                    let n = chars(&report.explanation);
+                    prop_assert!((MIN_EXPLANATION_CHARS..=MAX_EXPLANATION_CHARS).contains(&n));
+                    if let Some(passage) = &report.passage {
+                        assert_stored_text(passage);
+                        prop_assert!(chars(passage) <= MAX_PASSAGE_CHARS);
+                    }
+                    if let Some(name) = &report.reporter_name {
+                        assert_stored_text(name);
+                        prop_assert!(chars(name) <= MAX_NAME_CHARS);
+                    }
+                    prop_assert!(report.evidence_urls.len() as u64 <= MAX_EVIDENCE_URLS);
+                    for link in &report.evidence_urls {
+                        prop_assert!(!link.chars().any(char::is_control), "{:?}", link);
+                        let lower = link.to_ascii_lowercase();
+                        prop_assert!(
+                            lower.starts_with("http:") || lower.starts_with("https:"),
+                            "{:?}", link
+                        );
+                        let parsed = url::Url::parse(link);
+                        prop_assert!(parsed.is_ok_and(|u| u.host().is_some()), "{:?}", link);
+                    }
+                    prop_assert!(language_tag(&report.language).is_ok());
+                    prop_assert_eq!(normalize_language(&report.language), report.language.clone());
+                    if let Some(email) = &report.reporter_email {
+                        prop_assert!(chars(email) <= MAX_EMAIL_CHARS);
+                        // The outbox addresses mail with lettre.
+                        prop_assert!(
+                            email.parse::<lettre::message::Mailbox>().is_ok(),
+                            "{:?}", email
+                        );
+                    }
+                    prop_assert!(!report.wants_outcome || report.reporter_email.is_some());
+                }
+            }
+        }
+
+        /// Normalising twice changes nothing, so limits are checked on what is stored.
+        #[test]
+        fn normalisation_is_idempotent(input in report_input()) {
+            let once = input.normalized();
+            prop_assert_eq!(format!("{:?}", once.normalized()), format!("{once:?}"));
+        }
     }
 }
