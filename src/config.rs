@@ -156,6 +156,14 @@ pub struct PublisherSettings {
 pub struct IntakeSettings {
     pub languages: Vec<String>,
     pub default_language: String,
+    /// How many days the desk usually takes to answer a report, told to readers on the
+    /// thank-you page; 0 leaves the sentence out.
+    #[serde(default = "default_usual_response_days")]
+    pub usual_response_days: u32,
+}
+
+fn default_usual_response_days() -> u32 {
+    3
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -18,7 +18,7 @@ use crate::error::AppError;
 use crate::i18n::messages;
 use crate::notify::admin as outbox_admin;
 use crate::reports::TrackingCode;
-use crate::reports::editorial::{self, Decision};
+use crate::reports::editorial::{self, Decision, DecisionText, Resolution};
 use crate::reports::repo::{EventRow, ReportFilter, ReportRow};
 use crate::web::body;
 use crate::web::state::AppState;
@@ -76,6 +76,9 @@ struct ReportJson {
     explanation: String,
     evidence_urls: Vec<String>,
     channel: String,
+    /// The current decision's note to the reader.
+    public_note: Option<String>,
+    /// The same, under its former name.
     outcome_note: Option<String>,
     correction_url: Option<String>,
     created_at: String,
@@ -100,7 +103,10 @@ struct EventJson {
     kind: String,
     from: Option<String>,
     to: Option<String>,
+    /// Editors only.
     note: Option<String>,
+    /// What the reader was told with this decision.
+    public_note: Option<String>,
     at: String,
 }
 
@@ -130,6 +136,7 @@ fn report_json(state: &AppState, report: ReportRow, article: Article) -> ReportJ
         passage: report.passage,
         explanation: report.explanation,
         channel: report.channel,
+        public_note: report.outcome_note.clone(),
         outcome_note: report.outcome_note,
         correction_url: report.correction_url,
         created_at: time(report.created_at),
@@ -146,6 +153,7 @@ fn event_json(event: EventRow) -> EventJson {
         from: event.from_status,
         to: event.to_status,
         note: event.note,
+        public_note: event.public_note,
         at: time(event.created_at),
     }
 }
@@ -272,18 +280,20 @@ pub async fn get_report(
 #[serde(deny_unknown_fields)]
 pub struct TransitionBody {
     to: String,
+    /// To the reader (the status page, the outcome email): outcomes need one.
+    public_note: Option<String>,
+    /// Editors only.
+    internal_note: Option<String>,
+    /// The former single note (see [`Decision::with_legacy_note`]).
     note: Option<String>,
     correction_url: Option<String>,
     duplicate_of: Option<String>,
 }
 
-fn decision(
-    to: &str,
-    note: Option<String>,
-    correction_url: Option<String>,
-    duplicate_of: Option<String>,
-) -> Result<Decision, AppError> {
-    Decision::requested(to, note, correction_url, duplicate_of).map_err(AppError::Validation)
+fn decision(to: &str, text: DecisionText, note: Option<String>) -> Result<Decision, AppError> {
+    Decision::requested(to, text)
+        .and_then(|d| d.with_legacy_note(note))
+        .map_err(AppError::Validation)
 }
 
 /// `POST /api/v1/desk/reports/{code}/transition`: 409 when the lifecycle does not allow it.
@@ -296,7 +306,16 @@ pub async fn transition(
 ) -> Result<HttpResponse, AppError> {
     let body: TransitionBody =
         body::json_body(&req, payload, state.settings.server.max_body_bytes).await?;
-    let decision = decision(&body.to, body.note, body.correction_url, body.duplicate_of)?;
+    let decision = decision(
+        &body.to,
+        DecisionText {
+            public_note: body.public_note,
+            internal_note: body.internal_note,
+            correction_url: body.correction_url,
+            duplicate_of: body.duplicate_of,
+        },
+        body.note,
+    )?;
     let report = editorial::decide(
         &state.db,
         state.intake.clone(),
@@ -360,11 +379,15 @@ pub async fn add_note(
 #[serde(deny_unknown_fields)]
 pub struct ResolveBody {
     outcome: String,
+    public_note: Option<String>,
+    internal_note: Option<String>,
+    /// The former name of `public_note`.
     note: Option<String>,
     correction_url: Option<String>,
 }
 
-/// `POST /api/v1/desk/articles/{id}/resolve`: one outcome for every open report of the article.
+/// `POST /api/v1/desk/articles/{id}/resolve`: one outcome for every open report of the article,
+/// in one call (a client confirms with its own user; the dashboard asks first).
 pub async fn resolve_article(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -374,13 +397,23 @@ pub async fn resolve_article(
 ) -> Result<HttpResponse, AppError> {
     let body: ResolveBody =
         body::json_body(&req, payload, state.settings.server.max_body_bytes).await?;
-    let decision = decision(&body.outcome, body.note, body.correction_url, None)?;
-    let moved = editorial::resolve_article(
+    let decision = decision(
+        &body.outcome,
+        DecisionText {
+            public_note: body.public_note,
+            internal_note: body.internal_note,
+            correction_url: body.correction_url,
+            duplicate_of: None,
+        },
+        body.note,
+    )?;
+    let resolution = editorial::resolve_article(
         &state.db,
         state.intake.clone(),
         editor,
         path.into_inner(),
         decision,
+        None,
     )
     .await
     .map_err(|e| match e {
@@ -390,7 +423,8 @@ pub async fn resolve_article(
         other => other.into(),
     })?;
     state.wakeup.wake();
-    Ok(HttpResponse::Ok().json(json!({ "resolved": moved })))
+    let (Resolution::Applied(done) | Resolution::Changed(done)) = resolution;
+    Ok(HttpResponse::Ok().json(json!({ "resolved": done.reports, "emailed": done.emails })))
 }
 
 fn require_admin(editor: &Editor) -> Result<(), AppError> {

@@ -18,7 +18,9 @@ use crate::articles::queue::{self, QueuePage};
 use crate::articles::repo::QueueOrder;
 use crate::error::{AppError, HtmlError};
 use crate::i18n::{Messages, messages};
-use crate::reports::editorial::{self, BulkAction, Decision};
+use crate::reports::editorial::{
+    self, BulkAction, Decision, DecisionText, Resolution, ResolutionCounts,
+};
 use crate::reports::repo::{EventRow, ReportFilter, ReportRow};
 use crate::reports::{Category, FieldErrors, ReportError, ReportStatus, TrackingCode};
 use crate::web::state::AppState;
@@ -520,7 +522,10 @@ pub struct EventView {
     pub actor: String,
     pub kind: String,
     pub change: String,
+    /// Editors only.
     pub note: String,
+    /// What the reader was told.
+    pub public_note: String,
     pub code: String,
 }
 
@@ -536,6 +541,7 @@ fn event_view(t: &Messages, event: EventRow, code: String) -> EventView {
         kind: t.t(&format!("desk.event.{}", event.kind)).to_string(),
         change,
         note: event.note.unwrap_or_default(),
+        public_note: event.public_note.unwrap_or_default(),
         code,
     }
 }
@@ -546,7 +552,8 @@ fn event_view(t: &Messages, event: EventRow, code: String) -> EventView {
 pub struct DecisionForm {
     pub csrf: String,
     pub to: String,
-    pub note: String,
+    pub public_note: String,
+    pub internal_note: String,
     pub correction_url: String,
     pub duplicate_of: String,
 }
@@ -555,9 +562,12 @@ impl DecisionForm {
     fn decision(&self) -> Result<Decision, FieldErrors> {
         Decision::requested(
             &self.to,
-            Some(self.note.clone()),
-            Some(self.correction_url.clone()),
-            Some(self.duplicate_of.clone()),
+            DecisionText {
+                public_note: Some(self.public_note.clone()),
+                internal_note: Some(self.internal_note.clone()),
+                correction_url: Some(self.correction_url.clone()),
+                duplicate_of: Some(self.duplicate_of.clone()),
+            },
         )
     }
 }
@@ -695,7 +705,112 @@ fn shown_on_page(
     }
 }
 
-/// `POST /desk/articles/{id}/resolve`: one outcome for every open report of the article.
+/// The "resolve all" form: the decision, and on the confirmation page the counts confirmed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ResolveForm {
+    csrf: String,
+    to: String,
+    public_note: String,
+    internal_note: String,
+    correction_url: String,
+    /// `yes` from the confirmation page's button: only then is anything changed.
+    confirm: String,
+    /// `yes` from the confirmation page's "change" button: back to the form, input kept.
+    edit: String,
+    /// The counts the confirmation page showed.
+    expected_reports: String,
+    expected_emails: String,
+}
+
+impl ResolveForm {
+    fn input(&self) -> DecisionForm {
+        DecisionForm {
+            csrf: self.csrf.clone(),
+            to: self.to.clone(),
+            public_note: self.public_note.clone(),
+            internal_note: self.internal_note.clone(),
+            correction_url: self.correction_url.clone(),
+            duplicate_of: String::new(),
+        }
+    }
+
+    /// The counts confirmed, when this is the confirming step and they can be read.
+    fn confirmed(&self) -> Option<ResolutionCounts> {
+        if self.confirm != "yes" {
+            return None;
+        }
+        Some(ResolutionCounts {
+            reports: self.expected_reports.trim().parse().ok()?,
+            emails: self.expected_emails.trim().parse().ok()?,
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/resolve_confirm.html")]
+pub struct ResolveConfirmView<'a> {
+    pub t: &'a Messages,
+    pub publisher: &'a str,
+    pub nav: DeskNav,
+    pub id: i64,
+    pub url: String,
+    pub input: DecisionForm,
+    pub outcome_label: String,
+    pub counts: ResolutionCounts,
+    /// "N open reports will become …", "M readers … will be emailed", the button's words.
+    pub reports_line: String,
+    pub emails_line: String,
+    pub confirm_label: String,
+    /// Why the editor is asked again (the article changed since the last confirmation).
+    pub message: Option<String>,
+}
+
+/// `text_id`, or `text_id.one` when `n` is 1, with `{count}` and `args` filled in.
+fn counted(t: &Messages, id: &str, n: usize, args: &[(&str, &str)]) -> String {
+    let one = format!("{id}.one");
+    let id = if n == 1 && t.has(&one) { &one } else { id };
+    let count = n.to_string();
+    let mut all = vec![("count", count.as_str())];
+    all.extend_from_slice(args);
+    t.t_with(id, &all)
+}
+
+async fn confirm_view<'a>(
+    state: &'a AppState,
+    signed_in: &SignedIn,
+    article_id: i64,
+    input: DecisionForm,
+    counts: ResolutionCounts,
+    message: Option<String>,
+) -> Result<ResolveConfirmView<'a>, AppError> {
+    let t = messages(PAGE_LANGUAGE);
+    let (article, _, _) = editorial::article_detail(&state.db, article_id)
+        .await
+        .map_err(article_error)?;
+    let outcome_label = status_label(t, &input.to);
+    let outcome = [("outcome", outcome_label.as_str())];
+    Ok(ResolveConfirmView {
+        t,
+        publisher: &state.settings.publisher.name,
+        nav: DeskNav::new(state, signed_in, "queue", None).await?,
+        id: article.id,
+        url: article.canonical_url,
+        reports_line: counted(t, "desk.resolve.reports", counts.reports, &outcome),
+        emails_line: counted(t, "desk.resolve.emails", counts.emails, &[]),
+        confirm_label: counted(t, "desk.resolve.confirm", counts.reports, &outcome),
+        outcome_label,
+        counts,
+        input,
+        message,
+    })
+}
+
+/// `POST /desk/articles/{id}/resolve`: one outcome for every open report of the article, in two
+/// steps. The first checks the decision and shows what it will do (how many reports change, how
+/// many readers are emailed); only the confirming post (`confirm=yes` with the counts shown)
+/// changes anything, and only if the article still matches those counts: otherwise the editor
+/// is asked again with the counts as they are now.
 pub async fn resolve_article(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -704,37 +819,128 @@ pub async fn resolve_article(
     payload: web::Payload,
 ) -> Result<HttpResponse, HtmlError> {
     let article_id = path.into_inner();
-    let form: DecisionForm =
+    let form: ResolveForm =
         body::form_body(&req, payload, state.settings.server.max_body_bytes).await?;
     auth::check_csrf(&signed_in.session, &form.csrf)?;
-    let result = match form.decision() {
-        Ok(decision) => {
-            editorial::resolve_article(
-                &state.db,
-                state.intake.clone(),
-                signed_in.editor.clone(),
-                article_id,
-                decision,
-            )
-            .await
-        }
-        Err(errors) => Err(ReportError::Invalid(errors)),
+    let t = messages(PAGE_LANGUAGE);
+    let input = form.input();
+    let back = ArticleAgain {
+        state: &state,
+        signed_in: &signed_in,
+        article_id,
     };
+    let decision = match input.decision() {
+        Ok(decision) => decision,
+        Err(errors) => return back.refused(input, ReportError::Invalid(errors)).await,
+    };
+    if form.edit == "yes" {
+        return back
+            .show(StatusCode::OK, input, FieldErrors::default(), None)
+            .await;
+    }
+    let nothing_open = Some(t.t("desk.resolve.nothing_open").to_string());
+    let Some(expected) = form.confirmed() else {
+        // The first step: check and count, change nothing.
+        return match editorial::preview_resolution(&state.db, article_id, decision).await {
+            Ok(counts) if counts.reports == 0 => {
+                back.show(
+                    StatusCode::CONFLICT,
+                    input,
+                    FieldErrors::default(),
+                    nothing_open,
+                )
+                .await
+            }
+            Ok(counts) => {
+                let view =
+                    confirm_view(&state, &signed_in, article_id, input, counts, None).await?;
+                Ok(page(StatusCode::OK, &view)?)
+            }
+            Err(error) => back.refused(input, error).await,
+        };
+    };
+    let result = editorial::resolve_article(
+        &state.db,
+        state.intake.clone(),
+        signed_in.editor.clone(),
+        article_id,
+        decision,
+        Some(expected),
+    )
+    .await;
     match result {
-        Ok(moved) => {
+        Ok(Resolution::Applied(done)) => {
             state.wakeup.wake();
-            let t = messages(PAGE_LANGUAGE);
             set_flash(
                 &signed_in.session,
-                t.t_with("desk.article.resolved", &[("count", &moved.to_string())]),
+                counted(
+                    t,
+                    "desk.article.resolved",
+                    done.reports,
+                    &[(
+                        "emailed",
+                        &counted(t, "desk.article.emailed", done.emails, &[]),
+                    )],
+                ),
             )?;
             Ok(see_other(&format!("/desk/articles/{article_id}")))
         }
-        Err(error) => {
-            let (status, errors, message) = shown_on_page(error)?;
-            let view = article_view(&state, &signed_in, article_id, form, errors, message).await?;
-            Ok(page(status, &view)?)
+        Ok(Resolution::Changed(now)) if now.reports == 0 => {
+            back.show(
+                StatusCode::CONFLICT,
+                input,
+                FieldErrors::default(),
+                nothing_open,
+            )
+            .await
         }
+        Ok(Resolution::Changed(now)) => {
+            let message = t.t("desk.resolve.changed").to_string();
+            let view =
+                confirm_view(&state, &signed_in, article_id, input, now, Some(message)).await?;
+            Ok(page(StatusCode::CONFLICT, &view)?)
+        }
+        Err(error) => back.refused(input, error).await,
+    }
+}
+
+/// The article page again, with the editor's input kept and what went wrong.
+struct ArticleAgain<'a> {
+    state: &'a AppState,
+    signed_in: &'a SignedIn,
+    article_id: i64,
+}
+
+impl ArticleAgain<'_> {
+    async fn show(
+        &self,
+        status: StatusCode,
+        input: DecisionForm,
+        errors: FieldErrors,
+        message: Option<String>,
+    ) -> Result<HttpResponse, HtmlError> {
+        let view = article_view(
+            self.state,
+            self.signed_in,
+            self.article_id,
+            input,
+            errors,
+            message,
+        )
+        .await?;
+        Ok(page(status, &view)?)
+    }
+
+    async fn refused(
+        &self,
+        input: DecisionForm,
+        error: ReportError,
+    ) -> Result<HttpResponse, HtmlError> {
+        let (status, errors, message) = shown_on_page(error).map_err(|e| match e {
+            AppError::NotFound(_) => AppError::NotFound("No article has that id.".into()),
+            other => other,
+        })?;
+        self.show(status, input, errors, message).await
     }
 }
 
@@ -1076,7 +1282,7 @@ pub async fn add_note(
     .map_err(|e| match e {
         // The page has two note fields: say which one was refused.
         ReportError::Invalid(errors) => ReportError::Invalid(FieldErrors::single(
-            "internal_note",
+            "added_note",
             errors.get("note").join(" "),
         )),
         other => other,
@@ -1100,7 +1306,9 @@ pub struct BulkForm {
     #[serde(default)]
     to: String,
     #[serde(default)]
-    note: String,
+    public_note: String,
+    #[serde(default)]
+    internal_note: String,
     #[serde(default)]
     correction_url: String,
     #[serde(default)]
@@ -1159,9 +1367,12 @@ pub async fn bulk(
         }
         "transition" => match Decision::requested(
             &form.to,
-            Some(form.note.clone()),
-            Some(form.correction_url.clone()),
-            None,
+            DecisionText {
+                public_note: Some(form.public_note.clone()),
+                internal_note: Some(form.internal_note.clone()),
+                correction_url: Some(form.correction_url.clone()),
+                duplicate_of: None,
+            },
         ) {
             Ok(decision) => BulkAction::Decide(decision),
             Err(errors) => return refused(messages_of(&errors)),

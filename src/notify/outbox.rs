@@ -227,8 +227,22 @@ fn escalate(
     Ok(true)
 }
 
+/// Whether the reporter's acknowledgement is queued or sent (`Some(true)`), was given up
+/// (`Some(false)`: dead or cancelled), or was never queued (`None`).
+pub fn acknowledgement_of(conn: &mut DbConn, report_id: i64) -> QueryResult<Option<bool>> {
+    let statuses = repo::statuses_for_report(conn, MessageKind::ReportAck.as_str(), report_id)?;
+    Ok(statuses
+        .last()
+        .map(|s| s.as_str() != status::DEAD && s.as_str() != status::CANCELLED))
+}
+
+/// The reporter gave an address, asked to be told the outcome and has not unsubscribed.
+pub fn tells_reporter(report: &ReportRow) -> bool {
+    report.reporter_email.is_some() && report.wants_outcome && !report.reporter_unsubscribed
+}
+
 /// A report was decided (resolved or closed): tell the reporter, if they asked and have not
-/// unsubscribed.
+/// unsubscribed. True when an email was queued.
 pub fn on_report_decided(
     conn: &mut DbConn,
     report: &ReportRow,
@@ -238,7 +252,7 @@ pub fn on_report_decided(
     let Some(email) = report
         .reporter_email
         .as_ref()
-        .filter(|_| report.wants_outcome && !report.reporter_unsubscribed)
+        .filter(|_| tells_reporter(report))
     else {
         return Ok(false);
     };

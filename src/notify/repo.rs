@@ -120,6 +120,20 @@ pub fn count_to_recipient_since(
         .get_result(conn)
 }
 
+/// The statuses of the messages of one kind about one report, oldest first.
+pub fn statuses_for_report(
+    conn: &mut DbConn,
+    kind: &str,
+    report_id: i64,
+) -> QueryResult<Vec<String>> {
+    outbox::table
+        .filter(outbox::report_id.eq(report_id))
+        .filter(outbox::kind.eq(kind))
+        .order(outbox::id.asc())
+        .select(outbox::status)
+        .load(conn)
+}
+
 /// Messages of one kind to one desk since `since`.
 pub fn count_kind_for_desk_since(
     conn: &mut DbConn,

@@ -12,16 +12,34 @@ use super::service::{IntakeContext, ReportError};
 use super::{ReportStatus, TrackingCode};
 use crate::articles::{self, Article};
 use crate::dashboard::Editor;
+use crate::i18n::{Messages, messages};
 use crate::notify::outbox;
 use crate::storage::{Db, DbConn, now};
 
 pub const MAX_NOTE_CHARS: usize = 5_000;
 
+/// The catalog the editorial messages come from (the dashboard is in English for now).
+fn words() -> &'static Messages {
+    messages("en")
+}
+
 /// A requested move in the lifecycle.
 #[derive(Debug, Clone, Default)]
 pub struct Decision {
     pub to: Option<ReportStatus>,
-    pub note: Option<String>,
+    /// What the reader is told: the status page and the outcome email.
+    pub public_note: Option<String>,
+    /// What stays among editors: on the timeline only.
+    pub internal_note: Option<String>,
+    pub correction_url: Option<String>,
+    pub duplicate_of: Option<String>,
+}
+
+/// What a decision says, as an editor sent it.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionText {
+    pub public_note: Option<String>,
+    pub internal_note: Option<String>,
     pub correction_url: Option<String>,
     pub duplicate_of: Option<String>,
 }
@@ -29,31 +47,47 @@ pub struct Decision {
 impl Decision {
     /// A decision as an editor sent it (a page's form or the API): `to` must name a status;
     /// empty texts count as absent. What the move requires is checked when it is made.
-    pub fn requested(
-        to: &str,
-        note: Option<String>,
-        correction_url: Option<String>,
-        duplicate_of: Option<String>,
-    ) -> Result<Self, FieldErrors> {
+    pub fn requested(to: &str, text: DecisionText) -> Result<Self, FieldErrors> {
         let to = ReportStatus::parse(to.trim()).ok_or_else(|| {
+            let statuses = ReportStatus::ALL
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
             FieldErrors::single(
                 "to",
-                format!(
-                    "Choose the status to move the report to, one of {}.",
-                    ReportStatus::ALL
-                        .iter()
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                words().t_with("decision.to_one_of", &[("statuses", &statuses)]),
             )
         })?;
         Ok(Self {
             to: Some(to),
-            note,
-            correction_url,
-            duplicate_of,
+            public_note: text.public_note,
+            internal_note: text.internal_note,
+            correction_url: text.correction_url,
+            duplicate_of: text.duplicate_of,
         })
+    }
+
+    /// The API's former single `note`: it was the reader's when the move reached them (an
+    /// outcome or a closing) and the editors' otherwise, so it keeps that meaning. Sent together
+    /// with the field it stands for, it is refused rather than one silently winning.
+    pub fn with_legacy_note(mut self, note: Option<String>) -> Result<Self, FieldErrors> {
+        let Some(note) = clean(&note) else {
+            return Ok(self);
+        };
+        let slot = if self.to.is_some_and(ReportStatus::reaches_reader) {
+            &mut self.public_note
+        } else {
+            &mut self.internal_note
+        };
+        if clean(slot).is_some() {
+            return Err(FieldErrors::single(
+                "note",
+                words().t("decision.legacy_note_twice"),
+            ));
+        }
+        *slot = Some(note);
+        Ok(self)
     }
 }
 
@@ -68,16 +102,24 @@ fn load(conn: &mut DbConn, code: &TrackingCode) -> Result<ReportRow, ReportError
     repo::find_row_by_code(conn, code.as_str())?.ok_or(ReportError::NotFound)
 }
 
+/// A checked decision: the report's change and the two notes of its event.
+struct Checked {
+    change: StatusChange,
+    public_note: Option<String>,
+    internal_note: Option<String>,
+}
+
 /// Checks a decision against the lifecycle and its requirements, naming each bad field.
 fn check(
     conn: &mut DbConn,
     report: &ReportRow,
     decision: &Decision,
     now: NaiveDateTime,
-) -> Result<StatusChange, ReportError> {
+) -> Result<Checked, ReportError> {
+    let t = words();
     let mut errors = FieldErrors::default();
     let Some(to) = decision.to else {
-        errors.add("to", "Choose the status to move the report to.");
+        errors.add("to", t.t("decision.to_required"));
         return Err(ReportError::Invalid(errors));
     };
     let from = ReportStatus::parse(&report.status).unwrap_or(ReportStatus::New);
@@ -85,31 +127,38 @@ fn check(
         return Err(ReportError::IllegalTransition { from, to });
     }
     let needs = to.requires();
-    let note = clean(&decision.note);
-    if needs.note && note.is_none() {
-        errors.add(
-            "note",
-            "Write the outcome or the reason; the reporter may be told.",
-        );
+    let public_note = clean(&decision.public_note);
+    let internal_note = clean(&decision.internal_note);
+    if needs.public_note && public_note.is_none() {
+        errors.add("public_note", t.t("decision.public_note_required"));
     }
-    if note
-        .as_ref()
-        .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
-    {
-        errors.add("note", format!("Use at most {MAX_NOTE_CHARS} characters."));
+    if public_note.is_some() && !to.reaches_reader() {
+        // The field promises the reader will read it: never keep it where they cannot.
+        errors.add("public_note", t.t("decision.public_note_not_sent"));
     }
-    let correction_url = clean(&decision.correction_url);
-    if needs.correction_url {
-        let valid = correction_url.as_deref().is_some_and(|u| {
-            u.len() <= 2048
-                && url::Url::parse(u).is_ok_and(|p| matches!(p.scheme(), "http" | "https"))
-        });
-        if !valid {
+    if needs.reason && public_note.is_none() && internal_note.is_none() {
+        errors.add("internal_note", t.t("decision.reason_required"));
+    }
+    for (field, note) in [
+        ("public_note", &public_note),
+        ("internal_note", &internal_note),
+    ] {
+        if note
+            .as_ref()
+            .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
+        {
             errors.add(
-                "correction_url",
-                "Give the full http(s) address of the correction or clarification.",
+                field,
+                t.t_with(
+                    "decision.note_too_long",
+                    &[("max", &MAX_NOTE_CHARS.to_string())],
+                ),
             );
         }
+    }
+    let correction_url = clean(&decision.correction_url);
+    if needs.correction_url && !correction_url.as_deref().is_some_and(is_web_address) {
+        errors.add("correction_url", t.t("decision.correction_url_required"));
     }
     let mut duplicate_of_id = None;
     if needs.duplicate_of {
@@ -117,14 +166,11 @@ fn check(
             .as_deref()
             .and_then(TrackingCode::parse)
         {
-            None => errors.add(
-                "duplicate_of",
-                "Give the tracking code of the earlier report.",
-            ),
+            None => errors.add("duplicate_of", t.t("decision.duplicate_of_required")),
             Some(code) => match repo::find_row_by_code(conn, code.as_str())? {
                 Some(original) if original.id != report.id => duplicate_of_id = Some(original.id),
-                Some(_) => errors.add("duplicate_of", "A report cannot duplicate itself."),
-                None => errors.add("duplicate_of", "No report has that tracking code."),
+                Some(_) => errors.add("duplicate_of", t.t("decision.duplicate_of_self")),
+                None => errors.add("duplicate_of", t.t("decision.duplicate_of_unknown")),
             },
         }
     }
@@ -132,13 +178,14 @@ fn check(
         return Err(ReportError::Invalid(errors));
     }
     // Spam is held, not decided: no decision time, and the reporter is not told.
-    let decided = to.is_resolved() || to.is_closed();
-    Ok(StatusChange {
+    let decided = to.reaches_reader();
+    let change = StatusChange {
         from: from.as_str(),
         to: to.as_str(),
-        // The decision's note stays on the report until the next decision; events keep them all.
+        // The decision's note to the reader stays on the report until the next decision; the
+        // events keep every one.
         outcome_note: if decided {
-            note
+            public_note.clone()
         } else {
             report.outcome_note.clone()
         },
@@ -150,20 +197,36 @@ fn check(
         duplicate_of_id,
         decided_at: decided.then_some(now),
         now,
+    };
+    Ok(Checked {
+        change,
+        public_note,
+        internal_note,
     })
 }
 
-/// Applies one checked move: the report, the event, the reporter's email. Returns whether the
-/// report entered or left the open state: the caller then refreshes the article's open counts
-/// (once, however many reports it moved).
+/// An absolute http(s) URL of at most 2,048 bytes: the only links readers are given.
+pub fn is_web_address(url: &str) -> bool {
+    url.len() <= 2048 && url::Url::parse(url).is_ok_and(|p| matches!(p.scheme(), "http" | "https"))
+}
+
+/// What one move did: whether the report entered or left the open state (the caller then
+/// refreshes the article's open counts, once however many reports it moved), and whether the
+/// reporter was emailed.
+struct Applied {
+    open_changed: bool,
+    emailed: bool,
+}
+
+/// Applies one checked move: the report, the event, the reporter's email.
 fn apply(
     conn: &mut DbConn,
     context: &IntakeContext,
     editor: &Editor,
     report: &ReportRow,
-    change: &StatusChange,
-    note: Option<&str>,
-) -> Result<bool, ReportError> {
+    checked: &Checked,
+) -> Result<Applied, ReportError> {
+    let change = &checked.change;
     if !repo::change_status(conn, report.id, change)? {
         return Err(ReportError::Conflict);
     }
@@ -179,14 +242,20 @@ fn apply(
             kind: "status_changed",
             from_status: Some(change.from),
             to_status: Some(change.to),
-            note,
+            note: checked.internal_note.as_deref(),
+            public_note: checked.public_note.as_deref(),
             created_at: change.now,
         },
     )?;
-    if to.is_resolved() || to.is_closed() {
-        outbox::on_report_decided(conn, report, &context.notify, change.now)?;
-    }
-    Ok(from.is_open() != to.is_open())
+    let emailed = if to.reaches_reader() {
+        outbox::on_report_decided(conn, report, &context.notify, change.now)?
+    } else {
+        false
+    };
+    Ok(Applied {
+        open_changed: from.is_open() != to.is_open(),
+        emailed,
+    })
 }
 
 /// Loads a report with its article locked first, the order intake takes them in, so that
@@ -212,16 +281,8 @@ pub async fn decide(
 ) -> Result<ReportRow, ReportError> {
     db.write(move |conn| {
         let report = load_locked(conn, &code)?;
-        let now = now();
-        let change = check(conn, &report, &decision, now)?;
-        if apply(
-            conn,
-            &context,
-            &editor,
-            &report,
-            &change,
-            clean(&decision.note).as_deref(),
-        )? {
+        let checked = check(conn, &report, &decision, now())?;
+        if apply(conn, &context, &editor, &report, &checked)?.open_changed {
             articles::repo::refresh_open(conn, report.article_id)?;
         }
         load(conn, &code)
@@ -229,58 +290,115 @@ pub async fn decide(
     .await
 }
 
-/// Resolves every open report of an article with one outcome; returns how many moved. A
-/// reopened report is first moved to investigating (recorded), as the lifecycle asks.
+/// What resolving an article changes: how many open reports get the outcome, and how many of
+/// their readers asked to be told and are emailed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ResolutionCounts {
+    pub reports: usize,
+    pub emails: usize,
+}
+
+/// The result of resolving an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    /// Done: what was changed and sent.
+    Applied(ResolutionCounts),
+    /// Nothing done: the article is not what the editor confirmed (a report arrived or was
+    /// decided meanwhile); these are the counts now.
+    Changed(ResolutionCounts),
+}
+
+fn check_outcome(decision: &Decision) -> Result<(), ReportError> {
+    if decision.to.is_some_and(ReportStatus::is_resolved) {
+        Ok(())
+    } else {
+        Err(ReportError::Invalid(FieldErrors::single(
+            "to",
+            words().t("decision.resolve_outcome"),
+        )))
+    }
+}
+
+/// A reopened report is reviewed again before it is decided: resolving an article moves it to
+/// investigating first (recorded), as the lifecycle asks.
+fn reviewed_again(
+    conn: &mut DbConn,
+    report: &mut ReportRow,
+    now: NaiveDateTime,
+) -> Result<Option<Checked>, ReportError> {
+    if report.status != ReportStatus::Reopened.as_str() {
+        return Ok(None);
+    }
+    let step = Decision {
+        to: Some(ReportStatus::Investigating),
+        internal_note: Some("resolving the whole article".into()),
+        ..Decision::default()
+    };
+    let checked = check(conn, report, &step, now)?;
+    report.status = ReportStatus::Investigating.as_str().to_string();
+    Ok(Some(checked))
+}
+
+/// What resolving the article with `decision` would change, checked as the real thing is but
+/// without writing anything: the editor confirms these counts.
+pub async fn preview_resolution(
+    db: &Db,
+    article_id: i64,
+    decision: Decision,
+) -> Result<ResolutionCounts, ReportError> {
+    check_outcome(&decision)?;
+    db.read(move |conn| {
+        articles::repo::find(conn, article_id)?.ok_or(ReportError::NotFound)?;
+        let now = now();
+        let mut counts = ResolutionCounts::default();
+        for mut report in repo::open_reports_of_article(conn, article_id)? {
+            reviewed_again(conn, &mut report, now)?;
+            check(conn, &report, &decision, now)?;
+            counts.reports += 1;
+            counts.emails += usize::from(outbox::tells_reporter(&report));
+        }
+        Ok(counts)
+    })
+    .await
+}
+
+/// Resolves every open report of an article with one outcome. With `expected` (the counts the
+/// editor confirmed), nothing is done unless the article still matches them.
 pub async fn resolve_article(
     db: &Db,
     context: Arc<IntakeContext>,
     editor: Editor,
     article_id: i64,
     decision: Decision,
-) -> Result<usize, ReportError> {
-    if !decision.to.is_some_and(ReportStatus::is_resolved) {
-        return Err(ReportError::Invalid(FieldErrors::single(
-            "to",
-            "Resolve an article as corrected, clarified or no_error.",
-        )));
-    }
+    expected: Option<ResolutionCounts>,
+) -> Result<Resolution, ReportError> {
+    check_outcome(&decision)?;
     db.write(move |conn| {
         articles::repo::find(conn, article_id)?.ok_or(ReportError::NotFound)?;
         articles::repo::lock(conn, article_id)?;
         let now = now();
         let open = repo::open_reports_of_article(conn, article_id)?;
-        let moved = open.len();
-        for mut report in open {
-            if report.status == ReportStatus::Reopened.as_str() {
-                let step = Decision {
-                    to: Some(ReportStatus::Investigating),
-                    ..Decision::default()
-                };
-                let change = check(conn, &report, &step, now)?;
-                apply(
-                    conn,
-                    &context,
-                    &editor,
-                    &report,
-                    &change,
-                    Some("resolving the whole article"),
-                )?;
-                report.status = ReportStatus::Investigating.as_str().to_string();
-            }
-            let change = check(conn, &report, &decision, now)?;
-            apply(
-                conn,
-                &context,
-                &editor,
-                &report,
-                &change,
-                clean(&decision.note).as_deref(),
-            )?;
+        let now_counts = ResolutionCounts {
+            reports: open.len(),
+            emails: open.iter().filter(|r| outbox::tells_reporter(r)).count(),
+        };
+        if expected.is_some_and(|e| e != now_counts) {
+            return Ok(Resolution::Changed(now_counts));
         }
-        if moved > 0 {
+        let mut done = ResolutionCounts::default();
+        for mut report in open {
+            if let Some(step) = reviewed_again(conn, &mut report, now)? {
+                apply(conn, &context, &editor, &report, &step)?;
+            }
+            let checked = check(conn, &report, &decision, now)?;
+            let applied = apply(conn, &context, &editor, &report, &checked)?;
+            done.reports += 1;
+            done.emails += usize::from(applied.emailed);
+        }
+        if done.reports > 0 {
             articles::repo::refresh_open(conn, article_id)?;
         }
-        Ok(moved)
+        Ok(Resolution::Applied(done))
     })
     .await
 }
@@ -322,6 +440,7 @@ pub async fn assign(
                 to_status: None,
                 note: Some(&note),
                 created_at: now,
+                public_note: None,
             },
         )?;
         if let Some(assignee) = assignee.filter(|a| a.id != editor.id) {
@@ -358,6 +477,7 @@ pub async fn add_note(
                 to_status: None,
                 note: Some(&note),
                 created_at: now(),
+                public_note: None,
             },
         )?;
         Ok(())

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::input::{FieldErrors, IntakeRules, MAX_EVIDENCE_URLS, ReportInput};
 use super::service::{
-    self, IdempotencyKey, SpamReason, StatusView, Submission, SubmitOutcome, Submitted,
+    self, Acknowledgement, IdempotencyKey, SpamReason, StatusView, Submission, SubmitOutcome,
+    Submitted,
 };
 use super::{Category, Channel, PublicStatus, TrackingCode};
 use crate::error::{AppError, HtmlError};
@@ -362,14 +363,52 @@ pub struct ThanksPage<'a> {
     pub code: String,
     pub status_path: String,
     pub status_label: &'a str,
+    /// The recap: only what the status page may show too (anyone with the code reads this).
+    pub article_url: String,
+    pub category_label: &'a str,
+    /// Whether a confirmation was emailed, in words.
+    pub acknowledgement: &'a str,
+    /// What happens next, in words.
+    pub next_steps: Vec<&'a str>,
+    pub response_time: Option<String>,
 }
 
+/// `GET /report/thanks/{code}`: the code, a recap, whether a confirmation was emailed, what
+/// happens next and how long it usually takes.
 pub async fn thanks(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, HtmlError> {
-    let view = lookup(&state, &path).await?;
     let t = messages(PAGE_LANGUAGE);
+    let code = TrackingCode::parse(&path)
+        .ok_or_else(|| AppError::NotFound(t.t("status.not_found").into()))?;
+    let thanks = match service::thanks_view(&state.db, code).await {
+        Err(super::ReportError::NotFound) => {
+            return Err(AppError::NotFound(t.t("status.not_found").into()).into());
+        }
+        other => other.map_err(AppError::from)?,
+    };
+    let view = thanks.status;
+    let acknowledgement = t.t(match thanks.acknowledgement {
+        Acknowledgement::Emailed => "thanks.ack.emailed",
+        Acknowledgement::NoAddress => "thanks.ack.no_address",
+        Acknowledgement::DailyCapReached => "thanks.ack.daily_cap",
+        Acknowledgement::Undelivered => "thanks.ack.undelivered",
+    });
+    let next_steps = vec![
+        t.t("thanks.next.review"),
+        t.t(if thanks.outcome_by_email {
+            "thanks.next.outcome_emailed"
+        } else {
+            "thanks.next.outcome_on_status_page"
+        }),
+    ];
+    let days = state.settings.intake.usual_response_days;
+    let response_time = match days {
+        0 => None,
+        1 => Some(t.t("thanks.response_time.one").to_string()),
+        n => Some(t.t_with("thanks.response_time", &[("days", &n.to_string())])),
+    };
     Ok(page(
         StatusCode::OK,
         &ThanksPage {
@@ -378,6 +417,11 @@ pub async fn thanks(
             status_path: format!("/status/{}", view.tracking_code),
             code: view.tracking_code,
             status_label: t.t(view.status.label_id()),
+            article_url: view.canonical_url,
+            category_label: view.category.map(|c| t.t(c.label_id())).unwrap_or(""),
+            acknowledgement,
+            next_steps,
+            response_time,
         },
     )?)
 }
@@ -510,6 +554,12 @@ struct ReportBody<'a> {
     received_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     updated_at: Option<String>,
+    /// The editors' note to the reader, once decided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    public_note: Option<&'a str>,
+    /// The correction or clarification, once decided as one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    correction_url: Option<&'a str>,
 }
 
 fn created_body<'a>(state: &AppState, submitted: &'a Submitted, t: &'a Messages) -> ReportBody<'a> {
@@ -526,6 +576,8 @@ fn created_body<'a>(state: &AppState, submitted: &'a Submitted, t: &'a Messages)
         category: None,
         received_at: None,
         updated_at: None,
+        public_note: None,
+        correction_url: None,
     }
 }
 
@@ -611,6 +663,8 @@ pub async fn api_get(
         category: view.category,
         received_at: Some(view.received_at.and_utc().to_rfc3339()),
         updated_at: Some(view.updated_at.and_utc().to_rfc3339()),
+        public_note: view.public_note.as_deref(),
+        correction_url: view.correction_url.as_deref(),
     }))
 }
 

@@ -12,6 +12,12 @@
 use super::ReportStatus::{self, *};
 
 impl ReportStatus {
+    /// The reader hears of this move (the outcome email, the status page): the moves that may
+    /// carry a note to the reader.
+    pub fn reaches_reader(self) -> bool {
+        self.is_resolved() || self.is_closed()
+    }
+
     /// Still waiting for an editorial decision.
     pub fn is_open(self) -> bool {
         matches!(self, New | Triaged | Investigating | Reopened)
@@ -65,7 +71,8 @@ impl ReportStatus {
     /// What a move to this status must carry.
     pub fn requires(self) -> Requirements {
         Requirements {
-            note: self.is_resolved() || self == Reopened || self == Rejected,
+            public_note: self.is_resolved(),
+            reason: self == Reopened || self == Rejected,
             correction_url: matches!(self, Corrected | Clarified),
             duplicate_of: self == Duplicate,
         }
@@ -74,8 +81,10 @@ impl ReportStatus {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Requirements {
-    /// An outcome note (resolved), a reason (rejected, reopened).
-    pub note: bool,
+    /// A note to the reader: what an outcome says to them (resolved).
+    pub public_note: bool,
+    /// A reason, to the reader or internal (rejected, reopened).
+    pub reason: bool,
     /// The URL of the correction or clarification.
     pub correction_url: bool,
     /// The earlier report this one duplicates.
@@ -120,10 +129,12 @@ mod tests {
 
     #[test]
     fn requirements_follow_the_outcome() {
-        assert!(Corrected.requires().correction_url && Corrected.requires().note);
-        assert!(!NoError.requires().correction_url && NoError.requires().note);
+        assert!(Corrected.requires().correction_url && Corrected.requires().public_note);
+        assert!(!NoError.requires().correction_url && NoError.requires().public_note);
         assert!(Duplicate.requires().duplicate_of);
-        assert!(!Triaged.requires().note);
+        assert!(!Triaged.requires().public_note && !Triaged.requires().reason);
+        assert!(Rejected.requires().reason && !Rejected.requires().public_note);
+        assert!(Reopened.requires().reason && !Reopened.reaches_reader());
     }
 
     fn status() -> impl Strategy<Value = ReportStatus> {

@@ -69,8 +69,11 @@ pub struct InsertEvent<'a> {
     pub kind: &'a str,
     pub from_status: Option<&'a str>,
     pub to_status: Option<&'a str>,
+    /// Editors only (an internal note, a reason, what the system did).
     pub note: Option<&'a str>,
     pub created_at: NaiveDateTime,
+    /// What the reader was told with this decision (the status page, the outcome email).
+    pub public_note: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -84,6 +87,7 @@ pub struct EventRow {
     pub to_status: Option<String>,
     pub note: Option<String>,
     pub created_at: NaiveDateTime,
+    pub public_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -120,6 +124,16 @@ pub fn find_by_tracking_code(
         .select((ReportRow::as_select(), Article::as_select()))
         .first(conn)
         .optional()
+}
+
+/// Whether the report has an event of `kind`.
+pub fn has_event(conn: &mut DbConn, report_id: i64, kind: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        report_events::table
+            .filter(report_events::report_id.eq(report_id))
+            .filter(report_events::kind.eq(kind)),
+    ))
+    .get_result(conn)
 }
 
 pub fn events_of(conn: &mut DbConn, report_id: i64) -> QueryResult<Vec<EventRow>> {
@@ -655,7 +669,7 @@ pub fn add_decision_events_after(
 ) -> QueryResult<usize> {
     use diesel::sql_types::{BigInt, Text};
     diesel::sql_query(
-        "INSERT INTO report_events (report_id, actor, kind, from_status, to_status, note, created_at) \
+        "INSERT INTO report_events (report_id, actor, kind, from_status, to_status, public_note, created_at) \
          SELECT r.id, COALESCE('editor:' || u.email, $1), 'status_changed', 'new', r.status, \
                 r.outcome_note, COALESCE(r.decided_at, r.updated_at) \
          FROM reports r LEFT JOIN users u ON u.id = r.assignee_id \

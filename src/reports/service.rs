@@ -232,6 +232,7 @@ fn submit_in_transaction(
             to_status: Some(status.as_str()),
             note: submission.spam.map(SpamReason::note),
             created_at: now,
+            public_note: None,
         },
     )?;
     tracing::debug!(
@@ -300,13 +301,14 @@ fn queue_messages(
                     "No acknowledgement sent: this address already received the most allowed in a day.",
                 ),
                 created_at: now,
+                public_note: None,
             },
         )?;
     }
     Ok(())
 }
 
-/// What anyone holding the tracking code may see: no personal data, no editor notes.
+/// What anyone holding the tracking code may see: no personal data, no internal notes.
 #[derive(Debug, Clone)]
 pub struct StatusView {
     pub tracking_code: String,
@@ -315,21 +317,89 @@ pub struct StatusView {
     pub canonical_url: String,
     pub received_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The editors' note to the reader, once the report is decided (an outcome or a closing).
+    pub public_note: Option<String>,
+    /// The correction's or clarification's address (http or https only), once decided.
+    pub correction_url: Option<String>,
 }
 
-pub async fn public_status(db: &Db, code: TrackingCode) -> Result<StatusView, ReportError> {
-    db.read(move |conn| {
-        let (report, article) =
-            repo::find_by_tracking_code(conn, code.as_str())?.ok_or(ReportError::NotFound)?;
-        Ok(StatusView {
+impl StatusView {
+    fn of(report: repo::ReportRow, article: articles::Article) -> Self {
+        let status = ReportStatus::parse(&report.status);
+        // A reopened report keeps its former note until the next decision: not the answer now.
+        let decided = status.is_some_and(ReportStatus::reaches_reader);
+        Self {
             tracking_code: report.tracking_code,
-            status: ReportStatus::parse(&report.status)
+            status: status
                 .map(ReportStatus::public)
                 .unwrap_or(PublicStatus::UnderReview),
             category: Category::parse(&report.category),
             canonical_url: article.canonical_url,
             received_at: report.created_at,
             updated_at: report.updated_at,
+            public_note: report.outcome_note.filter(|_| decided),
+            correction_url: report
+                .correction_url
+                .filter(|url| decided && super::editorial::is_web_address(url)),
+        }
+    }
+}
+
+pub async fn public_status(db: &Db, code: TrackingCode) -> Result<StatusView, ReportError> {
+    db.read(move |conn| {
+        let (report, article) =
+            repo::find_by_tracking_code(conn, code.as_str())?.ok_or(ReportError::NotFound)?;
+        Ok(StatusView::of(report, article))
+    })
+    .await
+}
+
+/// Whether the reader was sent a confirmation of their report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acknowledgement {
+    /// Queued or sent to the address they gave.
+    Emailed,
+    /// They gave no address.
+    NoAddress,
+    /// The address had its daily share of acknowledgements already.
+    DailyCapReached,
+    /// Queued, but could not be delivered.
+    Undelivered,
+}
+
+/// What the thank-you page tells the reader: the public status (what the code may show), whether
+/// a confirmation was emailed, and whether the outcome will be.
+#[derive(Debug, Clone)]
+pub struct ThanksView {
+    pub status: StatusView,
+    pub acknowledgement: Acknowledgement,
+    pub outcome_by_email: bool,
+}
+
+pub async fn thanks_view(db: &Db, code: TrackingCode) -> Result<ThanksView, ReportError> {
+    db.read(move |conn| {
+        let (report, article) =
+            repo::find_by_tracking_code(conn, code.as_str())?.ok_or(ReportError::NotFound)?;
+        let acknowledgement = match outbox::acknowledgement_of(conn, report.id)? {
+            Some(true) => Acknowledgement::Emailed,
+            Some(false) => Acknowledgement::Undelivered,
+            None if repo::has_event(conn, report.id, "acknowledgement_skipped")? => {
+                Acknowledgement::DailyCapReached
+            }
+            // A report held as spam answers as if all was well (as its status page does): the
+            // honeypot is not revealed to whoever filled it.
+            None if report.reporter_email.is_some()
+                && report.status == ReportStatus::Spam.as_str() =>
+            {
+                Acknowledgement::Emailed
+            }
+            None => Acknowledgement::NoAddress,
+        };
+        let outcome_by_email = outbox::tells_reporter(&report);
+        Ok(ThanksView {
+            status: StatusView::of(report, article),
+            acknowledgement,
+            outcome_by_email,
         })
     })
     .await

@@ -56,6 +56,7 @@ diesel::table! {
         to_status -> Nullable<Text>,
         note -> Nullable<Text>,
         created_at -> Timestamp,
+        public_note -> Nullable<Text>,
     }
 }
 

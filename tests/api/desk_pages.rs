@@ -537,7 +537,11 @@ async fn the_report_page_moves_assigns_and_annotates_a_report() {
     let response = browser
         .post(
             &transition,
-            &[("csrf", &csrf), ("to", "reopened"), ("note", "kept note")],
+            &[
+                ("csrf", &csrf),
+                ("to", "reopened"),
+                ("internal_note", "kept note"),
+            ],
         )
         .await;
     assert_eq!(response.status(), 409);
@@ -556,7 +560,7 @@ async fn the_report_page_moves_assigns_and_annotates_a_report() {
             &[
                 ("csrf", &csrf),
                 ("to", "corrected"),
-                ("note", "Fixed the figure."),
+                ("public_note", "Fixed the figure."),
                 ("correction_url", "not a url"),
             ],
         )
@@ -587,7 +591,7 @@ async fn the_report_page_moves_assigns_and_annotates_a_report() {
             &[
                 ("csrf", &csrf),
                 ("to", "reopened"),
-                ("note", "The reader appealed."),
+                ("internal_note", "The reader appealed."),
             ],
         )
         .await;
@@ -632,7 +636,7 @@ async fn the_report_page_moves_assigns_and_annotates_a_report() {
             .text()
             .await
             .expect("html")
-            .contains(r#"id="internal_note-error""#)
+            .contains(r#"id="added_note-error""#)
     );
     let html = browser.get(&page).await.text().await.expect("html");
     assert!(html.contains("Called the statistics office."));
@@ -704,7 +708,7 @@ async fn the_article_page_resolves_every_open_report_at_once() {
             &[
                 ("csrf", &csrf),
                 ("to", "clarified"),
-                ("note", "Added context."),
+                ("public_note", "Added context."),
             ],
         )
         .await;
@@ -719,25 +723,37 @@ async fn the_article_page_resolves_every_open_report_at_once() {
     let response = browser
         .post(
             &resolve,
-            &[("csrf", &csrf), ("to", "investigating"), ("note", "x")],
+            &[
+                ("csrf", &csrf),
+                ("to", "investigating"),
+                ("public_note", "x"),
+            ],
         )
         .await;
     assert_eq!(response.status(), 422, "only outcomes resolve an article");
 
-    let response = browser
-        .post(
-            &resolve,
-            &[
-                ("csrf", &csrf),
-                ("to", "clarified"),
-                ("note", "Added context."),
-                ("correction_url", "https://www.example.com/corrections/7"),
-            ],
-        )
-        .await;
+    // The first step only asks for confirmation; the confirming one resolves.
+    let decision = [
+        ("csrf", csrf.as_str()),
+        ("to", "clarified"),
+        ("public_note", "Added context."),
+        ("correction_url", "https://www.example.com/corrections/7"),
+    ];
+    let response = browser.post(&resolve, &decision).await;
+    assert_eq!(response.status(), 200);
+    for code in &codes {
+        assert_eq!(status_of(&app, code).await, "new", "nothing changed yet");
+    }
+    let mut confirmed = decision.to_vec();
+    confirmed.extend([
+        ("confirm", "yes"),
+        ("expected_reports", "3"),
+        ("expected_emails", "3"),
+    ]);
+    let response = browser.post(&resolve, &confirmed).await;
     assert_eq!(response.status(), 303);
     let html = browser.get(&page).await.text().await.expect("html");
-    assert!(html.contains("3 reports resolved."));
+    assert!(html.contains("3 reports resolved; 3 readers are being emailed."));
     assert!(html.contains(r#"<dd class="open-count">0</dd>"#));
     for code in &codes {
         assert_eq!(status_of(&app, code).await, "clarified");

@@ -5,6 +5,7 @@ mod abuse;
 mod accounts;
 mod cli;
 mod dashboard;
+mod decisions;
 mod demo;
 mod desk_pages;
 mod editor_api;
