@@ -12,9 +12,12 @@ use crate::reports::{Category, ReportStatus, TrackingCode};
 use crate::routing::{RouteInput, Routing};
 use crate::storage::{Db, StorageError, now};
 
+pub mod texts;
+
 const SECTIONS: [&str; 8] = [
     "world", "politics", "science", "business", "health", "sport", "culture", "climate",
 ];
+/// Report languages, weighted: half in English, the rest in the other languages of [`texts`].
 const LANGUAGES: [&str; 6] = ["en", "en", "en", "de", "fr", "es"];
 /// Reports per transaction: few commits (each one an fsync with synchronous=FULL, and on SQLite a
 /// rewrite of every index page it touched), while the rows in memory stay bounded.
@@ -38,26 +41,6 @@ impl Rng {
         &items[self.below(items.len() as u64) as usize]
     }
 }
-
-const CLAIMS: [&str; 6] = [
-    "The article says the unemployment rate doubled, but the statistics office reports a rise from 5.1% to 5.4%.",
-    "The photo is captioned as this week's protest but it was taken in 2019 in another city.",
-    "The quote attributed to the minister does not appear in the transcript of the press conference.",
-    "The chart's axis starts at 90, which makes a 2% change look like a collapse.",
-    "The study cited was retracted in March; the article presents it as current evidence.",
-    "The headline says 'all' hospitals, the text says three out of forty.",
-];
-
-/// Words an editor might search for, one per report's explanation; the first are common, the
-/// last rare (see [`subject`]), so a text search has matches of every frequency.
-#[rustfmt::skip]
-const SUBJECTS: [&str; 40] = [
-    "election", "inflation", "vaccine", "migration", "fisheries", "energy", "housing", "crime",
-    "budget", "pension", "strike", "wildfire", "flood", "tariff", "drought", "census", "lottery",
-    "satellite", "pipeline", "earthquake", "referendum", "glacier", "measles", "cyclone",
-    "avalanche", "monorail", "telescope", "volcano", "shipwreck", "heatwave", "locust", "meteorite",
-    "hailstorm", "tsunami", "sinkhole", "blizzard", "landslide", "eclipse", "aurora", "geyser",
-];
 
 const OUTCOME_NOTES: [&str; 4] = [
     "Checked against the original source.",
@@ -129,11 +112,7 @@ pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Re
     )
     .is_ok()
     {
-        editors.push((
-            "admin@demo.example".into(),
-            "(admin)".into(),
-            admin_password,
-        ));
+        editors.push(("admin@demo.example".into(), "admin".into(), admin_password));
     }
 
     let article_count = (reports / 10).max(1);
@@ -212,6 +191,7 @@ pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Re
             let number = chunk_index * TRANSACTION_ROWS + offset;
             let category = *rng.pick(&Category::ALL[..]);
             let language = *rng.pick(&LANGUAGES);
+            let sample = rng.pick(texts::samples(category, language));
             let (url, path) = &urls[planned.article];
             let desk = rules.table.route(&RouteInput {
                 host: "www.example.com",
@@ -250,17 +230,9 @@ pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Re
                 article_id: article_ids[planned.article],
                 url: url.clone(),
                 category,
-                passage: (rng.below(3) > 0).then(|| {
-                    format!(
-                        "“{}”",
-                        rng.pick(&CLAIMS).split('.').next().unwrap_or_default()
-                    )
-                }),
-                explanation: format!(
-                    "{} Report {number} on the {} story.",
-                    rng.pick(&CLAIMS),
-                    subject(&mut rng)
-                ),
+                // Not every reader quotes the passage they mean.
+                passage: sample.passage.filter(|_| rng.below(4) > 0),
+                explanation: sample.explanation,
                 language,
                 email,
                 status,
@@ -323,19 +295,13 @@ fn demo_status(rng: &mut Rng, age_days: i64, first_on_article: bool) -> ReportSt
     }
 }
 
-/// A subject word, skewed: the first of [`SUBJECTS`] in about 16% of reports, the last in 0.6%.
-fn subject(rng: &mut Rng) -> &'static str {
-    let r = rng.below(1_000_000) as f64 / 1_000_000.0;
-    SUBJECTS[((r * r) * SUBJECTS.len() as f64) as usize % SUBJECTS.len()]
-}
-
 struct DemoReport {
     code: String,
     article_id: i64,
     url: String,
     category: Category,
-    passage: Option<String>,
-    explanation: String,
+    passage: Option<&'static str>,
+    explanation: &'static str,
     language: &'static str,
     email: Option<String>,
     status: ReportStatus,
@@ -356,8 +322,8 @@ impl DemoReport {
             submitted_url: &self.url,
             channel: "demo",
             category: self.category.as_str(),
-            passage: self.passage.as_deref(),
-            explanation: &self.explanation,
+            passage: self.passage,
+            explanation: self.explanation,
             evidence_urls: "[]",
             language: self.language,
             reporter_name: None,

@@ -44,6 +44,23 @@ impl Messages {
         text
     }
 
+    /// A text that depends on a count: `{id}.one` for 1, `{id}.other` otherwise (English's two
+    /// plural forms; a language with more would need CLDR rules here), with `{count}` and `args`.
+    /// (`count` may be borrowed: templates pass fields by reference.)
+    pub fn t_count(
+        &self,
+        id: &str,
+        count: impl std::borrow::Borrow<usize>,
+        args: &[(&str, &str)],
+    ) -> String {
+        let count = *count.borrow();
+        let form = if count == 1 { "one" } else { "other" };
+        let count = count.to_string();
+        let mut all = vec![("count", count.as_str())];
+        all.extend_from_slice(args);
+        self.t_with(&format!("{id}.{form}"), &all)
+    }
+
     pub fn has(&self, id: &str) -> bool {
         self.entries.contains_key(id)
     }
@@ -75,6 +92,14 @@ mod tests {
             en.t_with("validation.length_max", &[("max", "5")]),
             en.t("validation.length_max").replace("{max}", "5")
         );
+        assert_eq!(
+            en.t_count("email.digest.left_out", 1, &[]),
+            "1 report was already decided and is left out."
+        );
+        assert_eq!(
+            en.t_count("email.digest.left_out", 2, &[]),
+            "2 reports were already decided and are left out."
+        );
     }
 
     /// Every `t("...")` id used in a template or in the code exists in the English catalog.
@@ -87,17 +112,24 @@ mod tests {
                 let Ok(text) = std::fs::read_to_string(&path) else {
                     continue;
                 };
-                for marker in [".t(\"", ".t_with(\""] {
+                for (marker, forms) in [
+                    (".t(\"", &[""][..]),
+                    (".t_with(\"", &[""][..]),
+                    (".t_count(\"", &[".one", ".other"][..]),
+                ] {
                     for (i, _) in text.match_indices(marker) {
                         let rest = &text[i + marker.len()..];
                         let Some(end) = rest.find('"') else { continue };
                         let id = &rest[..end];
-                        if id.contains('.')
-                            && !id.contains('{')
-                            && !messages("en").has(id)
-                            && id != "no.such.id"
-                        {
-                            missing.push(format!("{}: {id}", path.display()));
+                        for form in forms {
+                            let id = format!("{id}{form}");
+                            if id.contains('.')
+                                && !id.contains('{')
+                                && !messages("en").has(&id)
+                                && id != "no.such.id"
+                            {
+                                missing.push(format!("{}: {id}", path.display()));
+                            }
                         }
                     }
                 }

@@ -42,6 +42,8 @@ pub struct ReportAck<'a> {
 
 pub struct ReportSummary {
     pub code: String,
+    /// The report's page in the dashboard, absolute (`server.public_url`).
+    pub desk_url: String,
     pub category: String,
     pub passage: Option<String>,
     pub explanation: String,
@@ -50,11 +52,21 @@ pub struct ReportSummary {
     pub submitted_url: String,
 }
 
+/// How an editor's email names an article and links to it in the dashboard.
+pub struct ArticleRef<'a> {
+    /// The canonical URL (the live article).
+    pub url: &'a str,
+    /// A short name for subjects: the path on the publisher's own hosts, else host and path.
+    pub label: &'a str,
+    /// The article's page in the dashboard, absolute.
+    pub desk_url: &'a str,
+}
+
 pub struct DeskAlert<'a> {
     pub t: &'a Messages,
     pub publisher: &'a str,
     pub desk: &'a str,
-    pub article_url: &'a str,
+    pub article: ArticleRef<'a>,
     pub report_count: i64,
     pub window_minutes: u64,
     pub report: ReportSummary,
@@ -64,16 +76,19 @@ pub struct DeskDigest<'a> {
     pub t: &'a Messages,
     pub publisher: &'a str,
     pub desk: &'a str,
-    pub article_url: &'a str,
+    pub article: ArticleRef<'a>,
     pub report_count: i64,
+    /// The reports still open when the digest is written.
     pub reports: Vec<ReportSummary>,
+    /// Reports of its window decided before it went out: counted, not listed.
+    pub left_out: usize,
 }
 
 pub struct Escalation<'a> {
     pub t: &'a Messages,
     pub publisher: &'a str,
     pub desk: &'a str,
-    pub article_url: &'a str,
+    pub article: ArticleRef<'a>,
     pub recent_count: i64,
     pub window_minutes: u64,
     pub report_count: i64,
@@ -95,6 +110,8 @@ pub struct ReportOutcome<'a> {
 /// One article in a desk round-up: how many reports, and the first of them.
 pub struct RoundupArticle {
     pub article_url: String,
+    /// The article's page in the dashboard, absolute.
+    pub desk_url: String,
     pub count: i64,
     pub first: ReportSummary,
 }
@@ -124,7 +141,9 @@ pub struct ReportAssigned<'a> {
     pub t: &'a Messages,
     pub publisher: &'a str,
     pub code: &'a str,
-    pub article_url: &'a str,
+    /// The report's page in the dashboard, absolute.
+    pub report_desk_url: &'a str,
+    pub article: ArticleRef<'a>,
     pub category: &'a str,
     pub explanation: &'a str,
 }
@@ -225,6 +244,22 @@ impl ReportOutcome<'_> {
     }
 }
 
+/// The article's name in an editor's subject (there is no headline yet): its path and query on
+/// the publisher's own hosts, where the host says nothing; with the host elsewhere (impersonation).
+pub fn article_label(canonical_url: &str, host: &str, publisher_hosts: &[String]) -> String {
+    let without_scheme = canonical_url
+        .split_once("://")
+        .map_or(canonical_url, |(_, rest)| rest);
+    if publisher_hosts.iter().any(|h| h == host)
+        && let Some(path) = without_scheme
+            .strip_prefix(host)
+            .filter(|p| p.starts_with('/'))
+    {
+        return path.to_string();
+    }
+    without_scheme.to_string()
+}
+
 /// A header value from user-influenced text: no CR/LF (header injection), whitespace folded.
 pub fn header_text(value: &str) -> String {
     value.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -305,11 +340,16 @@ mod tests {
             t: messages("en"),
             publisher: "The Example Times",
             desk: "World desk",
-            article_url: "https://www.example.com/world/story",
+            article: ArticleRef {
+                url: "https://www.example.com/world/story",
+                label: "/world/story",
+                desk_url: "https://desk.example.com/desk/articles/7",
+            },
             report_count: 1,
             window_minutes: 10,
             report: ReportSummary {
                 code: "K7QXM2-PDH9TA".into(),
+                desk_url: "https://desk.example.com/desk/reports/K7QXM2-PDH9TA".into(),
                 category: "A false claim".into(),
                 passage: Some("<b>bold</b> claim".into()),
                 explanation: "Line one\r\nBcc: victim@example.org".into(),
@@ -329,12 +369,43 @@ mod tests {
             email.html
         );
         assert!(email.text.contains("<b>bold</b> claim"));
-        assert!(
-            email
-                .subject
-                .contains("https://www.example.com/world/story")
+        assert_eq!(email.subject, "[World desk] New report: /world/story");
+        let mut later = alert();
+        later.report_count = 3;
+        assert_eq!(
+            later.render().expect("renders").subject,
+            "[World desk] New report (3 in all): /world/story"
         );
-        assert!(!email.subject.contains('\n'));
+        for body in [&email.text, &email.html] {
+            assert!(body.contains("https://www.example.com/world/story"));
+            assert!(body.contains("https://desk.example.com/desk/articles/7"));
+            assert!(body.contains("https://desk.example.com/desk/reports/K7QXM2-PDH9TA"));
+        }
+    }
+
+    #[test]
+    fn articles_are_named_by_path_on_the_publishers_hosts() {
+        let hosts = vec!["www.example.com".to_string()];
+        assert_eq!(
+            article_label(
+                "https://www.example.com/world/2026/11/flood-figures",
+                "www.example.com",
+                &hosts
+            ),
+            "/world/2026/11/flood-figures"
+        );
+        assert_eq!(
+            article_label(
+                "https://www.example.com/story?id=4",
+                "www.example.com",
+                &hosts
+            ),
+            "/story?id=4"
+        );
+        assert_eq!(
+            article_label("https://examp1e.test/fake", "examp1e.test", &hosts),
+            "examp1e.test/fake"
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use lettre::message::Mailbox;
 use tokio_util::sync::CancellationToken;
 
 use super::emails::{
-    self, DeskAlert, DeskDigest, DeskRoundup, ErasureConfirm, Escalation, ReportAck,
+    self, ArticleRef, DeskAlert, DeskDigest, DeskRoundup, ErasureConfirm, Escalation, ReportAck,
     ReportAssigned, ReportOutcome, ReportSummary, RoundupArticle,
 };
 use super::mailer::{Mailer, SendError};
@@ -37,6 +37,8 @@ pub struct RenderContext {
     pub alert_window_secs: u64,
     pub escalation_window_secs: u64,
     pub erasure_link_hours: u64,
+    /// The publisher's own hosts: an editor email names their articles by path alone.
+    pub publisher_hosts: Vec<String>,
 }
 
 impl RenderContext {
@@ -54,6 +56,7 @@ impl RenderContext {
             alert_window_secs: settings.notify.alert_window_secs,
             escalation_window_secs: settings.notify.escalation_window_secs,
             erasure_link_hours: settings.privacy.erasure_link_hours,
+            publisher_hosts: settings.publisher.hosts.clone(),
         })
     }
 }
@@ -371,11 +374,11 @@ impl Worker {
 
     async fn attempt(&self, row: &OutboxRow) -> Attempt {
         match self.prepare(row).await {
-            Ok(Some(message)) => match self.mailer.send(message, &row.message_id).await {
+            Ok(Ok(message)) => match self.mailer.send(message, &row.message_id).await {
                 Ok(()) => Attempt::Sent,
                 Err(error) => Attempt::Failed(error),
             },
-            Ok(None) => Attempt::Cancelled("the reporter asked for no more emails"),
+            Ok(Err(why)) => Attempt::Cancelled(why),
             Err(error) => Attempt::Failed(error),
         }
     }
@@ -474,8 +477,11 @@ impl Worker {
         Ok(())
     }
 
-    /// Loads what the message is about and builds it; `None` when it is no longer wanted.
-    async fn prepare(&self, row: &OutboxRow) -> Result<Option<lettre::Message>, SendError> {
+    /// Loads what the message is about and builds it; `Err(why)` when it is no longer wanted.
+    async fn prepare(
+        &self,
+        row: &OutboxRow,
+    ) -> Result<Result<lettre::Message, &'static str>, SendError> {
         let context = self.context.clone();
         let row_for_render = row.clone();
         let email = self
@@ -483,11 +489,14 @@ impl Worker {
             .read(move |conn| render(conn, &context, &row_for_render))
             .await
             .map_err(|e: RenderFailure| e.into_send_error())?;
-        let Some(email) = email else { return Ok(None) };
+        let email = match email {
+            Rendered::Ready(email) => email,
+            Rendered::Unwanted(why) => return Ok(Err(why)),
+        };
         let recipients: Vec<String> = serde_json::from_str(&row.recipients)
             .map_err(|e| SendError::Permanent(format!("unreadable recipients: {e}")))?;
         emails::build_message(&email, &self.context.from, &recipients, &row.message_id)
-            .map(Some)
+            .map(Ok)
             .map_err(|e| SendError::Permanent(e.to_string()))
     }
 }
@@ -517,11 +526,46 @@ impl RenderFailure {
     }
 }
 
+/// A rendered message, or why it is no longer wanted (recorded on the cancelled row).
+enum Rendered {
+    Ready(emails::Email),
+    Unwanted(&'static str),
+}
+
+const UNSUBSCRIBED: &str = "the reporter asked for no more emails";
+
+/// The absolute dashboard links of an article and its name in subjects.
+struct ArticleLinks {
+    label: String,
+    desk_url: String,
+}
+
+impl ArticleLinks {
+    fn new(context: &RenderContext, article: &crate::articles::Article) -> Self {
+        Self {
+            label: emails::article_label(
+                &article.canonical_url,
+                &article.host,
+                &context.publisher_hosts,
+            ),
+            desk_url: format!("{}/desk/articles/{}", context.public_url, article.id),
+        }
+    }
+
+    fn of<'a>(&'a self, article: &'a crate::articles::Article) -> ArticleRef<'a> {
+        ArticleRef {
+            url: &article.canonical_url,
+            label: &self.label,
+            desk_url: &self.desk_url,
+        }
+    }
+}
+
 fn render(
     conn: &mut DbConn,
     context: &RenderContext,
     row: &OutboxRow,
-) -> Result<Option<emails::Email>, RenderFailure> {
+) -> Result<Rendered, RenderFailure> {
     let missing = |what: &str| {
         RenderFailure::Unrenderable(format!("{} message {}: {what} not found", row.kind, row.id))
     };
@@ -544,7 +588,7 @@ fn render(
             let (report, article) = reports_repo::find_by_id(conn, row.report_id.unwrap_or(-1))?
                 .ok_or_else(|| missing("report"))?;
             if report.reporter_unsubscribed {
-                return Ok(None);
+                return Ok(Rendered::Unwanted(UNSUBSCRIBED));
             }
             let t = messages(&row.language);
             let status = ReportStatus::parse(&report.status)
@@ -572,11 +616,13 @@ fn render(
             let category = Category::parse(&report.category)
                 .map(|c| t.t(c.label_id()))
                 .unwrap_or(&report.category);
+            let links = ArticleLinks::new(context, &article);
             ReportAssigned {
                 t,
                 publisher: &context.publisher,
                 code: &report.tracking_code,
-                article_url: &article.canonical_url,
+                report_desk_url: &report_desk_url(context, &report.tracking_code),
+                article: links.of(&article),
                 category,
                 explanation: &report.explanation,
             }
@@ -586,7 +632,7 @@ fn render(
             let (report, article) = reports_repo::find_by_id(conn, row.report_id.unwrap_or(-1))?
                 .ok_or_else(|| missing("report"))?;
             if report.reporter_unsubscribed {
-                return Ok(None);
+                return Ok(Rendered::Unwanted(UNSUBSCRIBED));
             }
             let status_url = format!("{}/status/{}", context.public_url, report.tracking_code);
             let unsubscribe_url = unsubscribe_url(&report.tracking_code);
@@ -604,14 +650,15 @@ fn render(
         MessageKind::DeskAlert => {
             let (report, article) = reports_repo::find_by_id(conn, row.report_id.unwrap_or(-1))?
                 .ok_or_else(|| missing("report"))?;
+            let links = ArticleLinks::new(context, &article);
             DeskAlert {
                 t: messages(&row.language),
                 publisher: &context.publisher,
                 desk: &desk_name(),
-                article_url: &article.canonical_url,
+                article: links.of(&article),
                 report_count: article.report_count,
                 window_minutes: context.alert_window_secs.div_ceil(60),
-                report: summary(&report, &row.language),
+                report: summary(context, &report, &row.language),
             }
             .render()
         }
@@ -625,16 +672,29 @@ fn render(
                 row.report_id.unwrap_or(0),
                 row.window_end.unwrap_or(row.created_at),
             )?;
-            if reports.is_empty() {
-                return Ok(None);
+            // What an editor already decided needs no more attention: left out, and counted.
+            let (open, decided): (Vec<ReportRow>, Vec<ReportRow>) = reports
+                .into_iter()
+                .partition(|r| ReportStatus::parse(&r.status).is_none_or(ReportStatus::is_open));
+            if open.is_empty() {
+                return Ok(Rendered::Unwanted(if decided.is_empty() {
+                    "no reports left to list"
+                } else {
+                    "every report it would list was decided before it went out"
+                }));
             }
+            let links = ArticleLinks::new(context, &article);
             DeskDigest {
                 t: messages(&row.language),
                 publisher: &context.publisher,
                 desk: &desk_name(),
-                article_url: &article.canonical_url,
+                article: links.of(&article),
                 report_count: article.report_count,
-                reports: reports.iter().map(|r| summary(r, &row.language)).collect(),
+                reports: open
+                    .iter()
+                    .map(|r| summary(context, r, &row.language))
+                    .collect(),
+                left_out: decided.len(),
             }
             .render()
         }
@@ -649,7 +709,7 @@ fn render(
                 ROUNDUP_MAX_REPORTS,
             )?;
             if reports.is_empty() {
-                return Ok(None);
+                return Ok(Rendered::Unwanted("no reports left to list"));
             }
             let report_total = reports.len() as i64;
             let mut articles: Vec<RoundupArticle> = Vec::new();
@@ -661,8 +721,9 @@ fn render(
                     Some(listed) => listed.count += 1,
                     None => articles.push(RoundupArticle {
                         article_url: article.canonical_url.clone(),
+                        desk_url: ArticleLinks::new(context, article).desk_url,
                         count: 1,
-                        first: summary(report, &row.language),
+                        first: summary(context, report, &row.language),
                     }),
                 }
             }
@@ -683,8 +744,9 @@ fn render(
             let (report, _) = reports_repo::find_by_id(conn, row.report_id.unwrap_or(-1))?
                 .ok_or_else(|| missing("report"))?;
             if report.reporter_email.is_none() {
-                // Erased meanwhile: nothing left to confirm.
-                return Ok(None);
+                return Ok(Rendered::Unwanted(
+                    "the reporter's data was erased meanwhile: nothing left to confirm",
+                ));
             }
             let hours = context.erasure_link_hours;
             let expires = (row.created_at + chrono::Duration::hours(hours as i64))
@@ -710,11 +772,12 @@ fn render(
                 .ok_or_else(|| missing("article"))?;
             let since = row.window_start.unwrap_or(row.created_at);
             let recent_count = repo::reports_on_article_since(conn, article.id, since)?;
+            let links = ArticleLinks::new(context, &article);
             Escalation {
                 t: messages(&row.language),
                 publisher: &context.publisher,
                 desk: &desk_name(),
-                article_url: &article.canonical_url,
+                article: links.of(&article),
                 recent_count,
                 window_minutes: context.escalation_window_secs.div_ceil(60),
                 report_count: article.report_count,
@@ -723,14 +786,19 @@ fn render(
         }
     };
     email
-        .map(Some)
+        .map(Rendered::Ready)
         .map_err(|e| RenderFailure::Unrenderable(e.to_string()))
 }
 
-fn summary(report: &ReportRow, language: &str) -> ReportSummary {
+fn report_desk_url(context: &RenderContext, code: &str) -> String {
+    format!("{}/desk/reports/{code}", context.public_url)
+}
+
+fn summary(context: &RenderContext, report: &ReportRow, language: &str) -> ReportSummary {
     let t = messages(language);
     ReportSummary {
         code: report.tracking_code.clone(),
+        desk_url: report_desk_url(context, &report.tracking_code),
         category: Category::parse(&report.category)
             .map(|c| t.t(c.label_id()).to_string())
             .unwrap_or_else(|| report.category.clone()),

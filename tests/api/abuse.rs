@@ -449,6 +449,11 @@ async fn many_invented_articles_reach_the_desk_as_a_few_alerts_and_one_round_up(
     assert!(text.contains("/world/invented-2"), "{text}");
     assert!(text.contains("/world/invented-29"), "{text}");
     assert!(
+        text.contains("http://127.0.0.1:8080/desk/articles/")
+            && text.contains("http://127.0.0.1:8080/desk/reports/"),
+        "links into the dashboard: {text}"
+    );
+    assert!(
         !text.contains("/world/invented-1 "),
         "alerted on its own: {text}"
     );

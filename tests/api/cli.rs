@@ -176,3 +176,38 @@ async fn export_streams_reports_with_their_events_and_personal_data_only_on_requ
     assert!(!ok);
     assert!(error.contains("--since"), "{error}");
 }
+
+/// A log written to a file (here: stderr is a file, not a terminal) carries no colour codes.
+#[test]
+fn the_log_is_plain_text_when_stderr_is_not_a_terminal() {
+    use std::io::BufRead;
+
+    let dir = tempfile::tempdir().expect("tmp");
+    let log_path = dir.path().join("desk.log");
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let mut server = desk()
+        .arg("serve")
+        .env("DESK__SERVER__BIND", "127.0.0.1:0")
+        .env(
+            "DESK__DATABASE__URL",
+            format!("sqlite://{}", dir.path().join("desk.db").display()),
+        )
+        .env("DESK__MAIL__FILE_DIR", dir.path().join("mail"))
+        .env("DESK__NOTIFY__WORKER", "false")
+        .stdout(std::process::Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .expect("starts");
+    // `serve` prints its address on stdout once it listens, after logging that it started.
+    let mut line = String::new();
+    let read = std::io::BufReader::new(server.stdout.take().expect("stdout")).read_line(&mut line);
+    let _ = server.kill();
+    let _ = server.wait();
+    let text = std::fs::read_to_string(&log_path).expect("log");
+    assert!(
+        matches!(read, Ok(n) if n > 0) && line.contains("serving on port"),
+        "{line} {text}"
+    );
+    assert!(text.contains("disinfo-desk started"), "{text}");
+    assert!(!text.contains('\u{1b}'), "no escape codes: {text:?}");
+}

@@ -263,6 +263,103 @@ async fn demo_data_is_consistent() {
     }
 }
 
+/// Demo reports read like real ones: each text is written in the report's language and fits its
+/// category, and nothing numbers them ("Report 17 on the … story").
+#[tokio::test]
+async fn demo_reports_are_written_in_their_language_and_fit_their_category() {
+    use disinfo_desk::demo::texts;
+    use disinfo_desk::reports::Category;
+
+    let app = spawn_app().await;
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || {
+        let routing = disinfo_desk::routing::load_and_sync(&db, Path::new("config/routing.toml"))
+            .expect("routing");
+        disinfo_desk::demo::seed(&db, &routing, 600, 11).expect("seeded")
+    })
+    .await
+    .expect("task");
+    let rows: Vec<(String, String, Option<String>, String)> = app
+        .query(|conn| {
+            reports::table
+                .select((
+                    reports::category,
+                    reports::language,
+                    reports::passage,
+                    reports::explanation,
+                ))
+                .load(conn)
+        })
+        .await;
+    let mut languages = HashSet::new();
+    let mut quoted = 0;
+    for (category, language, passage, explanation) in &rows {
+        let samples = texts::samples(
+            Category::parse(category).expect("a known category"),
+            language,
+        );
+        assert!(texts::LANGUAGES.contains(&language.as_str()), "{language}");
+        let sample = samples
+            .iter()
+            .find(|s| s.explanation == explanation)
+            .unwrap_or_else(|| {
+                panic!("{category}/{language}: not one of its texts: {explanation}")
+            });
+        if let Some(passage) = passage {
+            assert_eq!(
+                sample.passage,
+                Some(passage.as_str()),
+                "the passage goes with the text"
+            );
+            quoted += 1;
+        }
+        assert!(!explanation.contains(" story."), "{explanation}");
+        languages.insert(language.clone());
+    }
+    assert_eq!(languages.len(), texts::LANGUAGES.len(), "{languages:?}");
+    assert!(
+        quoted > 100 && quoted < rows.len(),
+        "most, not all, quote a passage: {quoted}"
+    );
+}
+
+/// What `seed-demo` prints: the accounts, each once, with its desk (no "((admin))").
+#[test]
+fn seed_demo_prints_each_account_with_its_desk() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_disinfo-desk"))
+        .args(["seed-demo", "--reports", "20"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("DESK_ENV")
+        .env(
+            "DESK__DATABASE__URL",
+            format!("sqlite://{}", dir.path().join("demo.db").display()),
+        )
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("seeded 20 reports"), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("editor admin@demo.example (admin) password: ")),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("editor world-editor@demo.example (world) password: ")),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("(("), "{stdout}");
+}
+
 #[test]
 fn seed_demo_refuses_production() {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_disinfo-desk"))

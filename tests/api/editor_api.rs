@@ -13,7 +13,7 @@ use crate::smtp_sink::SmtpSink;
 const WAIT: Duration = Duration::from_secs(20);
 
 /// Creates an account on the app's database and returns a live token for it.
-async fn editor_token(app: &TestApp, email: &str, role: Role, desks: &[&str]) -> String {
+pub(crate) async fn editor_token(app: &TestApp, email: &str, role: Role, desks: &[&str]) -> String {
     let db = app.db.clone();
     let email = email.to_string();
     let desks: Vec<String> = desks.iter().map(|d| d.to_string()).collect();
@@ -58,7 +58,7 @@ async fn get(app: &TestApp, token: &str, path: &str) -> (u16, Value) {
     call(app, token, reqwest::Method::GET, path, None).await
 }
 
-async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
+pub(crate) async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
     call(app, token, reqwest::Method::POST, path, Some(body)).await
 }
 
@@ -364,7 +364,19 @@ async fn assignment_notes_and_their_emails() {
         .iter()
         .find(|m| m.rcpt_to == ["deputy@example.com"])
         .expect("assignment email");
-    assert!(assigned.subject().contains(&code));
+    assert_eq!(
+        assigned.subject(),
+        format!("Assigned to you: report {code} on /world/assign")
+    );
+    let text = assigned.text_body().expect("text");
+    assert!(
+        text.contains(&format!("http://127.0.0.1:8080/desk/reports/{code}")),
+        "{text}"
+    );
+    assert!(
+        text.contains("http://127.0.0.1:8080/desk/articles/"),
+        "{text}"
+    );
 
     let (status, _) = post(&app, &token, &path, json!({"assignee": "me"})).await;
     assert_eq!(status, 200);

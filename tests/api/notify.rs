@@ -119,10 +119,9 @@ async fn a_report_acknowledges_the_reporter_and_alerts_its_desk() {
         to(alert, "world-deputy@example.com"),
         "every editor of the desk"
     );
-    assert!(
-        alert
-            .subject()
-            .starts_with("[World desk] New report on https://www.example.com/world/2026/flood")
+    assert_eq!(
+        alert.subject(),
+        "[World desk] New report: /world/2026/flood"
     );
     let text = alert.text_body().expect("text");
     assert!(text.contains("1,000 people were evacuated"), "{text}");
@@ -265,12 +264,11 @@ async fn a_flood_on_one_article_sends_at_most_two_desk_emails() {
     );
     let digest = desk
         .iter()
-        .find(|m| m.subject().contains("more reports"))
+        .find(|m| m.subject().contains("new reports"))
         .expect("digest");
-    assert!(
-        digest
-            .subject()
-            .contains(&format!("{} more reports", total - 1)),
+    assert_eq!(
+        digest.subject(),
+        format!("[World desk] {} new reports: /world/viral-story", total - 1),
         "{}",
         digest.subject()
     );
@@ -285,10 +283,16 @@ async fn a_flood_on_one_article_sends_at_most_two_desk_emails() {
         .filter(|m| to(m, "standards@example.com"))
         .collect();
     assert_eq!(escalations.len(), 1, "escalated once");
+    let subject = escalations[0].subject();
     assert!(
-        escalations[0]
-            .subject()
-            .starts_with("[Standards desk] Escalation:")
+        subject.starts_with("[Standards desk] Escalation: ")
+            && subject.ends_with(" minutes: /world/viral-story"),
+        "{subject}"
+    );
+    let text = escalations[0].text_body().expect("text");
+    assert!(
+        text.contains("http://127.0.0.1:8080/desk/articles/"),
+        "{text}"
     );
 }
 
@@ -656,4 +660,188 @@ async fn a_server_that_never_answers_is_given_up_on_after_the_smtp_timeout() {
         .filter_map(|m| m.header("Message-ID"))
         .collect();
     assert_eq!(ids.len(), 1, "{ids:?}");
+}
+
+async fn article_id(app: &TestApp, url: &str) -> i64 {
+    use disinfo_desk::storage::schema::articles;
+    let url = url.to_string();
+    app.query(move |conn| {
+        articles::table
+            .filter(articles::canonical_url.eq(url))
+            .select(articles::id)
+            .first(conn)
+    })
+    .await
+}
+
+/// The path of an absolute link to this app (`server.public_url` is http://127.0.0.1:8080).
+fn local_path(link: &str) -> &str {
+    link.strip_prefix("http://127.0.0.1:8080")
+        .unwrap_or_else(|| panic!("not an absolute link to the app: {link}"))
+}
+
+#[tokio::test]
+async fn a_desk_alert_names_the_article_and_links_into_the_dashboard() {
+    let sink = SmtpSink::start().await;
+    let app = app_mailing_to(sink.port()).await;
+    let url = "https://www.example.com/world/2026/11/flood-figures";
+    let code = submit(&app, &report_on(url, None)).await;
+    let id = article_id(&app, url).await;
+    let alert = sink.wait_for(1, WAIT).await.remove(0);
+    assert_eq!(
+        alert.subject(),
+        "[World desk] New report: /world/2026/11/flood-figures"
+    );
+    let article_link = format!("http://127.0.0.1:8080/desk/articles/{id}");
+    let report_link = format!("http://127.0.0.1:8080/desk/reports/{code}");
+    let text = alert.text_body().expect("text");
+    let html = alert.html_body().expect("html");
+    for link in [&article_link, &report_link] {
+        assert!(text.contains(link.as_str()), "{link} in {text}");
+        assert!(
+            html.contains(&format!("href=\"{link}\"")),
+            "{link} in {html}"
+        );
+        // The links lead to real dashboard pages (the sign-in first, without a session).
+        let response = app
+            .client
+            .get(app.url(local_path(link)))
+            .send()
+            .await
+            .expect("sent");
+        assert_ne!(response.status(), 404, "{link}");
+    }
+}
+
+#[tokio::test]
+async fn a_digest_leaves_out_what_was_decided_and_says_so() {
+    use disinfo_desk::dashboard::accounts::Role;
+
+    let sink = SmtpSink::start().await;
+    let app = spawn_app_with(|s| {
+        smtp_to(s, sink.port());
+        s.notify.alert_window_secs = 4;
+    })
+    .await;
+    let token =
+        crate::editor_api::editor_token(&app, "chief@example.com", Role::Editor, &["world"]).await;
+    let decide = |code: String| {
+        let app = &app;
+        let token = &token;
+        async move {
+            let (status, body) = crate::editor_api::post(
+                app,
+                token,
+                &format!("/api/v1/desk/reports/{code}/transition"),
+                json!({"to": "rejected", "note": "Not about this article."}),
+            )
+            .await;
+            assert_eq!(status, 200, "{body}");
+        }
+    };
+
+    // One article: the alert, then three more reports, two of them decided before the digest.
+    let url = "https://www.example.com/world/2026/11/flood-figures";
+    submit(&app, &report_on(url, None)).await;
+    let mut later = Vec::new();
+    for _ in 0..3 {
+        later.push(submit(&app, &report_on(url, None)).await);
+    }
+    decide(later[0].clone()).await;
+    decide(later[1].clone()).await;
+
+    // Another: the alert, then one more report, decided before the digest: no digest at all.
+    let quiet = "https://www.example.com/world/2026/11/quiet-story";
+    submit(&app, &report_on(quiet, None)).await;
+    let decided = submit(&app, &report_on(quiet, None)).await;
+    decide(decided).await;
+
+    wait_until(&app, "both digests handled", |s| {
+        s.iter().filter(|r| r.0 == "desk_digest").count() == 2
+            && s.iter()
+                .filter(|r| r.0 == "desk_digest")
+                .all(|r| r.1 == "sent" || r.1 == "cancelled")
+    })
+    .await;
+    let digests: Vec<ReceivedMessage> = sink
+        .messages()
+        .into_iter()
+        .filter(|m| m.subject().contains("new report"))
+        .collect();
+    assert_eq!(
+        digests.len(),
+        1,
+        "{:?}",
+        digests.iter().map(|m| m.subject()).collect::<Vec<_>>()
+    );
+    let digest = &digests[0];
+    assert_eq!(
+        digest.subject(),
+        "[World desk] 1 new report: /world/2026/11/flood-figures"
+    );
+    let text = digest.text_body().expect("text");
+    assert!(
+        text.contains(&format!("http://127.0.0.1:8080/desk/reports/{}", later[2])),
+        "{text}"
+    );
+    assert!(
+        !text.contains(&later[0]) && !text.contains(&later[1]),
+        "{text}"
+    );
+    assert!(
+        text.contains("2 reports were already decided and are left out."),
+        "{text}"
+    );
+    assert!(
+        digest
+            .html_body()
+            .expect("html")
+            .contains("2 reports were already decided and are left out."),
+    );
+    let id = article_id(&app, url).await;
+    assert!(
+        text.contains(&format!("http://127.0.0.1:8080/desk/articles/{id}")),
+        "{text}"
+    );
+
+    let cancelled: Vec<Option<String>> = outbox_states(&app)
+        .await
+        .into_iter()
+        .filter(|r| r.0 == "desk_digest" && r.1 == "cancelled")
+        .map(|r| r.3)
+        .collect();
+    assert_eq!(
+        cancelled,
+        [Some(
+            "every report it would list was decided before it went out".to_string()
+        )]
+    );
+}
+
+/// `mail.smtp.tls = "tls"` speaks TLS (rustls) from the first byte: a plain-text server is not
+/// mistaken for a secure one, and nothing is sent to it in clear.
+#[tokio::test]
+async fn implicit_tls_refuses_a_plain_text_server() {
+    let sink = SmtpSink::start().await;
+    let app = spawn_app_with(|s| {
+        smtp_to(s, sink.port());
+        s.mail.smtp.tls = disinfo_desk::config::SmtpTls::Tls;
+        s.mail.smtp.timeout_secs = 3;
+    })
+    .await;
+    submit(
+        &app,
+        &report_on("https://www.example.com/world/2026/11/tls", None),
+    )
+    .await;
+    wait_until(&app, "a failed attempt", |s| {
+        s.iter().any(|r| r.2 >= 1 && r.3.is_some())
+    })
+    .await;
+    let error = outbox_states(&app).await[0].3.clone().unwrap_or_default();
+    assert!(
+        error.to_lowercase().contains("tls") || error.contains("corrupt"),
+        "{error}"
+    );
+    assert!(sink.messages().is_empty(), "nothing delivered in clear");
 }
