@@ -331,6 +331,10 @@ pub struct MetricsSettings {
     pub allow: Vec<IpAddr>,
 }
 
+/// `[privacy] reporter_retention_days` as shipped in `config/default.toml`: for pages shown
+/// without the settings at hand.
+pub const DEFAULT_REPORTER_RETENTION_DAYS: u32 = 180;
+
 /// How long personal data is kept (see docs/SECURITY.md, "Retention").
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct PrivacySettings {

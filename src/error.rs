@@ -205,15 +205,22 @@ pub struct ErrorPage<'a> {
     pub publisher: &'a str,
     pub title: String,
     pub message: String,
+    /// A dashboard page: a link back to the dashboard, not to the public form, and no reader's
+    /// privacy footer.
+    pub desk: bool,
+    pub privacy_days: u32,
 }
 
-impl ResponseError for HtmlError {
-    fn status_code(&self) -> StatusCode {
-        self.0.status_code()
-    }
+/// Where an error page is shown: filled in from the request by [`error_page_context`].
+pub struct ErrorContext<'a> {
+    pub publisher: &'a str,
+    pub desk: bool,
+    pub privacy_days: u32,
+}
 
-    fn error_response(&self) -> HttpResponse {
-        self.0.log();
+impl HtmlError {
+    /// The page for this error, for the place it is shown in.
+    pub fn page(&self, context: &ErrorContext<'_>) -> HttpResponse {
         if let AppError::SignInRequired { next } = &self.0 {
             let next: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
             return HttpResponse::SeeOther()
@@ -230,18 +237,24 @@ impl ResponseError for HtmlError {
         };
         let page = ErrorPage {
             t,
-            // No publisher name here (no state at hand): the header shows the desk's name alone.
-            publisher: "",
+            publisher: context.publisher,
             title: t.t(title_id).to_string(),
             message: match &self.0 {
                 // Say what is wrong with which field, not just that something is.
                 AppError::Validation(fields) => fields
                     .fields()
-                    .flat_map(|f| fields.get(f).iter().map(move |m| format!("{f}: {m}")))
+                    .flat_map(|f| {
+                        fields
+                            .get(f)
+                            .iter()
+                            .map(move |m| crate::reports::labelled(t, f, m))
+                    })
                     .collect::<Vec<_>>()
                     .join(" "),
                 other => other.to_string(),
             },
+            desk: context.desk,
+            privacy_days: context.privacy_days,
         };
         let body = page
             .render()
@@ -252,4 +265,48 @@ impl ResponseError for HtmlError {
         }
         response.content_type("text/html; charset=utf-8").body(body)
     }
+}
+
+impl ResponseError for HtmlError {
+    fn status_code(&self) -> StatusCode {
+        self.0.status_code()
+    }
+
+    /// Without the request at hand: the middleware [`error_page_context`] renders it again with
+    /// the publisher's name and the place (dashboard or public).
+    fn error_response(&self) -> HttpResponse {
+        self.0.log();
+        self.page(&ErrorContext {
+            publisher: "",
+            desk: false,
+            privacy_days: crate::config::DEFAULT_REPORTER_RETENTION_DAYS,
+        })
+    }
+}
+
+/// Middleware: an HTML error page gets the publisher's name, and on the dashboard its own links.
+pub async fn error_page_context(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let res = next.call(req).await?;
+    let page = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<HtmlError>())
+        .filter(|e| !matches!(e.0, AppError::SignInRequired { .. }))
+        .and_then(|e| {
+            let state = res
+                .request()
+                .app_data::<actix_web::web::Data<crate::web::state::AppState>>()?;
+            Some(e.page(&ErrorContext {
+                publisher: &state.settings.publisher.name,
+                desk: res.request().path().starts_with("/desk"),
+                privacy_days: state.settings.privacy.reporter_retention_days,
+            }))
+        });
+    Ok(match page {
+        Some(page) => res.into_response(page),
+        None => res.map_into_boxed_body(),
+    })
 }

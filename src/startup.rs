@@ -142,6 +142,10 @@ impl Application {
         });
         let server = HttpServer::new(move || {
             App::new()
+                // Innermost: HTML error pages get the publisher's name and their place.
+                .wrap(actix_web::middleware::from_fn(
+                    crate::error::error_page_context,
+                ))
                 .wrap(security_headers(https))
                 .wrap(NormalizePath::new(TrailingSlash::Trim))
                 // Outermost: the request's id is on every line logged while serving it.
@@ -243,6 +247,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(health::readyz)
         .service(web::resource("/metrics").route(web::get().to(metrics::metrics)))
         .service(assets::site_css)
+        .service(assets::favicon_svg)
+        .service(assets::favicon_ico)
         .service(web::resource("/").route(web::get().to(reports::http::home)))
         .service(
             web::resource("/report")

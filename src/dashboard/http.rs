@@ -40,6 +40,9 @@ pub struct LoginPage<'a> {
     pub csrf: String,
     pub email: String,
     pub next: String,
+    /// Information, such as "You are signed out.": not an error.
+    pub notice: Option<String>,
+    /// Why the sign-in was refused.
     pub message: Option<String>,
 }
 
@@ -52,6 +55,17 @@ fn login_page(
     next: String,
     message: Option<String>,
 ) -> Result<HttpResponse, AppError> {
+    login_page_with(state, status, email, next, None, message)
+}
+
+fn login_page_with(
+    state: &AppState,
+    status: StatusCode,
+    email: String,
+    next: String,
+    notice: Option<String>,
+    message: Option<String>,
+) -> Result<HttpResponse, AppError> {
     let dashboard = &state.settings.dashboard;
     let (csrf, cookie) = auth::issue_login_form(&state.settings.server.secret_key, dashboard)?;
     let mut response = page(
@@ -62,6 +76,7 @@ fn login_page(
             csrf,
             email,
             next,
+            notice,
             message,
         },
     )?;
@@ -82,18 +97,19 @@ pub async fn login_form(
     state: web::Data<AppState>,
     query: web::Query<LoginQuery>,
 ) -> Result<HttpResponse, HtmlError> {
-    let message = query.signed_out.as_ref().map(|_| {
+    let notice = query.signed_out.as_ref().map(|_| {
         messages(PAGE_LANGUAGE)
             .t("desk.login.signed_out")
             .to_string()
     });
     let next = safe_next(query.next.as_deref());
-    Ok(login_page(
+    Ok(login_page_with(
         &state,
         StatusCode::OK,
         String::new(),
         next,
-        message,
+        notice,
+        None,
     )?)
 }
 
@@ -206,8 +222,21 @@ pub struct OutboxPage<'a> {
     pub t: &'a Messages,
     pub publisher: &'a str,
     pub nav: DeskNav,
+    /// (state in words, count).
     pub counts: Vec<(String, i64)>,
+    /// Messages pending or being sent: not delivered yet, not undelivered either.
+    pub in_flight: usize,
     pub dead: Vec<DeadMessage>,
+}
+
+/// An outbox state in words: `pending` → "Pending".
+fn outbox_state_label(t: &Messages, state: &str) -> String {
+    let id = format!("desk.outbox.state.{state}");
+    if t.has(&id) {
+        t.t(&id).to_string()
+    } else {
+        state.to_string()
+    }
 }
 
 pub struct DeadMessage {
@@ -255,13 +284,23 @@ pub async fn outbox(
     let dead = outbox_admin::dead(&state.db, 500)
         .await
         .map_err(AppError::from)?;
+    let t = messages(PAGE_LANGUAGE);
+    let in_flight = counts
+        .iter()
+        .filter(|(s, _)| s == crate::notify::status::PENDING || s == crate::notify::status::SENDING)
+        .map(|(_, n)| usize::try_from(*n).unwrap_or(0))
+        .sum();
     Ok(page(
         StatusCode::OK,
         &OutboxPage {
-            t: messages(PAGE_LANGUAGE),
+            t,
             publisher: &state.settings.publisher.name,
             nav: DeskNav::new(&state, &signed_in, "outbox", None).await?,
-            counts,
+            counts: counts
+                .into_iter()
+                .map(|(s, n)| (outbox_state_label(t, &s), n))
+                .collect(),
+            in_flight,
             dead: dead.into_iter().map(DeadMessage::from).collect(),
         },
     )?)

@@ -28,6 +28,8 @@ use crate::web::{Choice, body, page, see_other};
 
 const PAGE_LANGUAGE: &str = "en";
 const FLASH: &str = "flash";
+/// Set with [`FLASH`] when the message tells of something refused: shown as a warning.
+const FLASH_WARNING: &str = "flash_warning";
 
 pub fn time(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
@@ -43,6 +45,8 @@ pub struct DeskNav {
     /// (status, label, count, link to the list of those reports under the same filters).
     pub counts: Vec<(String, String, i64, String)>,
     pub flash: Option<String>,
+    /// The flash tells of something refused or left undone: a warning, not a success.
+    pub flash_warning: bool,
 }
 
 impl DeskNav {
@@ -88,6 +92,11 @@ impl DeskNav {
             .session
             .remove_as::<String>(FLASH)
             .and_then(Result::ok);
+        let flash_warning = signed_in
+            .session
+            .remove_as::<bool>(FLASH_WARNING)
+            .and_then(Result::ok)
+            .unwrap_or(false);
         Ok(Self {
             csrf: auth::csrf_token(&signed_in.session)?,
             user: signed_in.editor.email.clone(),
@@ -95,6 +104,7 @@ impl DeskNav {
             section,
             counts,
             flash,
+            flash_warning,
         })
     }
 }
@@ -130,6 +140,60 @@ pub(crate) fn set_flash(session: &Session, message: String) -> Result<(), AppErr
     session
         .insert(FLASH, message)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))
+}
+
+/// A one-time message that something was refused or left undone.
+pub(crate) fn set_warning(session: &Session, message: String) -> Result<(), AppError> {
+    set_flash(session, message)?;
+    session
+        .insert(FLASH_WARNING, true)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))
+}
+
+/// A language tag in words: `en` → "English" (the public form's names), else the tag itself.
+pub(crate) fn language_label(t: &Messages, tag: &str) -> String {
+    let id = format!("language.{tag}");
+    if t.has(&id) {
+        t.t(&id).to_string()
+    } else {
+        let primary = tag.split('-').next().unwrap_or(tag);
+        let id = format!("language.{primary}");
+        if t.has(&id) {
+            format!("{} ({tag})", t.t(&id))
+        } else {
+            tag.to_string()
+        }
+    }
+}
+
+/// How the report reached us, in words.
+pub(crate) fn channel_label(t: &Messages, channel: &str) -> String {
+    let id = format!("desk.channel.{channel}");
+    if t.has(&id) {
+        t.t(&id).to_string()
+    } else {
+        channel.to_string()
+    }
+}
+
+/// Who did something, in words: an editor by name (their email when unknown), the channels,
+/// the system and the reporter by what they are.
+pub(crate) fn actor_label(t: &Messages, roster: &[(Editor, bool)], actor: &str) -> String {
+    if let Some(email) = actor.strip_prefix("editor:") {
+        return roster
+            .iter()
+            .find(|(e, _)| e.email == email)
+            .map(|(e, _)| e.display_name.trim())
+            .filter(|name| !name.is_empty())
+            .unwrap_or(email)
+            .to_string();
+    }
+    let id = format!("desk.actor.{actor}");
+    if t.has(&id) {
+        t.t(&id).to_string()
+    } else {
+        actor.to_string()
+    }
 }
 
 /// The filter form, with what the editor asked for kept.
@@ -529,7 +593,7 @@ pub struct EventView {
     pub code: String,
 }
 
-fn event_view(t: &Messages, event: EventRow, code: String) -> EventView {
+fn event_view(t: &Messages, roster: &[(Editor, bool)], event: EventRow, code: String) -> EventView {
     let change = match (&event.from_status, &event.to_status) {
         (Some(from), Some(to)) => format!("{} → {}", status_label(t, from), status_label(t, to)),
         (None, Some(to)) => status_label(t, to),
@@ -537,7 +601,7 @@ fn event_view(t: &Messages, event: EventRow, code: String) -> EventView {
     };
     EventView {
         at: time(event.created_at),
-        actor: event.actor,
+        actor: actor_label(t, roster, &event.actor),
         kind: t.t(&format!("desk.event.{}", event.kind)).to_string(),
         change,
         note: event.note.unwrap_or_default(),
@@ -622,6 +686,7 @@ async fn article_view<'a>(
     let (article, reports, events) = editorial::article_detail(&state.db, article_id)
         .await
         .map_err(article_error)?;
+    let roster = super::roster(&state.db).await?;
     let outcomes = transition_choices(
         t,
         ReportStatus::ALL.into_iter().filter(|s| s.is_resolved()),
@@ -652,7 +717,7 @@ async fn article_view<'a>(
             .collect(),
         timeline: events
             .into_iter()
-            .map(|(e, code)| event_view(t, e, code))
+            .map(|(e, code)| event_view(t, &roster, e, code))
             .collect(),
         outcomes,
         input,
@@ -986,11 +1051,33 @@ pub struct ReportView<'a> {
     /// Admins only: who was shown the reporter's contact details (None: not an admin).
     pub contact_reads: Option<Vec<ContactReadView>>,
     pub targets: Vec<Choice>,
+    /// Which parts of the decision form the moves on offer can use.
+    pub offers: Offers,
     pub assignees: Vec<Choice>,
     pub input: DecisionForm,
     pub note: String,
     pub errors: FieldErrors,
     pub message: Option<String>,
+}
+
+/// The decision form's fields that some move on offer uses: no correction link for a report
+/// that can only be reopened.
+pub struct Offers {
+    pub public_note: bool,
+    pub correction_url: bool,
+    pub duplicate_of: bool,
+}
+
+impl Offers {
+    fn of(moves: &[ReportStatus]) -> Self {
+        Self {
+            public_note: moves.iter().any(|s| s.reaches_reader()),
+            correction_url: moves
+                .iter()
+                .any(|s| matches!(s, ReportStatus::Corrected | ReportStatus::Clarified)),
+            duplicate_of: moves.contains(&ReportStatus::Duplicate),
+        }
+    }
 }
 
 pub struct ContactReadView {
@@ -1076,9 +1163,9 @@ async fn report_view<'a>(
         article_id: article.id,
         article_url: article.canonical_url,
         submitted_url: visible(submitted_url),
-        channel,
+        channel: channel_label(t, &channel),
         category: category_label(t, &category),
-        language,
+        language: language_label(t, &language),
         status_label: status_label(t, &status),
         status,
         desk: desk_name(state, desk_id),
@@ -1113,10 +1200,11 @@ async fn report_view<'a>(
         r,
         timeline: events
             .into_iter()
-            .map(|e| event_view(t, e, tracking_code.clone()))
+            .map(|e| event_view(t, &roster, e, tracking_code.clone()))
             .collect(),
         contact_reads,
         targets,
+        offers: Offers::of(from.next()),
         assignees,
         input: kept.decision,
         note: kept.note,
@@ -1345,7 +1433,7 @@ pub async fn bulk(
         .collect();
     let refused = |message: String| -> Result<HttpResponse, HtmlError> {
         // The list is where the editor chose: back there, with the reason on top.
-        set_flash(&signed_in.session, message)?;
+        set_warning(&signed_in.session, message)?;
         Ok(see_other(&back))
     };
     if !unreadable.is_empty() {
@@ -1396,6 +1484,7 @@ pub async fn bulk(
             ("total", &outcomes.len().to_string()),
         ],
     );
+    let refusals = outcomes.len() - done;
     for (code, result) in outcomes {
         if let Err(error) = result {
             let reason = match AppError::from(error) {
@@ -1405,7 +1494,11 @@ pub async fn bulk(
             message.push_str(&format!(" {}: {reason}", code.as_str()));
         }
     }
-    set_flash(&signed_in.session, message)?;
+    if refusals > 0 {
+        set_warning(&signed_in.session, message)?;
+    } else {
+        set_flash(&signed_in.session, message)?;
+    }
     Ok(see_other(&back))
 }
 

@@ -34,6 +34,8 @@ pub enum EraseStep {
 pub struct ErasePage<'a> {
     pub t: &'a Messages,
     pub publisher: &'a str,
+    /// Reporter data is kept this many days after the decision (the privacy footer).
+    pub privacy_days: u32,
     pub title: String,
     pub code: String,
     pub hours: u64,
@@ -57,6 +59,7 @@ fn erase_page<'a>(
     ErasePage {
         t,
         publisher: &state.settings.publisher.name,
+        privacy_days: state.settings.privacy.reporter_retention_days,
         title: t.t(title_id).to_string(),
         code: code.to_string(),
         hours: state.settings.privacy.erasure_link_hours,

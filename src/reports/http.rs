@@ -45,6 +45,8 @@ fn status_url(state: &AppState, code: &str) -> String {
 pub struct ReportFormPage<'a> {
     pub t: &'a Messages,
     pub publisher: &'a str,
+    /// Reporter data is kept this many days after the decision (the privacy footer).
+    pub privacy_days: u32,
     pub input: ReportInput,
     pub errors: FieldErrors,
     pub categories: Vec<Choice>,
@@ -88,7 +90,7 @@ fn error_summary(t: &Messages, errors: &FieldErrors) -> Vec<SummaryItem> {
             };
             Some(SummaryItem {
                 anchor,
-                text: format!("{}: {message}", t.t(&format!("field.{field}"))),
+                text: super::labelled(t, field, message),
             })
         })
         .collect()
@@ -129,6 +131,7 @@ impl<'a> ReportFormPage<'a> {
         Self {
             t,
             publisher: &state.settings.publisher.name,
+            privacy_days: state.settings.privacy.reporter_retention_days,
             summary: error_summary(t, &errors),
             input,
             errors,
@@ -360,6 +363,8 @@ fn api_refused(refused: Refused) -> AppError {
 pub struct ThanksPage<'a> {
     pub t: &'a Messages,
     pub publisher: &'a str,
+    /// Reporter data is kept this many days after the decision (the privacy footer).
+    pub privacy_days: u32,
     pub code: String,
     pub status_path: String,
     pub status_label: &'a str,
@@ -414,6 +419,7 @@ pub async fn thanks(
         &ThanksPage {
             t,
             publisher: &state.settings.publisher.name,
+            privacy_days: state.settings.privacy.reporter_retention_days,
             status_path: format!("/status/{}", view.tracking_code),
             code: view.tracking_code,
             status_label: t.t(view.status.label_id()),
@@ -433,6 +439,8 @@ pub async fn thanks(
 pub struct StatusPage<'a> {
     pub t: &'a Messages,
     pub publisher: &'a str,
+    /// Reporter data is kept this many days after the decision (the privacy footer).
+    pub privacy_days: u32,
     pub view: StatusView,
     pub status_label: &'a str,
     pub status_explanation: &'a str,
@@ -446,6 +454,8 @@ pub struct StatusPage<'a> {
 pub struct StatusLookupPage<'a> {
     pub t: &'a Messages,
     pub publisher: &'a str,
+    /// Reporter data is kept this many days after the decision (the privacy footer).
+    pub privacy_days: u32,
     pub code: String,
     pub error: Option<String>,
 }
@@ -472,6 +482,7 @@ pub async fn status_page(
             &StatusPage {
                 t,
                 publisher: &state.settings.publisher.name,
+                privacy_days: state.settings.privacy.reporter_retention_days,
                 status_label: t.t(view.status.label_id()),
                 status_explanation: t.t(view.status.explanation_id()),
                 category_label: view.category.map(|c| t.t(c.label_id())).unwrap_or(""),
@@ -485,6 +496,7 @@ pub async fn status_page(
             &StatusLookupPage {
                 t,
                 publisher: &state.settings.publisher.name,
+                privacy_days: state.settings.privacy.reporter_retention_days,
                 code: path.into_inner(),
                 error: Some(message),
             },
@@ -511,6 +523,7 @@ pub async fn status_lookup(
             &StatusLookupPage {
                 t,
                 publisher: &state.settings.publisher.name,
+                privacy_days: state.settings.privacy.reporter_retention_days,
                 code: typed,
                 error: None,
             },
@@ -523,6 +536,7 @@ pub async fn status_lookup(
             &StatusLookupPage {
                 t,
                 publisher: &state.settings.publisher.name,
+                privacy_days: state.settings.privacy.reporter_retention_days,
                 code: typed,
                 error: Some(t.t("status.code_invalid").to_string()),
             },
@@ -675,6 +689,8 @@ pub async fn api_get(
 pub struct UnsubscribePage<'a> {
     pub t: &'a Messages,
     pub publisher: &'a str,
+    /// Reporter data is kept this many days after the decision (the privacy footer).
+    pub privacy_days: u32,
     pub code: String,
     pub token: String,
     pub done: bool,
@@ -715,6 +731,7 @@ pub async fn unsubscribe_page(
         &UnsubscribePage {
             t: messages(PAGE_LANGUAGE),
             publisher: &state.settings.publisher.name,
+            privacy_days: state.settings.privacy.reporter_retention_days,
             code: code.to_string(),
             token,
             done: false,
@@ -736,6 +753,7 @@ pub async fn unsubscribe(
         &UnsubscribePage {
             t: messages(PAGE_LANGUAGE),
             publisher: &state.settings.publisher.name,
+            privacy_days: state.settings.privacy.reporter_retention_days,
             code: code.to_string(),
             token,
             done: true,

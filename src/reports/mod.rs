@@ -17,6 +17,19 @@ pub use input::{FieldErrors, NewReport, ReportInput};
 pub use service::{ReportError, StatusView, Submitted};
 pub use tracking::TrackingCode;
 
+/// A field's message with the field's label in front, as in an error summary: "Your email
+/// address: Enter …", but "What is wrong? This is required." (no colon after a question mark).
+pub fn labelled(t: &crate::i18n::Messages, field: &str, message: &str) -> String {
+    let label = t.t_with(&format!("field.{field}"), &[]);
+    if label.starts_with("field.") {
+        return message.to_string();
+    }
+    match label.chars().last() {
+        Some('?' | '!' | ':' | '.') => format!("{label} {message}"),
+        _ => format!("{label}: {message}"),
+    }
+}
+
 /// What the reader says is wrong with the article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

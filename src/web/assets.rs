@@ -11,3 +11,22 @@ pub async fn site_css() -> HttpResponse {
         .insert_header(("Cache-Control", "public, max-age=3600"))
         .body(SITE_CSS)
 }
+
+const FAVICON_SVG: &str = include_str!("../../templates/static/favicon.svg");
+
+#[get("/favicon.svg")]
+pub async fn favicon_svg() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header(("Cache-Control", "public, max-age=86400"))
+        .body(FAVICON_SVG)
+}
+
+/// Browsers ask for `/favicon.ico` whatever the page links: send them to the SVG, not a 404.
+#[get("/favicon.ico")]
+pub async fn favicon_ico() -> HttpResponse {
+    HttpResponse::MovedPermanently()
+        .insert_header(("Location", "/favicon.svg"))
+        .insert_header(("Cache-Control", "public, max-age=86400"))
+        .finish()
+}
