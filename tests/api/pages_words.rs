@@ -44,6 +44,10 @@ async fn the_privacy_footer_is_on_public_pages_only_and_says_what_the_purge_does
         "the days come from [privacy] reporter_retention_days: {form}"
     );
     assert!(!form.contains("after the review"));
+    assert!(
+        form.contains("as soon as you confirm a request to erase them"),
+        "erasure on request is confirmed by email, as the status page's erasure does"
+    );
     let missing = app.get("/no/such/page").await;
     assert_eq!(missing.status(), 404);
     let missing = missing.text().await.expect("html");
