@@ -601,32 +601,117 @@ pub struct ArticleView<'a> {
     pub first: String,
     pub last: String,
     pub reports: Vec<ArticleReport>,
-    /// Only the newest reports are shown (the list link has them all).
-    pub truncated: bool,
+    /// Counts of this article's reports by status and by category: (label, count).
+    pub by_status: Vec<(String, i64)>,
+    pub by_category: Vec<(String, i64)>,
+    /// The reports' page (1-based), how many pages, and links to the neighbours.
+    pub page: i64,
+    pub pages: i64,
+    pub prev_link: Option<String>,
+    pub next_link: Option<String>,
     pub timeline: Vec<EventView>,
+    pub event_total: i64,
+    pub events_prev_link: Option<String>,
+    pub events_next_link: Option<String>,
     pub outcomes: Vec<Choice>,
     pub input: DecisionForm,
     pub errors: FieldErrors,
     pub message: Option<String>,
 }
 
+/// Which page of an article's reports and of its timeline to show (`?page=2&events=3`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArticlePaging {
+    pub reports: i64,
+    pub events: i64,
+}
+
+impl Default for ArticlePaging {
+    fn default() -> Self {
+        Self {
+            reports: 1,
+            events: 1,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct ArticleQuery {
+    page: Option<String>,
+    events: Option<String>,
+}
+
+impl ArticlePaging {
+    /// Reads the query string; an unknown parameter or a page that is not a positive number is
+    /// refused by name.
+    fn parse(query_string: &str) -> Result<Self, AppError> {
+        let query: ArticleQuery = serde_html_form::from_str(query_string)
+            .map_err(|e| AppError::malformed(e.to_string()))?;
+        let mut errors = FieldErrors::default();
+        let mut number = |field: &str, value: &Option<String>| -> i64 {
+            match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                None => 1,
+                Some(v) => match v.parse::<i64>() {
+                    Ok(n) if (1..=1_000_000).contains(&n) => n,
+                    _ => {
+                        errors.merge(FieldErrors::single(field, "Give a page number: 1, 2, 3…"));
+                        1
+                    }
+                },
+            }
+        };
+        let paging = Self {
+            reports: number("page", &query.page),
+            events: number("events", &query.events),
+        };
+        if errors.is_empty() {
+            Ok(paging)
+        } else {
+            Err(AppError::Validation(errors))
+        }
+    }
+
+    fn link(&self, id: i64, reports: i64, events: i64) -> String {
+        let mut link = format!("/desk/articles/{id}");
+        let mut sep = '?';
+        if reports != 1 {
+            link.push_str(&format!("{sep}page={reports}"));
+            sep = '&';
+        }
+        if events != 1 {
+            link.push_str(&format!("{sep}events={events}"));
+        }
+        if events != self.events {
+            link.push_str("#timeline");
+        }
+        link
+    }
+}
+
 async fn article_view<'a>(
     state: &'a AppState,
     signed_in: &SignedIn,
     article_id: i64,
+    paging: ArticlePaging,
     input: DecisionForm,
     errors: FieldErrors,
     message: Option<String>,
 ) -> Result<ArticleView<'a>, AppError> {
     let t = messages(PAGE_LANGUAGE);
-    let (article, reports, events) = editorial::article_detail(&state.db, article_id)
+    let detail = editorial::article_detail(&state.db, article_id, paging.reports, paging.events)
         .await
         .map_err(article_error)?;
+    let article = detail.article;
     let outcomes = transition_choices(
         t,
         ReportStatus::ALL.into_iter().filter(|s| s.is_resolved()),
         Some(input.to.as_str()),
     );
+    let per = editorial::ARTICLE_PAGE_REPORTS;
+    let total: i64 = detail.by_status.iter().map(|(_, n)| n).sum();
+    let pages = ((total + per - 1) / per).max(1);
+    let (page_no, events_no) = (paging.reports, paging.events);
     Ok(ArticleView {
         t,
         publisher: &state.settings.publisher.name,
@@ -637,8 +722,22 @@ async fn article_view<'a>(
         open_count: article.open_report_count,
         first: time(article.first_reported_at),
         last: time(article.last_reported_at),
-        truncated: article.report_count > editorial::ARTICLE_PAGE_REPORTS,
-        reports: reports
+        by_status: detail
+            .by_status
+            .into_iter()
+            .map(|(s, n)| (status_label(t, &s), n))
+            .collect(),
+        by_category: detail
+            .by_category
+            .into_iter()
+            .map(|(c, n)| (category_label(t, &c), n))
+            .collect(),
+        page: page_no,
+        pages,
+        prev_link: (page_no > 1).then(|| paging.link(article.id, page_no - 1, events_no)),
+        next_link: (page_no < pages).then(|| paging.link(article.id, page_no + 1, events_no)),
+        reports: detail
+            .reports
             .into_iter()
             .map(|r| ArticleReport {
                 status_label: status_label(t, &r.status),
@@ -650,10 +749,16 @@ async fn article_view<'a>(
                 code: r.tracking_code,
             })
             .collect(),
-        timeline: events
+        timeline: detail
+            .events
             .into_iter()
             .map(|(e, code)| event_view(t, e, code))
             .collect(),
+        event_total: detail.event_total,
+        events_prev_link: (events_no > 1).then(|| paging.link(article.id, page_no, events_no - 1)),
+        events_next_link: detail
+            .more_events
+            .then(|| paging.link(article.id, page_no, events_no + 1)),
         outcomes,
         input,
         errors,
@@ -661,16 +766,19 @@ async fn article_view<'a>(
     })
 }
 
-/// `GET /desk/articles/{id}`.
+/// `GET /desk/articles/{id}` (`?page=` for the reports, `?events=` for the timeline).
 pub async fn article_page(
+    req: HttpRequest,
     state: web::Data<AppState>,
     signed_in: SignedIn,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, HtmlError> {
+    let paging = ArticlePaging::parse(req.query_string())?;
     let view = article_view(
         &state,
         &signed_in,
         path.into_inner(),
+        paging,
         DecisionForm::default(),
         FieldErrors::default(),
         None,
@@ -785,7 +893,7 @@ async fn confirm_view<'a>(
     message: Option<String>,
 ) -> Result<ResolveConfirmView<'a>, AppError> {
     let t = messages(PAGE_LANGUAGE);
-    let (article, _, _) = editorial::article_detail(&state.db, article_id)
+    let article = editorial::article_of(&state.db, article_id)
         .await
         .map_err(article_error)?;
     let outcome_label = status_label(t, &input.to);
@@ -923,6 +1031,7 @@ impl ArticleAgain<'_> {
             self.state,
             self.signed_in,
             self.article_id,
+            ArticlePaging::default(),
             input,
             errors,
             message,
