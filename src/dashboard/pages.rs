@@ -33,6 +33,18 @@ pub fn time(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
+/// How long ago `then` was, shortly: "just now", "12 min", "3 h", "2 d".
+pub fn age(t: &Messages, now: NaiveDateTime, then: NaiveDateTime) -> String {
+    let minutes = (now - then).num_minutes().max(0);
+    let (id, n) = match minutes {
+        0 => return t.t("desk.age.now").to_string(),
+        1..=59 => ("desk.age.minutes", minutes),
+        60..=2879 => ("desk.age.hours", minutes / 60),
+        _ => ("desk.age.days", minutes / 1440),
+    };
+    t.t_with(id, &[("n", &n.to_string())])
+}
+
 /// The parts every dashboard page shares: who is signed in, the form token, the navigation
 /// with the count of reports in each status, and a one-time message after a redirect.
 pub struct DeskNav {
@@ -177,7 +189,7 @@ impl FilterForm {
         let mut desks = vec![Choice {
             value: String::new(),
             label: t.t("desk.filter.any_desk").to_string(),
-            selected: query.text("desk").is_empty(),
+            selected: matches!(query.text("desk"), "" | "any"),
         }];
         desks.extend(state.intake.routing.desks().map(|d| Choice {
             value: d.slug.clone(),
@@ -246,6 +258,14 @@ async fn read_filter(
     editor: &Editor,
 ) -> Result<(FilterQuery, Result<ReportFilter, FieldErrors>), AppError> {
     let query = FilterQuery::parse(req.query_string()).map_err(AppError::malformed)?;
+    filter_of(state, editor, query).await
+}
+
+async fn filter_of(
+    state: &AppState,
+    editor: &Editor,
+    query: FilterQuery,
+) -> Result<(FilterQuery, Result<ReportFilter, FieldErrors>), AppError> {
     let filter = filters::to_filter(
         &state.db,
         &state.intake.routing,
@@ -273,6 +293,9 @@ pub struct QueueRow {
     pub total: i64,
     pub newest: String,
     pub oldest: String,
+    /// How long ago: "12 min", "3 h", "2 d" (the exact time goes in a `title`).
+    pub newest_age: String,
+    pub oldest_age: String,
     pub desk: String,
     pub category: String,
 }
@@ -288,6 +311,8 @@ pub struct QueueView<'a> {
     pub next_link: Option<String>,
     pub first_link: Option<String>,
     pub list_link: String,
+    /// When the queue opened on the editor's own desk: the same queue for every desk.
+    pub all_desks_link: Option<String>,
 }
 
 /// `GET /desk`: articles with reports to work, grouped, filtered, sorted, paginated.
@@ -297,7 +322,22 @@ pub async fn queue_page(
     signed_in: SignedIn,
 ) -> Result<HttpResponse, HtmlError> {
     let t = messages(PAGE_LANGUAGE);
-    let (query, filter) = read_filter(&req, &state, &signed_in.editor).await?;
+    let mut query = FilterQuery::parse(req.query_string()).map_err(AppError::malformed)?;
+    // A desk's editor starts on their own desk (`desk=any` shows every desk).
+    let own_desk = match signed_in.editor.desk_ids.as_slice() {
+        [only] if query.desk.is_none() => state.intake.routing.desk_by_id(*only),
+        _ => None,
+    };
+    if let Some(desk) = own_desk {
+        query.desk = Some(desk.slug.clone());
+    }
+    let (query, filter) = filter_of(&state, &signed_in.editor, query).await?;
+    let all_desks_link = own_desk.map(|_| {
+        let mut all = query.clone();
+        all.desk = Some("any".into());
+        format!("/desk?{}", all.to_query_string(true))
+    });
+    let now = crate::storage::now();
     let mut errors = FieldErrors::default();
     let order = query.order().unwrap_or_else(|e| {
         errors.merge(e);
@@ -338,6 +378,8 @@ pub async fn queue_page(
             total: e.article.report_count,
             newest: time(e.newest),
             oldest: time(e.oldest),
+            newest_age: age(t, now, e.newest),
+            oldest_age: age(t, now, e.oldest),
             desk: desk_name(&state, e.desk_id),
             category: e
                 .category
@@ -362,6 +404,7 @@ pub async fn queue_page(
             .map(|k| with_param(&format!("/desk?{links}"), "after", &k.encode())),
         first_link: after.map(|_| format!("/desk?{links}")),
         list_link: format!("/desk/reports?{}", query.to_query_string(false)),
+        all_desks_link,
     };
     Ok(page(status, &view)?)
 }

@@ -231,3 +231,135 @@ async fn an_articles_timeline_is_paged_in_time_order() {
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(times, sorted, "newest first, by time (not by id)");
 }
+
+fn queue_rows(html: &str) -> Vec<String> {
+    html.split(r#"<tr class="queue-row" data-article=""#)
+        .skip(1)
+        .filter_map(|s| s.split("</tr>").next().map(str::to_string))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_desk_editor_starts_on_their_own_desk_and_can_see_every_desk() {
+    let app = spawn_app().await;
+    seed(&app, 150).await;
+    app.editor("writer@example.com", Role::Editor, &["world"])
+        .await;
+    let mut browser = Browser::new(&app);
+    assert_eq!(
+        browser
+            .sign_in("writer@example.com", PASSWORD)
+            .await
+            .status(),
+        303
+    );
+    let html = browser
+        .get("/desk?limit=200")
+        .await
+        .text()
+        .await
+        .expect("html");
+    let own = queue_rows(&html);
+    assert!(!own.is_empty(), "the world desk has articles");
+    let desk_name = "World desk";
+    assert!(
+        own.iter()
+            .all(|r| r.contains(&format!("<td>{desk_name}</td>"))),
+        "only the own desk"
+    );
+    assert!(
+        html.contains(r#"<option value="world" selected>"#),
+        "the desk is chosen visibly"
+    );
+    let all = between(&html, r#"class="own-desk"><a href=""#, "\"")
+        .expect("a link to every desk")
+        .replace("&amp;", "&");
+    assert!(all.contains("desk=any"), "{all}");
+    let html = browser.get(&all).await.text().await.expect("html");
+    let every = queue_rows(&html);
+    assert!(every.len() > own.len(), "every desk has more");
+    assert!(
+        every
+            .iter()
+            .any(|r| !r.contains(&format!("<td>{desk_name}</td>")))
+    );
+    assert!(
+        !html.contains(r#"class="own-desk""#),
+        "no own-desk note when all are shown"
+    );
+    // An admin (no desk) starts on every desk.
+    let mut admin = signed_in(&app).await;
+    let html = admin
+        .get("/desk?limit=200")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert_eq!(queue_rows(&html).len(), every.len());
+}
+
+fn between<'a>(html: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = html.find(start)? + start.len();
+    let len = html[from..].find(end)?;
+    Some(&html[from..from + len])
+}
+
+#[tokio::test]
+async fn the_queue_shows_ages_with_the_exact_time_and_folds_rare_filters() {
+    let app = spawn_app().await;
+    seed(&app, 60).await;
+    let now = disinfo_desk::storage::now();
+    app.query(move |conn| {
+        // Every report of an article the same age: an article's newest and oldest show it.
+        let ids: Vec<(i64, i64)> = reports::table
+            .select((reports::id, reports::article_id))
+            .load(conn)?;
+        let mut articles: Vec<i64> = ids.iter().map(|r| r.1).collect();
+        articles.sort();
+        articles.dedup();
+        assert!(articles.len() >= 3, "articles of three ages");
+        for (i, (id, article)) in ids.into_iter().enumerate() {
+            let ago = match articles.binary_search(&article).unwrap_or(0) % 3 {
+                0 => chrono::Duration::minutes(12),
+                1 => chrono::Duration::hours(3),
+                _ => chrono::Duration::days(2),
+            };
+            diesel::update(reports::table.find(id))
+                .set((
+                    reports::created_at.eq(now - ago - chrono::Duration::seconds(i as i64)),
+                    reports::status.eq("new"),
+                ))
+                .execute(conn)?;
+        }
+        disinfo_desk::articles::repo::refresh_open_all(conn)
+    })
+    .await;
+    let mut browser = signed_in(&app).await;
+    let html = browser
+        .get("/desk?limit=200")
+        .await
+        .text()
+        .await
+        .expect("html");
+    for age in [">12 min</time>", ">3 h</time>", ">2 d</time>"] {
+        assert!(html.contains(age), "{age} in {html}");
+    }
+    let exact = between(&html, r#"<time class="age" title=""#, "\"").expect("a title");
+    assert!(
+        exact.ends_with(" UTC") && exact.starts_with("20"),
+        "{exact}"
+    );
+    let folded = between(&html, r#"<details class="more-filters">"#, "</details>")
+        .expect("rare filters folded (closed when unused)");
+    assert!(folded.contains(r#"name="language""#) && folded.contains(r#"name="from""#));
+    let html = browser
+        .get("/desk?language=en")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains(r#"<details class="more-filters" open>"#),
+        "open when used"
+    );
+}
