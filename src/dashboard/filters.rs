@@ -207,7 +207,8 @@ pub async fn to_filter(
     }
     filter.statuses.sort();
     filter.statuses.dedup();
-    if let Some(desk) = FilterQuery::given(&query.desk) {
+    // `any`: every desk (the queue otherwise opens on a desk editor's own desk).
+    if let Some(desk) = FilterQuery::given(&query.desk).filter(|d| *d != "any") {
         match routing.desk_id(desk) {
             Some(id) => filter.desk_id = Some(id),
             None => errors.add("desk", format!("No desk is called {desk:?}.")),

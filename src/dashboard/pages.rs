@@ -35,6 +35,18 @@ pub fn time(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
+/// How long ago `then` was, shortly: "just now", "12 min", "3 h", "2 d".
+pub fn age(t: &Messages, now: NaiveDateTime, then: NaiveDateTime) -> String {
+    let minutes = (now - then).num_minutes().max(0);
+    let (id, n) = match minutes {
+        0 => return t.t("desk.age.now").to_string(),
+        1..=59 => ("desk.age.minutes", minutes),
+        60..=2879 => ("desk.age.hours", minutes / 60),
+        _ => ("desk.age.days", minutes / 1440),
+    };
+    t.t_with(id, &[("n", &n.to_string())])
+}
+
 /// The parts every dashboard page shares: who is signed in, the form token, the navigation
 /// with the count of reports in each status, and a one-time message after a redirect.
 pub struct DeskNav {
@@ -241,7 +253,7 @@ impl FilterForm {
         let mut desks = vec![Choice {
             value: String::new(),
             label: t.t("desk.filter.any_desk").to_string(),
-            selected: query.text("desk").is_empty(),
+            selected: matches!(query.text("desk"), "" | "any"),
         }];
         desks.extend(state.intake.routing.desks().map(|d| Choice {
             value: d.slug.clone(),
@@ -310,6 +322,14 @@ async fn read_filter(
     editor: &Editor,
 ) -> Result<(FilterQuery, Result<ReportFilter, FieldErrors>), AppError> {
     let query = FilterQuery::parse(req.query_string()).map_err(AppError::malformed)?;
+    filter_of(state, editor, query).await
+}
+
+async fn filter_of(
+    state: &AppState,
+    editor: &Editor,
+    query: FilterQuery,
+) -> Result<(FilterQuery, Result<ReportFilter, FieldErrors>), AppError> {
     let filter = filters::to_filter(
         &state.db,
         &state.intake.routing,
@@ -337,6 +357,9 @@ pub struct QueueRow {
     pub total: i64,
     pub newest: String,
     pub oldest: String,
+    /// How long ago: "12 min", "3 h", "2 d" (the exact time goes in a `title`).
+    pub newest_age: String,
+    pub oldest_age: String,
     pub desk: String,
     pub category: String,
 }
@@ -352,6 +375,8 @@ pub struct QueueView<'a> {
     pub next_link: Option<String>,
     pub first_link: Option<String>,
     pub list_link: String,
+    /// When the queue opened on the editor's own desk: the same queue for every desk.
+    pub all_desks_link: Option<String>,
 }
 
 /// `GET /desk`: articles with reports to work, grouped, filtered, sorted, paginated.
@@ -361,7 +386,22 @@ pub async fn queue_page(
     signed_in: SignedIn,
 ) -> Result<HttpResponse, HtmlError> {
     let t = messages(PAGE_LANGUAGE);
-    let (query, filter) = read_filter(&req, &state, &signed_in.editor).await?;
+    let mut query = FilterQuery::parse(req.query_string()).map_err(AppError::malformed)?;
+    // A desk's editor starts on their own desk (`desk=any` shows every desk).
+    let own_desk = match signed_in.editor.desk_ids.as_slice() {
+        [only] if query.desk.is_none() => state.intake.routing.desk_by_id(*only),
+        _ => None,
+    };
+    if let Some(desk) = own_desk {
+        query.desk = Some(desk.slug.clone());
+    }
+    let (query, filter) = filter_of(&state, &signed_in.editor, query).await?;
+    let all_desks_link = own_desk.map(|_| {
+        let mut all = query.clone();
+        all.desk = Some("any".into());
+        format!("/desk?{}", all.to_query_string(true))
+    });
+    let now = crate::storage::now();
     let mut errors = FieldErrors::default();
     let order = query.order().unwrap_or_else(|e| {
         errors.merge(e);
@@ -402,6 +442,8 @@ pub async fn queue_page(
             total: e.article.report_count,
             newest: time(e.newest),
             oldest: time(e.oldest),
+            newest_age: age(t, now, e.newest),
+            oldest_age: age(t, now, e.oldest),
             desk: desk_name(&state, e.desk_id),
             category: e
                 .category
@@ -426,6 +468,7 @@ pub async fn queue_page(
             .map(|k| with_param(&format!("/desk?{links}"), "after", &k.encode())),
         first_link: after.map(|_| format!("/desk?{links}")),
         list_link: format!("/desk/reports?{}", query.to_query_string(false)),
+        all_desks_link,
     };
     Ok(page(status, &view)?)
 }
@@ -665,33 +708,118 @@ pub struct ArticleView<'a> {
     pub first: String,
     pub last: String,
     pub reports: Vec<ArticleReport>,
-    /// Only the newest reports are shown (the list link has them all).
-    pub truncated: bool,
+    /// Counts of this article's reports by status and by category: (label, count).
+    pub by_status: Vec<(String, i64)>,
+    pub by_category: Vec<(String, i64)>,
+    /// The reports' page (1-based), how many pages, and links to the neighbours.
+    pub page: i64,
+    pub pages: i64,
+    pub prev_link: Option<String>,
+    pub next_link: Option<String>,
     pub timeline: Vec<EventView>,
+    pub event_total: i64,
+    pub events_prev_link: Option<String>,
+    pub events_next_link: Option<String>,
     pub outcomes: Vec<Choice>,
     pub input: DecisionForm,
     pub errors: FieldErrors,
     pub message: Option<String>,
 }
 
+/// Which page of an article's reports and of its timeline to show (`?page=2&events=3`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArticlePaging {
+    pub reports: i64,
+    pub events: i64,
+}
+
+impl Default for ArticlePaging {
+    fn default() -> Self {
+        Self {
+            reports: 1,
+            events: 1,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct ArticleQuery {
+    page: Option<String>,
+    events: Option<String>,
+}
+
+impl ArticlePaging {
+    /// Reads the query string; an unknown parameter or a page that is not a positive number is
+    /// refused by name.
+    fn parse(query_string: &str) -> Result<Self, AppError> {
+        let query: ArticleQuery = serde_html_form::from_str(query_string)
+            .map_err(|e| AppError::malformed(e.to_string()))?;
+        let mut errors = FieldErrors::default();
+        let mut number = |field: &str, value: &Option<String>| -> i64 {
+            match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                None => 1,
+                Some(v) => match v.parse::<i64>() {
+                    Ok(n) if (1..=1_000_000).contains(&n) => n,
+                    _ => {
+                        errors.merge(FieldErrors::single(field, "Give a page number: 1, 2, 3…"));
+                        1
+                    }
+                },
+            }
+        };
+        let paging = Self {
+            reports: number("page", &query.page),
+            events: number("events", &query.events),
+        };
+        if errors.is_empty() {
+            Ok(paging)
+        } else {
+            Err(AppError::Validation(errors))
+        }
+    }
+
+    fn link(&self, id: i64, reports: i64, events: i64) -> String {
+        let mut link = format!("/desk/articles/{id}");
+        let mut sep = '?';
+        if reports != 1 {
+            link.push_str(&format!("{sep}page={reports}"));
+            sep = '&';
+        }
+        if events != 1 {
+            link.push_str(&format!("{sep}events={events}"));
+        }
+        if events != self.events {
+            link.push_str("#timeline");
+        }
+        link
+    }
+}
+
 async fn article_view<'a>(
     state: &'a AppState,
     signed_in: &SignedIn,
     article_id: i64,
+    paging: ArticlePaging,
     input: DecisionForm,
     errors: FieldErrors,
     message: Option<String>,
 ) -> Result<ArticleView<'a>, AppError> {
     let t = messages(PAGE_LANGUAGE);
-    let (article, reports, events) = editorial::article_detail(&state.db, article_id)
+    let detail = editorial::article_detail(&state.db, article_id, paging.reports, paging.events)
         .await
         .map_err(article_error)?;
     let roster = super::roster(&state.db).await?;
+    let article = detail.article;
     let outcomes = transition_choices(
         t,
         ReportStatus::ALL.into_iter().filter(|s| s.is_resolved()),
         Some(input.to.as_str()),
     );
+    let per = editorial::ARTICLE_PAGE_REPORTS;
+    let total: i64 = detail.by_status.iter().map(|(_, n)| n).sum();
+    let pages = ((total + per - 1) / per).max(1);
+    let (page_no, events_no) = (paging.reports, paging.events);
     Ok(ArticleView {
         t,
         publisher: &state.settings.publisher.name,
@@ -702,8 +830,22 @@ async fn article_view<'a>(
         open_count: article.open_report_count,
         first: time(article.first_reported_at),
         last: time(article.last_reported_at),
-        truncated: article.report_count > editorial::ARTICLE_PAGE_REPORTS,
-        reports: reports
+        by_status: detail
+            .by_status
+            .into_iter()
+            .map(|(s, n)| (status_label(t, &s), n))
+            .collect(),
+        by_category: detail
+            .by_category
+            .into_iter()
+            .map(|(c, n)| (category_label(t, &c), n))
+            .collect(),
+        page: page_no,
+        pages,
+        prev_link: (page_no > 1).then(|| paging.link(article.id, page_no - 1, events_no)),
+        next_link: (page_no < pages).then(|| paging.link(article.id, page_no + 1, events_no)),
+        reports: detail
+            .reports
             .into_iter()
             .map(|r| ArticleReport {
                 status_label: status_label(t, &r.status),
@@ -715,10 +857,16 @@ async fn article_view<'a>(
                 code: r.tracking_code,
             })
             .collect(),
-        timeline: events
+        timeline: detail
+            .events
             .into_iter()
             .map(|(e, code)| event_view(t, &roster, e, code))
             .collect(),
+        event_total: detail.event_total,
+        events_prev_link: (events_no > 1).then(|| paging.link(article.id, page_no, events_no - 1)),
+        events_next_link: detail
+            .more_events
+            .then(|| paging.link(article.id, page_no, events_no + 1)),
         outcomes,
         input,
         errors,
@@ -726,16 +874,19 @@ async fn article_view<'a>(
     })
 }
 
-/// `GET /desk/articles/{id}`.
+/// `GET /desk/articles/{id}` (`?page=` for the reports, `?events=` for the timeline).
 pub async fn article_page(
+    req: HttpRequest,
     state: web::Data<AppState>,
     signed_in: SignedIn,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, HtmlError> {
+    let paging = ArticlePaging::parse(req.query_string())?;
     let view = article_view(
         &state,
         &signed_in,
         path.into_inner(),
+        paging,
         DecisionForm::default(),
         FieldErrors::default(),
         None,
@@ -850,7 +1001,7 @@ async fn confirm_view<'a>(
     message: Option<String>,
 ) -> Result<ResolveConfirmView<'a>, AppError> {
     let t = messages(PAGE_LANGUAGE);
-    let (article, _, _) = editorial::article_detail(&state.db, article_id)
+    let article = editorial::article_of(&state.db, article_id)
         .await
         .map_err(article_error)?;
     let outcome_label = status_label(t, &input.to);
@@ -988,6 +1139,7 @@ impl ArticleAgain<'_> {
             self.state,
             self.signed_in,
             self.article_id,
+            ArticlePaging::default(),
             input,
             errors,
             message,

@@ -520,23 +520,66 @@ pub async fn list(db: &Db, filter: ReportFilter) -> Result<Vec<(ReportRow, Artic
     db.read(move |conn| Ok(repo::list(conn, &filter)?)).await
 }
 
-/// How many of an article's reports its page shows (the newest; the list has them all).
-pub const ARTICLE_PAGE_REPORTS: i64 = 1_000;
+/// How many of an article's reports (and timeline events) one page of it shows.
+pub const ARTICLE_PAGE_REPORTS: i64 = 50;
 
-/// An article with its reports (the newest [`ARTICLE_PAGE_REPORTS`]) and its timeline (the
-/// newest 500 events).
+/// One page of an article: its reports (open first, then decided), the counts by status and by
+/// category, and its timeline (newest first, by time).
+#[derive(Debug)]
+pub struct ArticleDetail {
+    pub article: Article,
+    pub reports: Vec<ReportRow>,
+    pub by_status: Vec<(String, i64)>,
+    pub by_category: Vec<(String, i64)>,
+    pub events: Vec<(EventRow, String)>,
+    pub event_total: i64,
+    /// Whether the timeline has events after this page.
+    pub more_events: bool,
+}
+
+/// Page `report_page` of an article's reports and page `event_page` of its timeline (both
+/// 1-based, [`ARTICLE_PAGE_REPORTS`] a page).
 pub async fn article_detail(
     db: &Db,
     article_id: i64,
-) -> Result<(Article, Vec<ReportRow>, Vec<(EventRow, String)>), ReportError> {
-    const MAX_TIMELINE: i64 = 500;
+    report_page: i64,
+    event_page: i64,
+) -> Result<ArticleDetail, ReportError> {
+    let per = ARTICLE_PAGE_REPORTS;
     db.read(move |conn| {
         let article = articles::repo::find(conn, article_id)?.ok_or(ReportError::NotFound)?;
-        let reports = repo::reports_of_article(conn, article_id, ARTICLE_PAGE_REPORTS)?;
-        let events = repo::events_of_article(conn, article_id, MAX_TIMELINE)?;
-        Ok((article, reports, events))
+        let open = crate::articles::queue::open_statuses();
+        let reports = repo::reports_of_article(
+            conn,
+            article_id,
+            &open,
+            (report_page - 1).saturating_mul(per),
+            per,
+        )?;
+        let by_status = repo::article_report_counts(conn, article_id, false)?;
+        let by_category = repo::article_report_counts(conn, article_id, true)?;
+        let mut events =
+            repo::events_of_article(conn, article_id, (event_page - 1).saturating_mul(per), per)?;
+        let more_events = events.len() as i64 > per;
+        events.truncate(per as usize);
+        let event_total = repo::count_events_of_article(conn, article_id)?;
+        Ok(ArticleDetail {
+            article,
+            reports,
+            by_status,
+            by_category,
+            events,
+            event_total,
+            more_events,
+        })
     })
     .await
+}
+
+/// An article by id, without its reports.
+pub async fn article_of(db: &Db, article_id: i64) -> Result<Article, ReportError> {
+    db.read(move |conn| articles::repo::find(conn, article_id)?.ok_or(ReportError::NotFound))
+        .await
 }
 
 /// The tracking code of a report by id (e.g. the one a duplicate points to).

@@ -146,34 +146,91 @@ pub fn events_of(conn: &mut DbConn, report_id: i64) -> QueryResult<Vec<EventRow>
 
 /// The timeline of a whole article: every event of its reports, with the report's tracking
 /// code, oldest first, at most `limit` (the newest ones).
+/// One page of an article's timeline, newest first, ordered by time (then id): `limit + 1`
+/// events are read so the caller can tell whether there are more.
 pub fn events_of_article(
     conn: &mut DbConn,
     article_id: i64,
+    offset: i64,
     limit: i64,
 ) -> QueryResult<Vec<(EventRow, String)>> {
-    let mut events: Vec<(EventRow, String)> = report_events::table
+    report_events::table
         .inner_join(reports::table)
         .filter(reports::article_id.eq(article_id))
-        .order(report_events::id.desc())
-        .limit(limit)
+        .order((report_events::created_at.desc(), report_events::id.desc()))
+        .offset(offset)
+        .limit(limit + 1)
         .select((EventRow::as_select(), reports::tracking_code))
-        .load(conn)?;
-    events.reverse();
-    Ok(events)
+        .load(conn)
 }
 
-/// Every report on an article, oldest first.
+/// How many timeline events an article has.
+pub fn count_events_of_article(conn: &mut DbConn, article_id: i64) -> QueryResult<i64> {
+    report_events::table
+        .inner_join(reports::table)
+        .filter(reports::article_id.eq(article_id))
+        .count()
+        .get_result(conn)
+}
+
+/// One page of an article's reports: the open ones first (oldest first, the longest waiting at
+/// the top), then the decided ones (newest first). `open` is the set of open statuses.
 pub fn reports_of_article(
     conn: &mut DbConn,
     article_id: i64,
+    open: &[String],
+    offset: i64,
     limit: i64,
 ) -> QueryResult<Vec<ReportRow>> {
-    reports::table
+    let open_total: i64 = reports::table
         .filter(reports::article_id.eq(article_id))
-        .order(reports::id.asc())
-        .limit(limit)
-        .select(ReportRow::as_select())
-        .load(conn)
+        .filter(reports::status.eq_any(open))
+        .count()
+        .get_result(conn)?;
+    let mut rows = Vec::new();
+    if offset < open_total {
+        rows = reports::table
+            .filter(reports::article_id.eq(article_id))
+            .filter(reports::status.eq_any(open))
+            .order(reports::id.asc())
+            .offset(offset)
+            .limit(limit)
+            .select(ReportRow::as_select())
+            .load(conn)?;
+    }
+    let left = limit - rows.len() as i64;
+    if left > 0 {
+        let decided: Vec<ReportRow> = reports::table
+            .filter(reports::article_id.eq(article_id))
+            .filter(reports::status.ne_all(open))
+            .order(reports::id.desc())
+            .offset((offset - open_total).max(0))
+            .limit(left)
+            .select(ReportRow::as_select())
+            .load(conn)?;
+        rows.extend(decided);
+    }
+    Ok(rows)
+}
+
+/// An article's reports counted by one column (status or category), most first.
+pub fn article_report_counts(
+    conn: &mut DbConn,
+    article_id: i64,
+    by_category: bool,
+) -> QueryResult<Vec<(String, i64)>> {
+    let base = reports::table.filter(reports::article_id.eq(article_id));
+    let mut counts: Vec<(String, i64)> = if by_category {
+        base.group_by(reports::category)
+            .select((reports::category, diesel::dsl::count_star()))
+            .load(conn)?
+    } else {
+        base.group_by(reports::status)
+            .select((reports::status, diesel::dsl::count_star()))
+            .load(conn)?
+    };
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(counts)
 }
 
 pub fn tracking_code_of(conn: &mut DbConn, id: i64) -> QueryResult<Option<String>> {

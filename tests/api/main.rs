@@ -16,6 +16,7 @@ mod intake_api;
 mod intake_form;
 mod metrics;
 mod notify;
+mod pages_scale;
 mod pages_words;
 mod privacy;
 mod routing_admin;
