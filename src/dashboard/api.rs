@@ -20,8 +20,8 @@ use crate::notify::admin as outbox_admin;
 use crate::reports::TrackingCode;
 use crate::reports::editorial::{self, Decision, DecisionText, Resolution};
 use crate::reports::repo::{EventRow, ReportFilter, ReportRow};
-use crate::web::body;
 use crate::web::state::AppState;
+use crate::web::{body, client};
 
 /// The editor behind the request's bearer token; 401 without a live one.
 pub struct Authenticated(pub Editor);
@@ -35,7 +35,7 @@ impl FromRequest for Authenticated {
             .headers()
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(bearer_token)
+            .and_then(client::bearer_token)
             .map(str::to_string);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
@@ -48,13 +48,6 @@ impl FromRequest for Authenticated {
             }
         })
     }
-}
-
-/// The token of `Bearer <token>`; the scheme is case-insensitive (RFC 9110 section 11.1).
-fn bearer_token(value: &str) -> Option<&str> {
-    let (scheme, token) = value.trim().split_once([' ', '\t'])?;
-    let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 fn code(path: &str) -> Result<TrackingCode, AppError> {
@@ -473,21 +466,4 @@ pub async fn retry_message(
     }
     state.wakeup.wake();
     Ok(HttpResponse::Ok().json(json!({ "retried": retried })))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_bearer_scheme_is_case_insensitive() {
-        assert_eq!(bearer_token("Bearer desk_abc"), Some("desk_abc"));
-        assert_eq!(bearer_token("bearer desk_abc"), Some("desk_abc"));
-        assert_eq!(bearer_token("BEARER   desk_abc "), Some("desk_abc"));
-        assert_eq!(bearer_token("Bearer\tdesk_abc"), Some("desk_abc"));
-        assert_eq!(bearer_token("Bearer "), None);
-        assert_eq!(bearer_token("Bearer"), None);
-        assert_eq!(bearer_token("Basic ZWQ6cHc="), None);
-        assert_eq!(bearer_token("Bearerdesk_abc"), None);
-    }
 }

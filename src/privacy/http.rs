@@ -1,7 +1,7 @@
 //! The reader's erasure request: from the status page, with the tracking code and the email they
 //! gave; confirmed by a link to that email; done at once.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -111,16 +111,13 @@ pub async fn request_erasure(
         .limits
         .check_client(client::client_key(&req, &state.settings).as_deref())
     {
-        let seconds = refused.retry_after_secs();
         let step = EraseStep::Ask { email, error: None };
-        let notice = t.t_with("form.rate_limited", &[("seconds", &seconds.to_string())]);
+        let notice = refused.notice(t);
         let mut response = page(
             StatusCode::TOO_MANY_REQUESTS,
             &erase_page(&state, &code, step, Some(notice)),
         )?;
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        refused.set_retry_after(&mut response);
         return Ok(response);
     }
     if email.len() > MAX_EMAIL_LEN || email.parse::<lettre::Address>().is_err() {

@@ -337,14 +337,10 @@ fn form_refused(
     refused: Refused,
 ) -> Result<HttpResponse, HtmlError> {
     tracing::info!(limit = refused.limit.as_str(), "report refused: rate limit");
-    let seconds = refused.retry_after_secs();
-    let form = ReportFormPage::new(state, input, FieldErrors::default()).with_notice(
-        messages(PAGE_LANGUAGE).t_with("form.rate_limited", &[("seconds", &seconds.to_string())]),
-    );
+    let form = ReportFormPage::new(state, input, FieldErrors::default())
+        .with_notice(refused.notice(messages(PAGE_LANGUAGE)));
     let mut response = page(StatusCode::TOO_MANY_REQUESTS, &form)?;
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+    refused.set_retry_after(&mut response);
     Ok(response)
 }
 

@@ -33,6 +33,13 @@ pub fn client_ip(req: &HttpRequest, trusted_proxies: &[IpAddr]) -> Option<IpAddr
     )
 }
 
+/// The token of `Bearer <token>`; the scheme is case-insensitive (RFC 9110 section 11.1).
+pub fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once([' ', '\t'])?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
 /// HMAC-SHA256 of the address under the server's secret key and the current rotation period,
 /// hex, 128 bits: enough to tell clients apart for rate limits and abuse review within a period,
 /// useless to recover an address without the key, and unlinkable across periods.
@@ -61,6 +68,18 @@ pub fn client_key(req: &HttpRequest, settings: &Settings) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        assert_eq!(bearer_token("Bearer desk_abc"), Some("desk_abc"));
+        assert_eq!(bearer_token("bearer desk_abc"), Some("desk_abc"));
+        assert_eq!(bearer_token("BEARER   desk_abc "), Some("desk_abc"));
+        assert_eq!(bearer_token("Bearer\tdesk_abc"), Some("desk_abc"));
+        assert_eq!(bearer_token("Bearer "), None);
+        assert_eq!(bearer_token("Bearer"), None);
+        assert_eq!(bearer_token("Basic ZWQ6cHc="), None);
+        assert_eq!(bearer_token("Bearerdesk_abc"), None);
+    }
     use actix_web::test::TestRequest;
 
     #[test]

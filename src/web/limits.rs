@@ -9,10 +9,13 @@ use std::num::NonZeroU32;
 use std::sync::RwLock;
 use std::time::Duration;
 
+use actix_web::HttpResponse;
+use actix_web::http::header;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::config::LimitsSettings;
+use crate::i18n::Messages;
 
 /// Which limit refused a request (for logs and tests; the reader sees one message).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +46,22 @@ impl Refused {
     /// Whole seconds for `Retry-After`, never 0 (a client retrying at once would be refused again).
     pub fn retry_after_secs(&self) -> u64 {
         self.retry_after.as_secs_f64().ceil().max(1.0) as u64
+    }
+
+    /// The notice above a form sent back with its input: how long to wait.
+    pub fn notice(&self, t: &Messages) -> String {
+        t.t_with(
+            "form.rate_limited",
+            &[("seconds", &self.retry_after_secs().to_string())],
+        )
+    }
+
+    /// Tells the client when to try again (on a 429 page or answer).
+    pub fn set_retry_after(&self, response: &mut HttpResponse) {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from(self.retry_after_secs()),
+        );
     }
 }
 

@@ -310,9 +310,7 @@ fn allowed(req: &HttpRequest, state: &AppState) -> bool {
             .headers()
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, t)| t.trim());
+            .and_then(client::bearer_token);
         if sent.is_some_and(|t| crate::signing::tokens_match(t, token)) {
             return true;
         }
