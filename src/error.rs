@@ -229,11 +229,11 @@ impl HtmlError {
         }
         let t = messages("en");
         let title_id = match self.0 {
-            AppError::NotFound(_) => "error.not_found.title",
-            AppError::Unavailable(_) => "error.unavailable.title",
-            AppError::Internal(_) => "error.internal.title",
-            AppError::Forbidden(_) => "error.forbidden.title",
-            _ => "error.bad_request.title",
+            AppError::NotFound(_) => "error-not_found-title",
+            AppError::Unavailable(_) => "error-unavailable-title",
+            AppError::Internal(_) => "error-internal-title",
+            AppError::Forbidden(_) => "error-forbidden-title",
+            _ => "error-bad_request-title",
         };
         let page = ErrorPage {
             t,

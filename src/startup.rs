@@ -380,7 +380,7 @@ fn desk_pages(cfg: &mut web::ServiceConfig, db: &Db, settings: &Settings) {
 async fn not_found(req: HttpRequest) -> actix_web::Result<actix_web::HttpResponse> {
     let error = AppError::NotFound(
         crate::i18n::messages("en")
-            .t("error.not_found.message")
+            .t("error-not_found-message")
             .to_string(),
     );
     if req.path().starts_with("/api/") {

@@ -102,9 +102,9 @@ impl ContactView {
     pub fn withheld_note(&self, t: &Messages) -> String {
         match self {
             Self::Withheld { desk: Some(desk) } => {
-                t.t_with("desk.report.contact_withheld_desk", &[("desk", desk)])
+                t.t_with("desk-report-contact_withheld_desk", &[("desk", desk)])
             }
-            Self::Withheld { desk: None } => t.t("desk.report.contact_withheld_admins").to_string(),
+            Self::Withheld { desk: None } => t.t("desk-report-contact_withheld_admins").to_string(),
             _ => String::new(),
         }
     }

@@ -99,7 +99,7 @@ pub async fn login_form(
 ) -> Result<HttpResponse, HtmlError> {
     let notice = query.signed_out.as_ref().map(|_| {
         messages(PAGE_LANGUAGE)
-            .t("desk.login.signed_out")
+            .t("desk-login-signed_out")
             .to_string()
     });
     let next = safe_next(query.next.as_deref());
@@ -164,7 +164,7 @@ pub async fn login(
             StatusCode::UNAUTHORIZED,
             form.email,
             next,
-            Some(t.t("desk.login.refused").to_string()),
+            Some(t.t("desk-login-refused").to_string()),
         )?),
         SignIn::Throttled { retry_after_secs } => {
             let mut response = login_page(
@@ -173,7 +173,7 @@ pub async fn login(
                 form.email,
                 next,
                 Some(t.t_with(
-                    "desk.login.throttled",
+                    "desk-login-throttled",
                     &[("seconds", &retry_after_secs.to_string())],
                 )),
             )?;
@@ -231,7 +231,7 @@ pub struct OutboxPage<'a> {
 
 /// An outbox state in words: `pending` → "Pending".
 fn outbox_state_label(t: &Messages, state: &str) -> String {
-    let id = format!("desk.outbox.state.{state}");
+    let id = format!("desk-outbox-state-{state}");
     if t.has(&id) {
         t.t(&id).to_string()
     } else {
@@ -267,7 +267,7 @@ fn require_admin(signed_in: &SignedIn) -> Result<(), AppError> {
         Ok(())
     } else {
         Err(AppError::Forbidden(
-            messages(PAGE_LANGUAGE).t("desk.forbidden.admins").into(),
+            messages(PAGE_LANGUAGE).t("desk-forbidden-admins").into(),
         ))
     }
 }

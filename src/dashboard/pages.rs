@@ -39,10 +39,10 @@ pub fn time(t: NaiveDateTime) -> String {
 pub fn age(t: &Messages, now: NaiveDateTime, then: NaiveDateTime) -> String {
     let minutes = (now - then).num_minutes().max(0);
     let (id, n) = match minutes {
-        0 => return t.t("desk.age.now").to_string(),
-        1..=59 => ("desk.age.minutes", minutes),
-        60..=2879 => ("desk.age.hours", minutes / 60),
-        _ => ("desk.age.days", minutes / 1440),
+        0 => return t.t("desk-age-now").to_string(),
+        1..=59 => ("desk-age-minutes", minutes),
+        60..=2879 => ("desk-age-hours", minutes / 60),
+        _ => ("desk-age-days", minutes / 1440),
     };
     t.t_with(id, &[("n", &n.to_string())])
 }
@@ -122,7 +122,7 @@ impl DeskNav {
 }
 
 fn status_label_id(status: ReportStatus) -> String {
-    format!("desk.status.{}", status.as_str())
+    format!("desk-status-{}", status.as_str())
 }
 
 fn status_label(t: &Messages, status: &str) -> String {
@@ -164,12 +164,12 @@ pub(crate) fn set_warning(session: &Session, message: String) -> Result<(), AppE
 
 /// A language tag in words: `en` → "English" (the public form's names), else the tag itself.
 pub(crate) fn language_label(t: &Messages, tag: &str) -> String {
-    let id = format!("language.{tag}");
+    let id = format!("language-{tag}");
     if t.has(&id) {
         t.t(&id).to_string()
     } else {
         let primary = tag.split('-').next().unwrap_or(tag);
-        let id = format!("language.{primary}");
+        let id = format!("language-{primary}");
         if t.has(&id) {
             format!("{} ({tag})", t.t(&id))
         } else {
@@ -180,7 +180,7 @@ pub(crate) fn language_label(t: &Messages, tag: &str) -> String {
 
 /// How the report reached us, in words.
 pub(crate) fn channel_label(t: &Messages, channel: &str) -> String {
-    let id = format!("desk.channel.{channel}");
+    let id = format!("desk-channel-{channel}");
     if t.has(&id) {
         t.t(&id).to_string()
     } else {
@@ -200,7 +200,7 @@ pub(crate) fn actor_label(t: &Messages, roster: &[(Editor, bool)], actor: &str) 
             .unwrap_or(email)
             .to_string();
     }
-    let id = format!("desk.actor.{actor}");
+    let id = format!("desk-actor-{actor}");
     if t.has(&id) {
         t.t(&id).to_string()
     } else {
@@ -252,7 +252,7 @@ impl FilterForm {
             .collect();
         let mut desks = vec![Choice {
             value: String::new(),
-            label: t.t("desk.filter.any_desk").to_string(),
+            label: t.t("desk-filter-any_desk").to_string(),
             selected: matches!(query.text("desk"), "" | "any"),
         }];
         desks.extend(state.intake.routing.desks().map(|d| Choice {
@@ -262,7 +262,7 @@ impl FilterForm {
         }));
         let mut categories = vec![Choice {
             value: String::new(),
-            label: t.t("desk.filter.any_category").to_string(),
+            label: t.t("desk-filter-any_category").to_string(),
             selected: query.text("category").is_empty(),
         }];
         categories.extend(Category::ALL.iter().map(|c| Choice {
@@ -273,9 +273,9 @@ impl FilterForm {
         let assignee = query.text("assignee");
         let named = !matches!(assignee, "" | "anyone" | "me" | "unassigned");
         let assignees = [
-            ("anyone", "desk.filter.assignee.anyone"),
-            ("me", "desk.filter.assignee.me"),
-            ("unassigned", "desk.filter.assignee.unassigned"),
+            ("anyone", "desk-filter-assignee-anyone"),
+            ("me", "desk-filter-assignee-me"),
+            ("unassigned", "desk-filter-assignee-unassigned"),
         ]
         .iter()
         .map(|(value, label)| Choice {
@@ -289,7 +289,7 @@ impl FilterForm {
             .iter()
             .map(|o| Choice {
                 value: o.as_str().to_string(),
-                label: t.t(&format!("desk.sort.{}", o.as_str())).to_string(),
+                label: t.t(&format!("desk-sort-{}", o.as_str())).to_string(),
                 selected: *o == sort,
             })
             .collect();
@@ -645,7 +645,7 @@ fn event_view(t: &Messages, roster: &[(Editor, bool)], event: EventRow, code: St
     EventView {
         at: time(event.created_at),
         actor: actor_label(t, roster, &event.actor),
-        kind: t.t(&format!("desk.event.{}", event.kind)).to_string(),
+        kind: t.t(&format!("desk-event-{}", event.kind)).to_string(),
         change,
         note: event.note.unwrap_or_default(),
         public_note: event.public_note.unwrap_or_default(),
@@ -1012,9 +1012,9 @@ async fn confirm_view<'a>(
         nav: DeskNav::new(state, signed_in, "queue", None).await?,
         id: article.id,
         url: article.canonical_url,
-        reports_line: counted(t, "desk.resolve.reports", counts.reports, &outcome),
-        emails_line: counted(t, "desk.resolve.emails", counts.emails, &[]),
-        confirm_label: counted(t, "desk.resolve.confirm", counts.reports, &outcome),
+        reports_line: counted(t, "desk-resolve-reports", counts.reports, &outcome),
+        emails_line: counted(t, "desk-resolve-emails", counts.emails, &[]),
+        confirm_label: counted(t, "desk-resolve-confirm", counts.reports, &outcome),
         outcome_label,
         counts,
         input,
@@ -1054,7 +1054,7 @@ pub async fn resolve_article(
             .show(StatusCode::OK, input, FieldErrors::default(), None)
             .await;
     }
-    let nothing_open = Some(t.t("desk.resolve.nothing_open").to_string());
+    let nothing_open = Some(t.t("desk-resolve-nothing_open").to_string());
     let Some(expected) = form.confirmed() else {
         // The first step: check and count, change nothing.
         return match editorial::preview_resolution(&state.db, article_id, decision).await {
@@ -1091,11 +1091,11 @@ pub async fn resolve_article(
                 &signed_in.session,
                 counted(
                     t,
-                    "desk.article.resolved",
+                    "desk-article-resolved",
                     done.reports,
                     &[(
                         "emailed",
-                        &counted(t, "desk.article.emailed", done.emails, &[]),
+                        &counted(t, "desk-article-emailed", done.emails, &[]),
                     )],
                 ),
             )?;
@@ -1111,7 +1111,7 @@ pub async fn resolve_article(
             .await
         }
         Ok(Resolution::Changed(now)) => {
-            let message = t.t("desk.resolve.changed").to_string();
+            let message = t.t("desk-resolve-changed").to_string();
             let view =
                 confirm_view(&state, &signed_in, article_id, input, now, Some(message)).await?;
             Ok(page(StatusCode::CONFLICT, &view)?)
@@ -1435,7 +1435,7 @@ pub async fn transition(
         .await
         .map(|r| {
             t.t_with(
-                "desk.report.moved",
+                "desk-report-moved",
                 &[("status", &status_label(t, &r.status))],
             )
         }),
@@ -1482,8 +1482,8 @@ pub async fn assign(
         )
         .await
         .map(|_| match assignee {
-            Some(a) => t.t_with("desk.report.assigned", &[("email", &a.email)]),
-            None => t.t("desk.report.unassigned").to_string(),
+            Some(a) => t.t_with("desk-report-assigned", &[("email", &a.email)]),
+            None => t.t("desk-report-unassigned").to_string(),
         }),
         Err(errors) => Err(ReportError::Invalid(errors)),
     };
@@ -1518,7 +1518,7 @@ pub async fn add_note(
         form.note.clone(),
     )
     .await
-    .map(|_| t.t("desk.report.noted").to_string())
+    .map(|_| t.t("desk-report-noted").to_string())
     .map_err(|e| match e {
         // The page has two note fields: say which one was refused.
         ReportError::Invalid(errors) => ReportError::Invalid(FieldErrors::single(
@@ -1590,10 +1590,10 @@ pub async fn bulk(
     };
     if !unreadable.is_empty() {
         let listed: Vec<&str> = unreadable.iter().map(|c| c.as_str()).collect();
-        return refused(t.t_with("desk.bulk.unreadable", &[("codes", &listed.join(", "))]));
+        return refused(t.t_with("desk-bulk-unreadable", &[("codes", &listed.join(", "))]));
     }
     if codes.is_empty() {
-        return refused(t.t("desk.bulk.none_selected").to_string());
+        return refused(t.t("desk-bulk-none_selected").to_string());
     }
     let action = match form.action.as_str() {
         "assign" => {
@@ -1617,7 +1617,7 @@ pub async fn bulk(
             Ok(decision) => BulkAction::Decide(decision),
             Err(errors) => return refused(messages_of(&errors)),
         },
-        _ => return refused(t.t("desk.bulk.choose_action").to_string()),
+        _ => return refused(t.t("desk-bulk-choose_action").to_string()),
     };
     let outcomes = editorial::bulk(
         &state.db,
@@ -1630,7 +1630,7 @@ pub async fn bulk(
     state.wakeup.wake();
     let done = outcomes.iter().filter(|(_, r)| r.is_ok()).count();
     let mut message = t.t_with(
-        "desk.bulk.done",
+        "desk-bulk-done",
         &[
             ("done", &done.to_string()),
             ("total", &outcomes.len().to_string()),

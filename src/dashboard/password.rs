@@ -78,15 +78,15 @@ pub struct PasswordForm {
 fn policy_message(t: &Messages, error: &PasswordError) -> String {
     match error {
         PasswordError::TooShort => t.t_with(
-            "desk.password.error.too_short",
+            "desk-password-error-too_short",
             &[("min", &accounts::MIN_PASSWORD_CHARS.to_string())],
         ),
         PasswordError::TooLong => t.t_with(
-            "desk.password.error.too_long",
+            "desk-password-error-too_long",
             &[("max", &accounts::MAX_PASSWORD_CHARS.to_string())],
         ),
-        PasswordError::Common => t.t("desk.password.error.common").to_string(),
-        PasswordError::Hash(_) => t.t("error.internal.title").to_string(),
+        PasswordError::Common => t.t("desk-password-error-common").to_string(),
+        PasswordError::Hash(_) => t.t("error-internal-title").to_string(),
     }
 }
 
@@ -96,16 +96,16 @@ fn form_errors(t: &Messages, form: &PasswordForm) -> FieldErrors {
     if form.current_password.is_empty() {
         errors.add(
             "current_password",
-            t.t("desk.password.error.current_missing"),
+            t.t("desk-password-error-current_missing"),
         );
     }
     if let Err(e) = accounts::check_password_policy(&form.new_password) {
         errors.add("new_password", policy_message(t, &e));
     } else if form.new_password == form.current_password {
-        errors.add("new_password", t.t("desk.password.error.same"));
+        errors.add("new_password", t.t("desk-password-error-same"));
     }
     if form.new_password_again != form.new_password {
-        errors.add("new_password_again", t.t("desk.password.error.mismatch"));
+        errors.add("new_password_again", t.t("desk-password-error-mismatch"));
     }
     errors
 }
@@ -147,7 +147,7 @@ pub async fn change(
         SignIn::Accepted(_) => {}
         SignIn::Refused => {
             let errors =
-                FieldErrors::single("current_password", t.t("desk.password.error.current_wrong"));
+                FieldErrors::single("current_password", t.t("desk-password-error-current_wrong"));
             return Ok(render(
                 &state,
                 &signed_in,
@@ -159,7 +159,7 @@ pub async fn change(
         }
         SignIn::Throttled { retry_after_secs } => {
             let message = t.t_with(
-                "desk.login.throttled",
+                "desk-login-throttled",
                 &[("seconds", &retry_after_secs.to_string())],
             );
             let mut response = render(
@@ -191,7 +191,7 @@ pub async fn change(
     set_flash(
         &signed_in.session,
         t.t_with(
-            "desk.password.changed",
+            "desk-password-changed",
             &[
                 ("sessions", &others.to_string()),
                 ("tokens", &ended.tokens.to_string()),

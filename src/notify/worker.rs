@@ -600,8 +600,8 @@ fn render(
                 publisher: &context.publisher,
                 code: &report.tracking_code,
                 article_url: &article.canonical_url,
-                status_label: t.t(status.label_id()),
-                status_explanation: t.t(status.explanation_id()),
+                status_label: &t.t(status.label_id()),
+                status_explanation: &t.t(status.explanation_id()),
                 outcome_note: report.outcome_note.as_deref(),
                 correction_url: report.correction_url.as_deref(),
                 status_url: &status_url,
@@ -615,7 +615,7 @@ fn render(
             let t = messages(&row.language);
             let category = Category::parse(&report.category)
                 .map(|c| t.t(c.label_id()))
-                .unwrap_or(&report.category);
+                .unwrap_or_else(|| report.category.clone());
             let links = ArticleLinks::new(context, &article);
             ReportAssigned {
                 t,
@@ -623,7 +623,7 @@ fn render(
                 code: &report.tracking_code,
                 report_desk_url: &report_desk_url(context, &report.tracking_code),
                 article: links.of(&article),
-                category,
+                category: &category,
                 explanation: &report.explanation,
             }
             .render()

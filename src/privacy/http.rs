@@ -51,10 +51,10 @@ fn erase_page<'a>(
 ) -> ErasePage<'a> {
     let t = messages(PAGE_LANGUAGE);
     let title_id = match step {
-        EraseStep::Ask { .. } => "erase.title",
-        EraseStep::Sent => "erase.sent.title",
-        EraseStep::Confirm { .. } => "erase.confirm.title",
-        EraseStep::Done => "erase.done.title",
+        EraseStep::Ask { .. } => "erase-title",
+        EraseStep::Sent => "erase-sent-title",
+        EraseStep::Confirm { .. } => "erase-confirm-title",
+        EraseStep::Done => "erase-done-title",
     };
     ErasePage {
         t,
@@ -70,7 +70,7 @@ fn erase_page<'a>(
 
 fn parse_code(path: &str) -> Result<TrackingCode, AppError> {
     TrackingCode::parse(path)
-        .ok_or_else(|| AppError::NotFound(messages(PAGE_LANGUAGE).t("status.not_found").into()))
+        .ok_or_else(|| AppError::NotFound(messages(PAGE_LANGUAGE).t("status-not_found").into()))
 }
 
 /// `GET /status/{code}/erase`.
@@ -123,7 +123,7 @@ pub async fn request_erasure(
     if email.len() > MAX_EMAIL_LEN || email.parse::<lettre::Address>().is_err() {
         let step = EraseStep::Ask {
             email,
-            error: Some(t.t("erase.email_invalid").to_string()),
+            error: Some(t.t("erase-email_invalid").to_string()),
         };
         return Ok(page(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -154,7 +154,7 @@ fn check_link(
     path: &str,
     query: &ConfirmQuery,
 ) -> Result<(TrackingCode, String), AppError> {
-    let invalid = || AppError::NotFound(messages(PAGE_LANGUAGE).t("erase.invalid").into());
+    let invalid = || AppError::NotFound(messages(PAGE_LANGUAGE).t("erase-invalid").into());
     let code = TrackingCode::parse(path).ok_or_else(invalid)?;
     let (Some(expires), Some(token)) = (query.expires, query.token.as_deref()) else {
         return Err(invalid());

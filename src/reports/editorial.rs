@@ -56,7 +56,7 @@ impl Decision {
                 .join(", ");
             FieldErrors::single(
                 "to",
-                words().t_with("decision.to_one_of", &[("statuses", &statuses)]),
+                words().t_with("decision-to_one_of", &[("statuses", &statuses)]),
             )
         })?;
         Ok(Self {
@@ -83,7 +83,7 @@ impl Decision {
         if clean(slot).is_some() {
             return Err(FieldErrors::single(
                 "note",
-                words().t("decision.legacy_note_twice"),
+                words().t("decision-legacy_note_twice"),
             ));
         }
         *slot = Some(note);
@@ -119,7 +119,7 @@ fn check(
     let t = words();
     let mut errors = FieldErrors::default();
     let Some(to) = decision.to else {
-        errors.add("to", t.t("decision.to_required"));
+        errors.add("to", t.t("decision-to_required"));
         return Err(ReportError::Invalid(errors));
     };
     let from = ReportStatus::parse(&report.status).unwrap_or(ReportStatus::New);
@@ -130,14 +130,14 @@ fn check(
     let public_note = clean(&decision.public_note);
     let internal_note = clean(&decision.internal_note);
     if needs.public_note && public_note.is_none() {
-        errors.add("public_note", t.t("decision.public_note_required"));
+        errors.add("public_note", t.t("decision-public_note_required"));
     }
     if public_note.is_some() && !to.reaches_reader() {
         // The field promises the reader will read it: never keep it where they cannot.
-        errors.add("public_note", t.t("decision.public_note_not_sent"));
+        errors.add("public_note", t.t("decision-public_note_not_sent"));
     }
     if needs.reason && public_note.is_none() && internal_note.is_none() {
-        errors.add("internal_note", t.t("decision.reason_required"));
+        errors.add("internal_note", t.t("decision-reason_required"));
     }
     for (field, note) in [
         ("public_note", &public_note),
@@ -150,7 +150,7 @@ fn check(
             errors.add(
                 field,
                 t.t_with(
-                    "decision.note_too_long",
+                    "decision-note_too_long",
                     &[("max", &MAX_NOTE_CHARS.to_string())],
                 ),
             );
@@ -158,7 +158,7 @@ fn check(
     }
     let correction_url = clean(&decision.correction_url);
     if needs.correction_url && !correction_url.as_deref().is_some_and(is_web_address) {
-        errors.add("correction_url", t.t("decision.correction_url_required"));
+        errors.add("correction_url", t.t("decision-correction_url_required"));
     }
     let mut duplicate_of_id = None;
     if needs.duplicate_of {
@@ -166,11 +166,11 @@ fn check(
             .as_deref()
             .and_then(TrackingCode::parse)
         {
-            None => errors.add("duplicate_of", t.t("decision.duplicate_of_required")),
+            None => errors.add("duplicate_of", t.t("decision-duplicate_of_required")),
             Some(code) => match repo::find_row_by_code(conn, code.as_str())? {
                 Some(original) if original.id != report.id => duplicate_of_id = Some(original.id),
-                Some(_) => errors.add("duplicate_of", t.t("decision.duplicate_of_self")),
-                None => errors.add("duplicate_of", t.t("decision.duplicate_of_unknown")),
+                Some(_) => errors.add("duplicate_of", t.t("decision-duplicate_of_self")),
+                None => errors.add("duplicate_of", t.t("decision-duplicate_of_unknown")),
             },
         }
     }
@@ -314,7 +314,7 @@ fn check_outcome(decision: &Decision) -> Result<(), ReportError> {
     } else {
         Err(ReportError::Invalid(FieldErrors::single(
             "to",
-            words().t("decision.resolve_outcome"),
+            words().t("decision-resolve_outcome"),
         )))
     }
 }

@@ -154,7 +154,7 @@ impl<'a> ReportFormPage<'a> {
 }
 
 fn language_name(t: &Messages, tag: &str) -> String {
-    let id = format!("language.{tag}");
+    let id = format!("language-{tag}");
     if t.has(&id) {
         t.t(&id).to_string()
     } else {
@@ -350,7 +350,7 @@ fn api_refused(refused: Refused) -> AppError {
     AppError::RateLimited {
         retry_after_secs: seconds,
         message: messages(PAGE_LANGUAGE)
-            .t_with("api.rate_limited", &[("seconds", &seconds.to_string())]),
+            .t_with("api-rate_limited", &[("seconds", &seconds.to_string())]),
     }
 }
 
@@ -363,14 +363,14 @@ pub struct ThanksPage<'a> {
     pub privacy_days: u32,
     pub code: String,
     pub status_path: String,
-    pub status_label: &'a str,
+    pub status_label: String,
     /// The recap: only what the status page may show too (anyone with the code reads this).
     pub article_url: String,
-    pub category_label: &'a str,
+    pub category_label: String,
     /// Whether a confirmation was emailed, in words.
-    pub acknowledgement: &'a str,
+    pub acknowledgement: String,
     /// What happens next, in words.
-    pub next_steps: Vec<&'a str>,
+    pub next_steps: Vec<String>,
     pub response_time: Option<String>,
 }
 
@@ -382,34 +382,30 @@ pub async fn thanks(
 ) -> Result<HttpResponse, HtmlError> {
     let t = messages(PAGE_LANGUAGE);
     let code = TrackingCode::parse(&path)
-        .ok_or_else(|| AppError::NotFound(t.t("status.not_found").into()))?;
+        .ok_or_else(|| AppError::NotFound(t.t("status-not_found").into()))?;
     let thanks = match service::thanks_view(&state.db, code).await {
         Err(super::ReportError::NotFound) => {
-            return Err(AppError::NotFound(t.t("status.not_found").into()).into());
+            return Err(AppError::NotFound(t.t("status-not_found").into()).into());
         }
         other => other.map_err(AppError::from)?,
     };
     let view = thanks.status;
     let acknowledgement = t.t(match thanks.acknowledgement {
-        Acknowledgement::Emailed => "thanks.ack.emailed",
-        Acknowledgement::NoAddress => "thanks.ack.no_address",
-        Acknowledgement::DailyCapReached => "thanks.ack.daily_cap",
-        Acknowledgement::Undelivered => "thanks.ack.undelivered",
+        Acknowledgement::Emailed => "thanks-ack-emailed",
+        Acknowledgement::NoAddress => "thanks-ack-no_address",
+        Acknowledgement::DailyCapReached => "thanks-ack-daily_cap",
+        Acknowledgement::Undelivered => "thanks-ack-undelivered",
     });
     let next_steps = vec![
-        t.t("thanks.next.review"),
+        t.t("thanks-next-review"),
         t.t(if thanks.outcome_by_email {
-            "thanks.next.outcome_emailed"
+            "thanks-next-outcome_emailed"
         } else {
-            "thanks.next.outcome_on_status_page"
+            "thanks-next-outcome_on_status_page"
         }),
     ];
     let days = state.settings.intake.usual_response_days;
-    let response_time = match days {
-        0 => None,
-        1 => Some(t.t("thanks.response_time.one").to_string()),
-        n => Some(t.t_with("thanks.response_time", &[("days", &n.to_string())])),
-    };
+    let response_time = (days > 0).then(|| t.t_count("thanks-response_time", days as usize, &[]));
     Ok(page(
         StatusCode::OK,
         &ThanksPage {
@@ -420,7 +416,7 @@ pub async fn thanks(
             code: view.tracking_code,
             status_label: t.t(view.status.label_id()),
             article_url: view.canonical_url,
-            category_label: view.category.map(|c| t.t(c.label_id())).unwrap_or(""),
+            category_label: view.category.map(|c| t.t(c.label_id())).unwrap_or_default(),
             acknowledgement,
             next_steps,
             response_time,
@@ -438,9 +434,9 @@ pub struct StatusPage<'a> {
     /// Reporter data is kept this many days after the decision (the privacy footer).
     pub privacy_days: u32,
     pub view: StatusView,
-    pub status_label: &'a str,
-    pub status_explanation: &'a str,
-    pub category_label: &'a str,
+    pub status_label: String,
+    pub status_explanation: String,
+    pub category_label: String,
     pub received: String,
     pub updated: String,
 }
@@ -458,10 +454,10 @@ pub struct StatusLookupPage<'a> {
 
 async fn lookup(state: &AppState, code: &str) -> Result<StatusView, AppError> {
     let code = TrackingCode::parse(code)
-        .ok_or_else(|| AppError::NotFound(messages(PAGE_LANGUAGE).t("status.not_found").into()))?;
+        .ok_or_else(|| AppError::NotFound(messages(PAGE_LANGUAGE).t("status-not_found").into()))?;
     match service::public_status(&state.db, code).await {
         Err(super::ReportError::NotFound) => Err(AppError::NotFound(
-            messages(PAGE_LANGUAGE).t("status.not_found").into(),
+            messages(PAGE_LANGUAGE).t("status-not_found").into(),
         )),
         other => Ok(other?),
     }
@@ -481,7 +477,7 @@ pub async fn status_page(
                 privacy_days: state.settings.privacy.reporter_retention_days,
                 status_label: t.t(view.status.label_id()),
                 status_explanation: t.t(view.status.explanation_id()),
-                category_label: view.category.map(|c| t.t(c.label_id())).unwrap_or(""),
+                category_label: view.category.map(|c| t.t(c.label_id())).unwrap_or_default(),
                 received: view.received_at.format("%Y-%m-%d %H:%M UTC").to_string(),
                 updated: view.updated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
                 view,
@@ -534,7 +530,7 @@ pub async fn status_lookup(
                 publisher: &state.settings.publisher.name,
                 privacy_days: state.settings.privacy.reporter_retention_days,
                 code: typed,
-                error: Some(t.t("status.code_invalid").to_string()),
+                error: Some(t.t("status-code_invalid").to_string()),
             },
         )?),
     }
@@ -555,7 +551,7 @@ struct ReportBody<'a> {
     /// Machine-readable public status (`received`, `under_review`, ...).
     status: &'a str,
     /// The same, worded for people.
-    public_status: &'a str,
+    public_status: String,
     status_url: String,
     article: ArticleBody<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -702,7 +698,7 @@ fn check_unsubscribe(
     code: &str,
     query: &UnsubscribeQuery,
 ) -> Result<(TrackingCode, String), AppError> {
-    let invalid = || AppError::NotFound(messages(PAGE_LANGUAGE).t("unsubscribe.invalid").into());
+    let invalid = || AppError::NotFound(messages(PAGE_LANGUAGE).t("unsubscribe-invalid").into());
     let code = TrackingCode::parse(code).ok_or_else(invalid)?;
     let token = query.token.clone().unwrap_or_default();
     let expected =

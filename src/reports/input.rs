@@ -176,7 +176,7 @@ impl ReportInput {
             }
         };
         if input.wants_outcome && input.reporter_email.is_none() {
-            errors.add("reporter_email", t.t("validation.email_needed_for_outcome"));
+            errors.add("reporter_email", t.t("validation-email_needed_for_outcome"));
         }
         match (article, category) {
             (Some(article), Some(category)) if errors.is_empty() => Ok(NewReport {
@@ -202,7 +202,7 @@ impl ReportInput {
 fn replace_with_required(errors: &mut FieldErrors, field: &str, t: &Messages) {
     errors.0.insert(
         field.to_string(),
-        vec![t.t("validation.required").to_string()],
+        vec![t.t("validation-required").to_string()],
     );
 }
 
@@ -216,14 +216,14 @@ fn message_for(error: &ValidationError, t: &Messages) -> String {
     };
     let code: &str = &error.code;
     let id = match code {
-        "length_max" => "validation.length_max",
-        "length_range" => "validation.length_range",
-        "too_many" => "validation.too_many_evidence_urls",
-        "email" => "validation.email",
-        "category" => "validation.category",
-        "language" => "validation.language",
-        "evidence_url" => "validation.evidence_url",
-        _ => "validation.invalid",
+        "length_max" => "validation-length_max",
+        "length_range" => "validation-length_range",
+        "too_many" => "validation-too_many_evidence_urls",
+        "email" => "validation-email",
+        "category" => "validation-category",
+        "language" => "validation-language",
+        "evidence_url" => "validation-evidence_url",
+        _ => "validation-invalid",
     };
     t.t_with(
         id,
@@ -237,18 +237,18 @@ fn message_for(error: &ValidationError, t: &Messages) -> String {
 
 fn url_message(error: &UrlError, t: &Messages) -> String {
     match error {
-        UrlError::Empty => t.t("validation.article_url.empty").to_string(),
+        UrlError::Empty => t.t("validation-article_url-empty").to_string(),
         UrlError::TooLong => t.t_with(
-            "validation.article_url.too_long",
+            "validation-article_url-too_long",
             &[("max", &crate::articles::canonical::MAX_URL_LEN.to_string())],
         ),
-        UrlError::Invalid => t.t("validation.article_url.invalid").to_string(),
+        UrlError::Invalid => t.t("validation-article_url-invalid").to_string(),
         UrlError::UnsupportedScheme(scheme) => {
-            t.t_with("validation.article_url.scheme", &[("scheme", scheme)])
+            t.t_with("validation-article_url-scheme", &[("scheme", scheme)])
         }
-        UrlError::Credentials => t.t("validation.article_url.credentials").to_string(),
+        UrlError::Credentials => t.t("validation-article_url-credentials").to_string(),
         UrlError::NotPublisherHost(host) => {
-            t.t_with("validation.article_url.not_publisher", &[("host", host)])
+            t.t_with("validation-article_url-not_publisher", &[("host", host)])
         }
     }
 }
@@ -440,7 +440,7 @@ mod tests {
         let errors = parse(&input).expect_err("blank explanation");
         assert_eq!(
             errors.get("explanation"),
-            [messages("en").t("validation.required")]
+            [messages("en").t("validation-required")]
         );
         input.explanation = "x".repeat(5_001);
         assert!(parse(&input).expect_err("too long").has("explanation"));
@@ -510,7 +510,7 @@ mod tests {
             let errors = parse(&input).expect_err(email);
             assert_eq!(
                 errors.get("reporter_email"),
-                [messages("en").t("validation.email")],
+                [messages("en").t("validation-email")],
                 "{email}"
             );
         }

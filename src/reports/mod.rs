@@ -20,7 +20,7 @@ pub use tracking::TrackingCode;
 /// A field's message with the field's label in front, as in an error summary: "Your email
 /// address: Enter …", but "What is wrong? This is required." (no colon after a question mark).
 pub fn labelled(t: &crate::i18n::Messages, field: &str, message: &str) -> String {
-    let label = t.t_with(&format!("field.{field}"), &[]);
+    let label = t.t_with(&format!("field-{field}"), &[]);
     if label.starts_with("field.") {
         return message.to_string();
     }
@@ -74,13 +74,13 @@ impl Category {
     /// Catalog id of the category's label.
     pub fn label_id(self) -> &'static str {
         match self {
-            Self::FalseClaim => "category.false_claim",
-            Self::MisleadingContext => "category.misleading_context",
-            Self::ManipulatedMedia => "category.manipulated_media",
-            Self::FabricatedQuote => "category.fabricated_quote",
-            Self::Outdated => "category.outdated",
-            Self::Impersonation => "category.impersonation",
-            Self::Other => "category.other",
+            Self::FalseClaim => "category-false_claim",
+            Self::MisleadingContext => "category-misleading_context",
+            Self::ManipulatedMedia => "category-manipulated_media",
+            Self::FabricatedQuote => "category-fabricated_quote",
+            Self::Outdated => "category-outdated",
+            Self::Impersonation => "category-impersonation",
+            Self::Other => "category-other",
         }
     }
 }
@@ -186,25 +186,25 @@ impl PublicStatus {
     /// Catalog id of the wording shown to readers ("Received", "Under review", ...).
     pub fn label_id(self) -> &'static str {
         match self {
-            Self::Received => "status.received",
-            Self::UnderReview => "status.under_review",
-            Self::Corrected => "status.corrected",
-            Self::Clarified => "status.clarified",
-            Self::NoError => "status.no_error",
-            Self::Duplicate => "status.duplicate",
-            Self::Closed => "status.closed",
+            Self::Received => "status-received",
+            Self::UnderReview => "status-under_review",
+            Self::Corrected => "status-corrected",
+            Self::Clarified => "status-clarified",
+            Self::NoError => "status-no_error",
+            Self::Duplicate => "status-duplicate",
+            Self::Closed => "status-closed",
         }
     }
 
     pub fn explanation_id(self) -> &'static str {
         match self {
-            Self::Received => "status.received.explanation",
-            Self::UnderReview => "status.under_review.explanation",
-            Self::Corrected => "status.corrected.explanation",
-            Self::Clarified => "status.clarified.explanation",
-            Self::NoError => "status.no_error.explanation",
-            Self::Duplicate => "status.duplicate.explanation",
-            Self::Closed => "status.closed.explanation",
+            Self::Received => "status-received-explanation",
+            Self::UnderReview => "status-under_review-explanation",
+            Self::Corrected => "status-corrected-explanation",
+            Self::Clarified => "status-clarified-explanation",
+            Self::NoError => "status-no_error-explanation",
+            Self::Duplicate => "status-duplicate-explanation",
+            Self::Closed => "status-closed-explanation",
         }
     }
 }
@@ -280,7 +280,7 @@ mod catalog_tests {
             "reporter_email",
             "wants_outcome",
         ] {
-            assert!(en.has(&format!("field.{field}")), "field.{field}");
+            assert!(en.has(&format!("field-{field}")), "field.{field}");
         }
     }
 }

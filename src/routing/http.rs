@@ -33,14 +33,14 @@ impl From<RuleChangeError> for AppError {
         let t = messages(PAGE_LANGUAGE);
         match error {
             RuleChangeError::Invalid(fields) => Self::Validation(fields),
-            RuleChangeError::NotFound => Self::NotFound(t.t("desk.routing.error.not_found").into()),
+            RuleChangeError::NotFound => Self::NotFound(t.t("desk-routing-error-not_found").into()),
             RuleChangeError::FromFile => Self::Conflict {
                 kind: "rule_from_file",
-                message: t.t("desk.routing.error.from_file").into(),
+                message: t.t("desk-routing-error-from_file").into(),
             },
             RuleChangeError::ChangedMeanwhile => Self::Conflict {
                 kind: "conflict",
-                message: t.t("desk.routing.error.changed_meanwhile").into(),
+                message: t.t("desk-routing-error-changed_meanwhile").into(),
             },
             RuleChangeError::Storage(e) => e.into(),
         }
@@ -52,7 +52,7 @@ fn require_admin(signed_in: &SignedIn) -> Result<(), AppError> {
         Ok(())
     } else {
         Err(AppError::Forbidden(
-            messages(PAGE_LANGUAGE).t("desk.routing.forbidden").into(),
+            messages(PAGE_LANGUAGE).t("desk-routing-forbidden").into(),
         ))
     }
 }
@@ -195,22 +195,22 @@ fn who(actor: &str) -> &str {
 fn conditions(t: &Messages, rule: &RuleSnapshot) -> String {
     let mut parts = Vec::new();
     if let Some(host) = &rule.host {
-        parts.push(t.t_with("desk.routing.cond.host", &[("host", host)]));
+        parts.push(t.t_with("desk-routing-cond-host", &[("host", host)]));
     }
     if let Some(path) = &rule.path_prefix {
-        parts.push(t.t_with("desk.routing.cond.path", &[("path", path)]));
+        parts.push(t.t_with("desk-routing-cond-path", &[("path", path)]));
     }
     if let Some(category) = &rule.category {
         // The short name, as in the form's list and the rules file: the labels are for readers.
-        parts.push(t.t_with("desk.routing.cond.category", &[("category", category)]));
+        parts.push(t.t_with("desk-routing-cond-category", &[("category", category)]));
     }
     if let Some(language) = &rule.language {
-        parts.push(t.t_with("desk.routing.cond.language", &[("language", language)]));
+        parts.push(t.t_with("desk-routing-cond-language", &[("language", language)]));
     }
     if parts.is_empty() {
-        t.t("desk.routing.cond.any").to_string()
+        t.t("desk-routing-cond-any").to_string()
     } else {
-        parts.join(t.t("desk.routing.cond.and"))
+        parts.join(&t.t("desk-routing-cond-and"))
     }
 }
 
@@ -231,16 +231,16 @@ fn rule_view(
 ) -> RuleView {
     let from_file = rule.source == RuleSource::File;
     let origin = match row {
-        _ if from_file => t.t_with("desk.routing.from_file", &[("file", file)]),
+        _ if from_file => t.t_with("desk-routing-from_file", &[("file", file)]),
         Some(row) if row.updated_at != row.created_at => t.t_with(
-            "desk.routing.changed_by",
+            "desk-routing-changed_by",
             &[
                 ("who", who(&row.updated_by)),
                 ("when", &when(row.updated_at)),
             ],
         ),
         Some(row) => t.t_with(
-            "desk.routing.added_by",
+            "desk-routing-added_by",
             &[
                 ("who", who(&row.created_by)),
                 ("when", &when(row.created_at)),
@@ -272,7 +272,7 @@ fn change_view(t: &Messages, change: &ChangeRow) -> ChangeView {
         snapshot
             .map(|r| {
                 t.t_with(
-                    "desk.routing.change.rule",
+                    "desk-routing-change-rule",
                     &[
                         ("desk", &r.desk),
                         ("conditions", &conditions(t, &r)),
@@ -285,11 +285,11 @@ fn change_view(t: &Messages, change: &ChangeRow) -> ChangeView {
     let id = change.rule_id.unwrap_or_default().to_string();
     let what = match change.action.as_str() {
         service::CREATED => t.t_with(
-            "desk.routing.change.created",
+            "desk-routing-change-created",
             &[("id", &id), ("rule", &rule(parse(&change.after_json)))],
         ),
         service::UPDATED => t.t_with(
-            "desk.routing.change.updated",
+            "desk-routing-change-updated",
             &[
                 ("id", &id),
                 ("before", &rule(parse(&change.before_json))),
@@ -297,7 +297,7 @@ fn change_view(t: &Messages, change: &ChangeRow) -> ChangeView {
             ],
         ),
         service::DELETED => t.t_with(
-            "desk.routing.change.deleted",
+            "desk-routing-change-deleted",
             &[("id", &id), ("rule", &rule(parse(&change.before_json)))],
         ),
         service::FILE_SYNCED => {
@@ -308,11 +308,11 @@ fn change_view(t: &Messages, change: &ChangeRow) -> ChangeView {
             };
             match count(&change.before_json) {
                 0 => t.t_with(
-                    "desk.routing.change.file_imported",
+                    "desk-routing-change-file_imported",
                     &[("after", &count(&change.after_json).to_string())],
                 ),
                 before => t.t_with(
-                    "desk.routing.change.file_synced",
+                    "desk-routing-change-file_synced",
                     &[
                         ("before", &before.to_string()),
                         ("after", &count(&change.after_json).to_string()),
@@ -348,14 +348,14 @@ fn test_view(state: &AppState, overview: &Overview, input: Option<RouteTestInput
             let routed = overview.table.explain(&test.route_input());
             let reason = match routed.rule {
                 Some((position, rule)) => t.t_with(
-                    "desk.routing.test.by_rule",
+                    "desk-routing-test-by_rule",
                     &[
                         ("position", &position.to_string()),
                         ("conditions", &conditions(t, &RuleSnapshot::from(rule))),
                         ("priority", &rule.priority.to_string()),
                     ],
                 ),
-                None => t.t("desk.routing.test.by_default").to_string(),
+                None => t.t("desk-routing-test-by_default").to_string(),
             };
             TestView {
                 result: Some(TestResult {
@@ -408,7 +408,7 @@ async fn routing_page<'a>(
         .filter(|row| !used.contains(&row.id))
         .map(|row| {
             t.t_with(
-                "desk.routing.ignored_rule",
+                "desk-routing-ignored_rule",
                 &[
                     ("id", &row.id.to_string()),
                     ("problem", &row.to_rule().err().unwrap_or_default()),
@@ -448,7 +448,7 @@ fn add_form(state: &AppState, input: RuleInput, errors: FieldErrors) -> RuleForm
     RuleForm::new(
         state,
         format!("{ROUTING_PAGE}/rules"),
-        "desk.routing.form.add",
+        "desk-routing-form-add",
         input,
         String::new(),
         errors,
@@ -465,7 +465,7 @@ fn edit_form(
     RuleForm::new(
         state,
         format!("{ROUTING_PAGE}/rules/{id}"),
-        "desk.routing.form.save",
+        "desk-routing-form-save",
         input,
         seen,
         errors,
@@ -491,9 +491,9 @@ pub async fn routing(
     let t = messages(PAGE_LANGUAGE);
     let query = query.into_inner();
     let notice = match query.done.as_deref() {
-        Some("added") => Some(t.t("desk.routing.done.added").to_string()),
-        Some("updated") => Some(t.t("desk.routing.done.updated").to_string()),
-        Some("deleted") => Some(t.t("desk.routing.done.deleted").to_string()),
+        Some("added") => Some(t.t("desk-routing-done-added").to_string()),
+        Some("updated") => Some(t.t("desk-routing-done-updated").to_string()),
+        Some("deleted") => Some(t.t("desk-routing-done-deleted").to_string()),
         _ => None,
     };
     let test = query.url.map(|url| RouteTestInput {
@@ -563,7 +563,7 @@ async fn read_form<T: serde::de::DeserializeOwned>(
 
 fn parse_seen(seen: &str) -> Result<NaiveDateTime, AppError> {
     NaiveDateTime::parse_from_str(seen.trim(), SEEN_FORMAT)
-        .map_err(|_| AppError::malformed(messages(PAGE_LANGUAGE).t("desk.routing.error.seen")))
+        .map_err(|_| AppError::malformed(messages(PAGE_LANGUAGE).t("desk-routing-error-seen")))
 }
 
 /// `POST /desk/admin/routing/rules`: adds a dashboard rule.
@@ -706,7 +706,7 @@ pub async fn update_rule(
                 .await
                 .map_err(AppError::from)?;
             let message = t.t_with(
-                "desk.routing.error.changed_meanwhile_now",
+                "desk-routing-error-changed_meanwhile_now",
                 &[
                     ("rule", &conditions(t, &RuleSnapshot::from(&current))),
                     ("who", who(&current.updated_by)),

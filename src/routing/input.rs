@@ -60,23 +60,23 @@ impl RuleInput {
         let mut errors = FieldErrors::default();
         let desk = self.desk.trim();
         if desk.is_empty() {
-            errors.add("desk", t.t("desk.routing.error.desk_required"));
+            errors.add("desk", t.t("desk-routing-error-desk_required"));
         } else if table.desk(desk).is_none() {
             errors.add(
                 "desk",
-                t.t_with("desk.routing.error.desk_unknown", &[("desk", desk)]),
+                t.t_with("desk-routing-error-desk_unknown", &[("desk", desk)]),
             );
         }
         let host = optional(&self.host).and_then(|h| match canonical_host(h, urls) {
             Some(host) => Some(host),
             None => {
-                errors.add("host", t.t("desk.routing.error.host"));
+                errors.add("host", t.t("desk-routing-error-host"));
                 None
             }
         });
         let path_prefix = optional(&self.path_prefix).and_then(|p| {
             if !p.starts_with('/') {
-                errors.add("path_prefix", t.t("desk.routing.error.path_slash"));
+                errors.add("path_prefix", t.t("desk-routing-error-path_slash"));
                 None
             } else if p.len() > PATH_MAX
                 || p.chars()
@@ -85,7 +85,7 @@ impl RuleInput {
                 errors.add(
                     "path_prefix",
                     t.t_with(
-                        "desk.routing.error.path_chars",
+                        "desk-routing-error-path_chars",
                         &[("max", &PATH_MAX.to_string())],
                     ),
                 );
@@ -99,7 +99,7 @@ impl RuleInput {
             None => {
                 errors.add(
                     "category",
-                    t.t_with("desk.routing.error.category", &[("category", c)]),
+                    t.t_with("desk-routing-error-category", &[("category", c)]),
                 );
                 None
             }
@@ -107,7 +107,7 @@ impl RuleInput {
         let language = optional(&self.language).and_then(|l| match normalize_language(l) {
             Some(language) => Some(language),
             None => {
-                errors.add("language", t.t("desk.routing.error.language"));
+                errors.add("language", t.t("desk-routing-error-language"));
                 None
             }
         });
@@ -121,7 +121,7 @@ impl RuleInput {
                     errors.add(
                         "priority",
                         t.t_with(
-                            "desk.routing.error.priority",
+                            "desk-routing-error-priority",
                             &[
                                 ("min", &PRIORITY_MIN.to_string()),
                                 ("max", &PRIORITY_MAX.to_string()),
@@ -136,7 +136,7 @@ impl RuleInput {
             && optional(&self.category).is_none()
             && optional(&self.language).is_none();
         if no_condition {
-            errors.add("conditions", t.t("desk.routing.error.no_condition"));
+            errors.add("conditions", t.t("desk-routing-error-no_condition"));
         }
         match priority {
             Some(priority) if errors.is_empty() => Ok(RuleSpec {
@@ -199,7 +199,7 @@ impl RouteTestInput {
         let mut errors = FieldErrors::default();
         let category = Category::parse(self.category.trim());
         if category.is_none() {
-            errors.add("test_category", t.t("validation.category"));
+            errors.add("test_category", t.t("validation-category"));
         }
         let check = if category == Some(Category::Impersonation) {
             HostCheck::AnyHost
@@ -216,7 +216,7 @@ impl RouteTestInput {
         let language = match optional(&self.language) {
             None => Some(default_language.to_string()),
             Some(l) => normalize_language(l).or_else(|| {
-                errors.add("test_language", t.t("desk.routing.error.language"));
+                errors.add("test_language", t.t("desk-routing-error-language"));
                 None
             }),
         };
@@ -244,18 +244,18 @@ impl RouteTest {
 
 fn url_message(error: &UrlError, t: &Messages) -> String {
     match error {
-        UrlError::Empty => t.t("validation.article_url.empty").to_string(),
+        UrlError::Empty => t.t("validation-article_url-empty").to_string(),
         UrlError::TooLong => t.t_with(
-            "validation.article_url.too_long",
+            "validation-article_url-too_long",
             &[("max", &crate::articles::canonical::MAX_URL_LEN.to_string())],
         ),
-        UrlError::Invalid => t.t("validation.article_url.invalid").to_string(),
+        UrlError::Invalid => t.t("validation-article_url-invalid").to_string(),
         UrlError::UnsupportedScheme(scheme) => {
-            t.t_with("validation.article_url.scheme", &[("scheme", scheme)])
+            t.t_with("validation-article_url-scheme", &[("scheme", scheme)])
         }
-        UrlError::Credentials => t.t("validation.article_url.credentials").to_string(),
+        UrlError::Credentials => t.t("validation-article_url-credentials").to_string(),
         UrlError::NotPublisherHost(host) => {
-            t.t_with("validation.article_url.not_publisher", &[("host", host)])
+            t.t_with("validation-article_url-not_publisher", &[("host", host)])
         }
     }
 }

@@ -172,7 +172,7 @@ fn values<'a>(routing: &Routing, spec: &'a RuleSpec) -> Result<RuleValues<'a>, R
         RuleChangeError::Invalid(FieldErrors::single(
             "desk",
             crate::i18n::messages("en")
-                .t_with("desk.routing.error.desk_unknown", &[("desk", &spec.desk)]),
+                .t_with("desk-routing-error-desk_unknown", &[("desk", &spec.desk)]),
         ))
     })?;
     Ok(RuleValues {

@@ -28,9 +28,9 @@ impl TokenProblem {
     /// Catalog id of the message shown above the form.
     pub fn message_id(self) -> &'static str {
         match self {
-            Self::Missing => "form.token_missing",
-            Self::TooFast => "form.too_fast",
-            Self::Expired => "form.expired",
+            Self::Missing => "form-token_missing",
+            Self::TooFast => "form-too_fast",
+            Self::Expired => "form-expired",
         }
     }
 

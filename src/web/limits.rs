@@ -51,7 +51,7 @@ impl Refused {
     /// The notice above a form sent back with its input: how long to wait.
     pub fn notice(&self, t: &Messages) -> String {
         t.t_with(
-            "form.rate_limited",
+            "form-rate_limited",
             &[("seconds", &self.retry_after_secs().to_string())],
         )
     }
