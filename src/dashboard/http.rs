@@ -267,7 +267,7 @@ fn require_admin(signed_in: &SignedIn) -> Result<(), AppError> {
         Ok(())
     } else {
         Err(AppError::Forbidden(
-            messages(PAGE_LANGUAGE).t("desk-forbidden-admins").into(),
+            messages(PAGE_LANGUAGE).t("desk-forbidden-admins"),
         ))
     }
 }

@@ -153,7 +153,7 @@ impl Messages {
 fn arguments<'a>(args: &[(&str, &'a str)]) -> FluentArgs<'a> {
     let mut out = FluentArgs::with_capacity(args.len() + 1);
     for (name, value) in args {
-        out.set(name.to_string(), FluentValue::try_number(*value));
+        out.set(name.to_string(), FluentValue::try_number(value));
     }
     out
 }

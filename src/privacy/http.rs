@@ -70,7 +70,7 @@ fn erase_page<'a>(
 
 fn parse_code(path: &str) -> Result<TrackingCode, AppError> {
     TrackingCode::parse(path)
-        .ok_or_else(|| AppError::NotFound(messages(PAGE_LANGUAGE).t("status-not_found").into()))
+        .ok_or_else(|| AppError::NotFound(messages(PAGE_LANGUAGE).t("status-not_found")))
 }
 
 /// `GET /status/{code}/erase`.
@@ -154,7 +154,7 @@ fn check_link(
     path: &str,
     query: &ConfirmQuery,
 ) -> Result<(TrackingCode, String), AppError> {
-    let invalid = || AppError::NotFound(messages(PAGE_LANGUAGE).t("erase-invalid").into());
+    let invalid = || AppError::NotFound(messages(PAGE_LANGUAGE).t("erase-invalid"));
     let code = TrackingCode::parse(path).ok_or_else(invalid)?;
     let (Some(expires), Some(token)) = (query.expires, query.token.as_deref()) else {
         return Err(invalid());

@@ -382,10 +382,10 @@ pub async fn thanks(
 ) -> Result<HttpResponse, HtmlError> {
     let t = messages(PAGE_LANGUAGE);
     let code = TrackingCode::parse(&path)
-        .ok_or_else(|| AppError::NotFound(t.t("status-not_found").into()))?;
+        .ok_or_else(|| AppError::NotFound(t.t("status-not_found")))?;
     let thanks = match service::thanks_view(&state.db, code).await {
         Err(super::ReportError::NotFound) => {
-            return Err(AppError::NotFound(t.t("status-not_found").into()).into());
+            return Err(AppError::NotFound(t.t("status-not_found")).into());
         }
         other => other.map_err(AppError::from)?,
     };
@@ -454,10 +454,10 @@ pub struct StatusLookupPage<'a> {
 
 async fn lookup(state: &AppState, code: &str) -> Result<StatusView, AppError> {
     let code = TrackingCode::parse(code)
-        .ok_or_else(|| AppError::NotFound(messages(PAGE_LANGUAGE).t("status-not_found").into()))?;
+        .ok_or_else(|| AppError::NotFound(messages(PAGE_LANGUAGE).t("status-not_found")))?;
     match service::public_status(&state.db, code).await {
         Err(super::ReportError::NotFound) => Err(AppError::NotFound(
-            messages(PAGE_LANGUAGE).t("status-not_found").into(),
+            messages(PAGE_LANGUAGE).t("status-not_found"),
         )),
         other => Ok(other?),
     }
@@ -698,7 +698,7 @@ fn check_unsubscribe(
     code: &str,
     query: &UnsubscribeQuery,
 ) -> Result<(TrackingCode, String), AppError> {
-    let invalid = || AppError::NotFound(messages(PAGE_LANGUAGE).t("unsubscribe-invalid").into());
+    let invalid = || AppError::NotFound(messages(PAGE_LANGUAGE).t("unsubscribe-invalid"));
     let code = TrackingCode::parse(code).ok_or_else(invalid)?;
     let token = query.token.clone().unwrap_or_default();
     let expected =

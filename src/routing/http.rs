@@ -33,14 +33,14 @@ impl From<RuleChangeError> for AppError {
         let t = messages(PAGE_LANGUAGE);
         match error {
             RuleChangeError::Invalid(fields) => Self::Validation(fields),
-            RuleChangeError::NotFound => Self::NotFound(t.t("desk-routing-error-not_found").into()),
+            RuleChangeError::NotFound => Self::NotFound(t.t("desk-routing-error-not_found")),
             RuleChangeError::FromFile => Self::Conflict {
                 kind: "rule_from_file",
-                message: t.t("desk-routing-error-from_file").into(),
+                message: t.t("desk-routing-error-from_file"),
             },
             RuleChangeError::ChangedMeanwhile => Self::Conflict {
                 kind: "conflict",
-                message: t.t("desk-routing-error-changed_meanwhile").into(),
+                message: t.t("desk-routing-error-changed_meanwhile"),
             },
             RuleChangeError::Storage(e) => e.into(),
         }
@@ -52,7 +52,7 @@ fn require_admin(signed_in: &SignedIn) -> Result<(), AppError> {
         Ok(())
     } else {
         Err(AppError::Forbidden(
-            messages(PAGE_LANGUAGE).t("desk-routing-forbidden").into(),
+            messages(PAGE_LANGUAGE).t("desk-routing-forbidden"),
         ))
     }
 }
