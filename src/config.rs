@@ -98,6 +98,8 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub publisher: PublisherSettings,
     pub intake: IntakeSettings,
+    #[serde(default)]
+    pub i18n: I18nSettings,
     pub routing: RoutingSettings,
     pub mail: MailSettings,
     pub notify: NotifySettings,
@@ -141,6 +143,14 @@ pub enum SqliteSynchronous {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct PublisherSettings {
     pub name: String,
+    /// The publisher's logo on every public page (an absolute URL or a path on this host), shown
+    /// instead of the name, which becomes its alternative text.
+    #[serde(default)]
+    pub logo_url: Option<String>,
+    /// The accent colour of links and buttons, `#rrggbb`; it must keep a contrast of 4.5:1 with
+    /// white (checked at start).
+    #[serde(default = "default_accent_color")]
+    pub accent_color: String,
     pub hosts: Vec<String>,
     #[serde(default)]
     pub host_aliases: BTreeMap<String, String>,
@@ -150,6 +160,10 @@ pub struct PublisherSettings {
     pub amp_path_prefixes: Vec<String>,
     #[serde(default)]
     pub amp_query_params: Vec<String>,
+}
+
+fn default_accent_color() -> String {
+    "#0b5cad".into()
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -164,6 +178,25 @@ pub struct IntakeSettings {
 
 fn default_usual_response_days() -> u32 {
     3
+}
+
+/// The languages of the public pages and of the emails to reporters.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct I18nSettings {
+    /// Offered in the language chooser, in this order: shipped languages only
+    /// (`crate::i18n::SHIPPED`).
+    pub languages: Vec<String>,
+    /// For a reader whose browser asks for none of them.
+    pub default: String,
+}
+
+impl Default for I18nSettings {
+    fn default() -> Self {
+        Self {
+            languages: crate::i18n::SHIPPED.iter().map(|s| s.to_string()).collect(),
+            default: crate::i18n::FALLBACK.to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -391,6 +424,7 @@ impl Settings {
             .with_list_parse_key("publisher.amp_path_prefixes")
             .with_list_parse_key("publisher.amp_query_params")
             .with_list_parse_key("intake.languages")
+            .with_list_parse_key("i18n.languages")
             .with_list_parse_key("server.trusted_proxies")
             .with_list_parse_key("metrics.allow")
             .try_parsing(true);
@@ -516,6 +550,64 @@ impl Settings {
             return Err(ConfigError::Invalid(
                 "intake.default_language must be one of intake.languages".into(),
             ));
+        }
+        self.validate_i18n()?;
+        self.validate_brand()
+    }
+
+    fn validate_brand(&self) -> Result<(), ConfigError> {
+        let accent = &self.publisher.accent_color;
+        let Some(rgb) = crate::web::brand::parse_hex_color(accent) else {
+            return Err(ConfigError::Invalid(format!(
+                "publisher.accent_color must be a colour like #0b5cad, not {accent:?}"
+            )));
+        };
+        let contrast = crate::web::brand::contrast_with_white(rgb);
+        if contrast < 4.5 {
+            return Err(ConfigError::Invalid(format!(
+                "publisher.accent_color {accent} has a contrast of {contrast:.2}:1 with white; \
+                 links and button text need at least 4.5:1 (WCAG 2.2 AA): choose a darker colour"
+            )));
+        }
+        if let Some(logo) = &self.publisher.logo_url {
+            let ok = logo.starts_with('/') && !logo.starts_with("//")
+                || url::Url::parse(logo).is_ok_and(|u| u.scheme() == "https");
+            if !ok {
+                return Err(ConfigError::Invalid(format!(
+                    "publisher.logo_url must be a path on this host (/static/...) or an https URL, not {logo:?}"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_i18n(&self) -> Result<(), ConfigError> {
+        let i18n = &self.i18n;
+        if let Some(unknown) = i18n
+            .languages
+            .iter()
+            .find(|l| !crate::i18n::SHIPPED.contains(&l.as_str()))
+        {
+            return Err(ConfigError::Invalid(format!(
+                "i18n.languages: {unknown} has no translation; shipped are {}",
+                crate::i18n::SHIPPED.join(", ")
+            )));
+        }
+        if !i18n.languages.contains(&i18n.default) {
+            return Err(ConfigError::Invalid(
+                "i18n.default must be one of i18n.languages".into(),
+            ));
+        }
+        // A reader's report is in the page's language unless they pick another: the form's
+        // list must hold every page language.
+        if let Some(missing) = i18n
+            .languages
+            .iter()
+            .find(|l| !self.intake.languages.contains(l))
+        {
+            return Err(ConfigError::Invalid(format!(
+                "intake.languages must include every i18n language; {missing} is missing"
+            )));
         }
         Ok(())
     }

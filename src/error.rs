@@ -202,6 +202,7 @@ impl From<ReportError> for HtmlError {
 #[template(path = "error.html")]
 pub struct ErrorPage<'a> {
     pub t: &'a Messages,
+    pub frame: crate::web::Frame,
     pub publisher: &'a str,
     pub title: String,
     pub message: String,
@@ -216,18 +217,21 @@ pub struct ErrorContext<'a> {
     pub publisher: &'a str,
     pub desk: bool,
     pub privacy_days: u32,
+    /// The reader's language (the dashboard's is English), with its chooser.
+    pub t: &'static Messages,
+    pub frame: crate::web::Frame,
 }
 
 impl HtmlError {
     /// The page for this error, for the place it is shown in.
-    pub fn page(&self, context: &ErrorContext<'_>) -> HttpResponse {
+    pub fn page(&self, context: ErrorContext<'_>) -> HttpResponse {
         if let AppError::SignInRequired { next } = &self.0 {
             let next: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
             return HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, format!("/desk/login?next={next}")))
                 .finish();
         }
-        let t = messages("en");
+        let t = context.t;
         let title_id = match self.0 {
             AppError::NotFound(_) => "error-not_found-title",
             AppError::Unavailable(_) => "error-unavailable-title",
@@ -237,6 +241,7 @@ impl HtmlError {
         };
         let page = ErrorPage {
             t,
+            frame: context.frame,
             publisher: context.publisher,
             title: t.t(title_id).to_string(),
             message: match &self.0 {
@@ -251,6 +256,10 @@ impl HtmlError {
                     })
                     .collect::<Vec<_>>()
                     .join(" "),
+                // Our own words for what is ours, in the reader's language.
+                AppError::Unavailable(_) => t.t("error-unavailable-message"),
+                AppError::Internal(_) => t.t("error-internal-message"),
+                AppError::PayloadTooLarge { .. } => t.t("error-too_large-message"),
                 other => other.to_string(),
             },
             desk: context.desk,
@@ -276,10 +285,15 @@ impl ResponseError for HtmlError {
     /// the publisher's name and the place (dashboard or public).
     fn error_response(&self) -> HttpResponse {
         self.0.log();
-        self.page(&ErrorContext {
+        self.page(ErrorContext {
             publisher: "",
             desk: false,
             privacy_days: crate::config::DEFAULT_REPORTER_RETENTION_DAYS,
+            t: messages(crate::i18n::FALLBACK),
+            frame: crate::web::Frame {
+                logo_url: None,
+                chooser: crate::web::language::Chooser::none(),
+            },
         })
     }
 }
@@ -299,10 +313,19 @@ pub async fn error_page_context(
             let state = res
                 .request()
                 .app_data::<actix_web::web::Data<crate::web::state::AppState>>()?;
-            Some(e.page(&ErrorContext {
+            let desk = res.request().path().starts_with("/desk");
+            let (t, chooser) = if desk {
+                (messages("en"), crate::web::language::Chooser::none())
+            } else {
+                let lang = crate::web::language::PageLanguage::of(res.request(), &state.settings);
+                (lang.messages, lang.chooser)
+            };
+            Some(e.page(ErrorContext {
                 publisher: &state.settings.publisher.name,
-                desk: res.request().path().starts_with("/desk"),
+                desk,
                 privacy_days: state.settings.privacy.reporter_retention_days,
+                t,
+                frame: crate::web::Frame::new(&state.settings, chooser),
             }))
         });
     Ok(match page {

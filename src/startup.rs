@@ -146,6 +146,9 @@ impl Application {
                 .wrap(actix_web::middleware::from_fn(
                     crate::error::error_page_context,
                 ))
+                .wrap(actix_web::middleware::from_fn(
+                    crate::web::language::remember_language,
+                ))
                 .wrap(security_headers(https))
                 .wrap(NormalizePath::new(TrailingSlash::Trim))
                 // Outermost: the request's id is on every line logged while serving it.
@@ -247,6 +250,9 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(health::readyz)
         .service(web::resource("/metrics").route(web::get().to(metrics::metrics)))
         .service(assets::site_css)
+        .service(
+            web::resource("/static/brand.css").route(web::get().to(crate::web::brand::brand_css)),
+        )
         .service(assets::favicon_svg)
         .service(assets::favicon_ico)
         .service(web::resource("/").route(web::get().to(reports::http::home)))
@@ -377,12 +383,11 @@ fn desk_pages(cfg: &mut web::ServiceConfig, db: &Db, settings: &Settings) {
     );
 }
 
-async fn not_found(req: HttpRequest) -> actix_web::Result<actix_web::HttpResponse> {
-    let error = AppError::NotFound(
-        crate::i18n::messages("en")
-            .t("error-not_found-message")
-            .to_string(),
-    );
+async fn not_found(
+    req: HttpRequest,
+    lang: crate::web::language::PageLanguage,
+) -> actix_web::Result<actix_web::HttpResponse> {
+    let error = AppError::NotFound(lang.messages.t("error-not_found-message"));
     if req.path().starts_with("/api/") {
         Err(error.into())
     } else {

@@ -19,7 +19,7 @@ use super::repo::{self, OutboxRow};
 use super::{MessageKind, Wakeup, status};
 use crate::articles;
 use crate::config::{NotifySettings, Secret, Settings};
-use crate::i18n::messages;
+use crate::i18n::{Messages, messages};
 use crate::privacy::redact_emails;
 use crate::reports::repo::ReportRow;
 use crate::reports::{Category, ReportStatus, repo as reports_repo};
@@ -576,13 +576,17 @@ fn render(
             .map(|d| d.name.clone())
             .unwrap_or_default()
     };
-    let unsubscribe_url = |code: &str| {
+    // Links in a reporter's email open their pages in the email's language.
+    let unsubscribe_url = |code: &str, t: &Messages| {
         format!(
-            "{}/status/{code}/unsubscribe?token={}",
+            "{}/status/{code}/unsubscribe?token={}&lang={}",
             context.public_url,
-            unsubscribe_token(&context.secret, code)
+            unsubscribe_token(&context.secret, code),
+            t.tag()
         )
     };
+    let status_url =
+        |code: &str, t: &Messages| format!("{}/status/{code}?lang={}", context.public_url, t.tag());
     let email = match kind {
         MessageKind::ReportOutcome => {
             let (report, article) = reports_repo::find_by_id(conn, row.report_id.unwrap_or(-1))?
@@ -594,7 +598,7 @@ fn render(
             let status = ReportStatus::parse(&report.status)
                 .map(ReportStatus::public)
                 .unwrap_or(crate::reports::PublicStatus::UnderReview);
-            let status_url = format!("{}/status/{}", context.public_url, report.tracking_code);
+            let status_url = status_url(&report.tracking_code, t);
             ReportOutcome {
                 t,
                 publisher: &context.publisher,
@@ -605,7 +609,7 @@ fn render(
                 outcome_note: report.outcome_note.as_deref(),
                 correction_url: report.correction_url.as_deref(),
                 status_url: &status_url,
-                unsubscribe_url: &unsubscribe_url(&report.tracking_code),
+                unsubscribe_url: &unsubscribe_url(&report.tracking_code, t),
             }
             .email()
         }
@@ -634,10 +638,11 @@ fn render(
             if report.reporter_unsubscribed {
                 return Ok(Rendered::Unwanted(UNSUBSCRIBED));
             }
-            let status_url = format!("{}/status/{}", context.public_url, report.tracking_code);
-            let unsubscribe_url = unsubscribe_url(&report.tracking_code);
+            let t = messages(&row.language);
+            let status_url = status_url(&report.tracking_code, t);
+            let unsubscribe_url = unsubscribe_url(&report.tracking_code, t);
             ReportAck {
-                t: messages(&row.language),
+                t,
                 publisher: &context.publisher,
                 code: &report.tracking_code,
                 status_url: &status_url,
@@ -754,12 +759,15 @@ fn render(
                 .timestamp();
             let token =
                 crate::privacy::erasure_token(&context.secret, &report.tracking_code, expires);
+            let t = messages(&row.language);
             let confirm_url = format!(
-                "{}/status/{}/erase/confirm?expires={expires}&token={token}",
-                context.public_url, report.tracking_code
+                "{}/status/{}/erase/confirm?expires={expires}&token={token}&lang={}",
+                context.public_url,
+                report.tracking_code,
+                t.tag()
             );
             ErasureConfirm {
-                t: messages(&row.language),
+                t,
                 publisher: &context.publisher,
                 code: &report.tracking_code,
                 confirm_url: &confirm_url,

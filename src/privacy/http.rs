@@ -8,13 +8,13 @@ use serde::Deserialize;
 
 use super::service;
 use crate::error::{AppError, HtmlError};
-use crate::i18n::{Messages, messages};
+use crate::i18n::Messages;
 use crate::reports::TrackingCode;
 use crate::storage::now;
+use crate::web::language::PageLanguage;
 use crate::web::state::AppState;
-use crate::web::{body, client, page};
+use crate::web::{Frame, body, client, page};
 
-const PAGE_LANGUAGE: &str = "en";
 const MAX_EMAIL_LEN: usize = 254;
 
 pub enum EraseStep {
@@ -33,6 +33,7 @@ pub enum EraseStep {
 #[template(path = "public/erase.html")]
 pub struct ErasePage<'a> {
     pub t: &'a Messages,
+    pub frame: Frame,
     pub publisher: &'a str,
     /// Reporter data is kept this many days after the decision (the privacy footer).
     pub privacy_days: u32,
@@ -45,11 +46,12 @@ pub struct ErasePage<'a> {
 
 fn erase_page<'a>(
     state: &'a AppState,
+    lang: PageLanguage,
     code: &TrackingCode,
     step: EraseStep,
     notice: Option<String>,
 ) -> ErasePage<'a> {
-    let t = messages(PAGE_LANGUAGE);
+    let t = lang.messages;
     let title_id = match step {
         EraseStep::Ask { .. } => "erase-title",
         EraseStep::Sent => "erase-sent-title",
@@ -58,6 +60,7 @@ fn erase_page<'a>(
     };
     ErasePage {
         t,
+        frame: Frame::new(&state.settings, lang.chooser),
         publisher: &state.settings.publisher.name,
         privacy_days: state.settings.privacy.reporter_retention_days,
         title: t.t(title_id).to_string(),
@@ -68,24 +71,24 @@ fn erase_page<'a>(
     }
 }
 
-fn parse_code(path: &str) -> Result<TrackingCode, AppError> {
-    TrackingCode::parse(path)
-        .ok_or_else(|| AppError::NotFound(messages(PAGE_LANGUAGE).t("status-not_found")))
+fn parse_code(t: &Messages, path: &str) -> Result<TrackingCode, AppError> {
+    TrackingCode::parse(path).ok_or_else(|| AppError::NotFound(t.t("status-not_found")))
 }
 
 /// `GET /status/{code}/erase`.
 pub async fn erase_form(
     state: web::Data<AppState>,
+    lang: PageLanguage,
     path: web::Path<String>,
 ) -> Result<HttpResponse, HtmlError> {
-    let code = parse_code(&path)?;
+    let code = parse_code(lang.messages, &path)?;
     let step = EraseStep::Ask {
         email: String::new(),
         error: None,
     };
     Ok(page(
         StatusCode::OK,
-        &erase_page(&state, &code, step, None),
+        &erase_page(&state, lang, &code, step, None),
     )?)
 }
 
@@ -99,13 +102,14 @@ struct EraseRequest {
 pub async fn request_erasure(
     req: HttpRequest,
     state: web::Data<AppState>,
+    lang: PageLanguage,
     path: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, HtmlError> {
-    let code = parse_code(&path)?;
+    let t = lang.messages;
+    let code = parse_code(t, &path)?;
     let form: EraseRequest =
         body::form_body(&req, payload, state.settings.server.max_body_bytes).await?;
-    let t = messages(PAGE_LANGUAGE);
     let email = form.email.trim().to_string();
     if let Err(refused) = state
         .limits
@@ -115,7 +119,7 @@ pub async fn request_erasure(
         let notice = refused.notice(t);
         let mut response = page(
             StatusCode::TOO_MANY_REQUESTS,
-            &erase_page(&state, &code, step, Some(notice)),
+            &erase_page(&state, lang, &code, step, Some(notice)),
         )?;
         refused.set_retry_after(&mut response);
         return Ok(response);
@@ -123,11 +127,11 @@ pub async fn request_erasure(
     if email.len() > MAX_EMAIL_LEN || email.parse::<lettre::Address>().is_err() {
         let step = EraseStep::Ask {
             email,
-            error: Some(t.t("erase-email_invalid").to_string()),
+            error: Some(t.t("erase-email_invalid")),
         };
         return Ok(page(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &erase_page(&state, &code, step, None),
+            &erase_page(&state, lang, &code, step, None),
         )?);
     }
     let key = state.intake.recipient_key.clone();
@@ -139,7 +143,7 @@ pub async fn request_erasure(
     }
     Ok(page(
         StatusCode::OK,
-        &erase_page(&state, &code, EraseStep::Sent, None),
+        &erase_page(&state, lang, &code, EraseStep::Sent, None),
     )?)
 }
 
@@ -151,10 +155,11 @@ pub struct ConfirmQuery {
 
 fn check_link(
     state: &AppState,
+    t: &Messages,
     path: &str,
     query: &ConfirmQuery,
 ) -> Result<(TrackingCode, String), AppError> {
-    let invalid = || AppError::NotFound(messages(PAGE_LANGUAGE).t("erase-invalid"));
+    let invalid = || AppError::NotFound(t.t("erase-invalid"));
     let code = TrackingCode::parse(path).ok_or_else(invalid)?;
     let (Some(expires), Some(token)) = (query.expires, query.token.as_deref()) else {
         return Err(invalid());
@@ -176,28 +181,30 @@ fn check_link(
 /// mail scanners follow links.
 pub async fn confirm_page(
     state: web::Data<AppState>,
+    lang: PageLanguage,
     path: web::Path<String>,
     query: web::Query<ConfirmQuery>,
 ) -> Result<HttpResponse, HtmlError> {
-    let (code, action) = check_link(&state, &path, &query)?;
+    let (code, action) = check_link(&state, lang.messages, &path, &query)?;
     Ok(page(
         StatusCode::OK,
-        &erase_page(&state, &code, EraseStep::Confirm { action }, None),
+        &erase_page(&state, lang, &code, EraseStep::Confirm { action }, None),
     )?)
 }
 
 /// `POST /status/{code}/erase/confirm?expires=…&token=…`: erased at once.
 pub async fn confirm(
     state: web::Data<AppState>,
+    lang: PageLanguage,
     path: web::Path<String>,
     query: web::Query<ConfirmQuery>,
 ) -> Result<HttpResponse, HtmlError> {
-    let (code, _) = check_link(&state, &path, &query)?;
+    let (code, _) = check_link(&state, lang.messages, &path, &query)?;
     service::erase(&state.db, code.clone())
         .await
         .map_err(AppError::from)?;
     Ok(page(
         StatusCode::OK,
-        &erase_page(&state, &code, EraseStep::Done, None),
+        &erase_page(&state, lang, &code, EraseStep::Done, None),
     )?)
 }

@@ -13,12 +13,11 @@ use super::service::{
 };
 use super::{Category, Channel, PublicStatus, TrackingCode};
 use crate::error::{AppError, HtmlError};
-use crate::i18n::{Messages, messages};
+use crate::i18n::Messages;
+use crate::web::language::PageLanguage;
 use crate::web::limits::Refused;
 use crate::web::state::AppState;
-use crate::web::{Choice, body, client, form_token, page, see_other};
-
-const PAGE_LANGUAGE: &str = "en";
+use crate::web::{Choice, Frame, body, client, form_token, page, see_other};
 
 fn rules(state: &AppState) -> IntakeRules<'_> {
     IntakeRules {
@@ -44,9 +43,12 @@ fn status_url(state: &AppState, code: &str) -> String {
 #[template(path = "public/report_form.html")]
 pub struct ReportFormPage<'a> {
     pub t: &'a Messages,
+    pub frame: Frame,
     pub publisher: &'a str,
     /// Reporter data is kept this many days after the decision (the privacy footer).
     pub privacy_days: u32,
+    /// Client-address hashes are kept this many days (the form's privacy explanation).
+    pub client_hash_days: u32,
     pub input: ReportInput,
     pub errors: FieldErrors,
     pub categories: Vec<Choice>,
@@ -97,8 +99,13 @@ fn error_summary(t: &Messages, errors: &FieldErrors) -> Vec<SummaryItem> {
 }
 
 impl<'a> ReportFormPage<'a> {
-    fn new(state: &'a AppState, input: ReportInput, errors: FieldErrors) -> Self {
-        let t = messages(PAGE_LANGUAGE);
+    fn new(
+        state: &'a AppState,
+        lang: PageLanguage,
+        input: ReportInput,
+        errors: FieldErrors,
+    ) -> Self {
+        let t = lang.messages;
         let categories = Category::ALL
             .into_iter()
             .map(|c| Choice {
@@ -107,10 +114,11 @@ impl<'a> ReportFormPage<'a> {
                 selected: input.category == c.as_str(),
             })
             .collect();
+        // The report's language is the page's unless the reader picks another.
         let chosen_language = input
             .language
             .clone()
-            .unwrap_or_else(|| state.settings.intake.default_language.clone());
+            .unwrap_or_else(|| t.tag().to_string());
         let languages = state
             .settings
             .intake
@@ -130,8 +138,10 @@ impl<'a> ReportFormPage<'a> {
         );
         Self {
             t,
+            frame: Frame::new(&state.settings, lang.chooser),
             publisher: &state.settings.publisher.name,
             privacy_days: state.settings.privacy.reporter_retention_days,
+            client_hash_days: state.settings.privacy.client_hash_retention_days,
             summary: error_summary(t, &errors),
             input,
             errors,
@@ -244,6 +254,7 @@ pub async fn home() -> HttpResponse {
 /// `GET /report?url=…`: an article page can link straight to a prefilled form.
 pub async fn report_form(
     state: web::Data<AppState>,
+    lang: PageLanguage,
     query: web::Query<FormQuery>,
 ) -> Result<HttpResponse, HtmlError> {
     let query = query.into_inner();
@@ -257,7 +268,7 @@ pub async fn report_form(
     };
     Ok(page(
         StatusCode::OK,
-        &ReportFormPage::new(&state, input, FieldErrors::default()),
+        &ReportFormPage::new(&state, lang, input, FieldErrors::default()),
     )?)
 }
 
@@ -268,6 +279,7 @@ pub async fn report_form(
 pub async fn submit_form(
     req: HttpRequest,
     state: web::Data<AppState>,
+    lang: PageLanguage,
     payload: web::Payload,
 ) -> Result<HttpResponse, HtmlError> {
     body::require_content_type(&req, "application/x-www-form-urlencoded")?;
@@ -279,10 +291,10 @@ pub async fn submit_form(
         form_token: token,
         honeypot,
     } = form_submission(&bytes)?;
-    let t = messages(PAGE_LANGUAGE);
+    let t = lang.messages;
     let client_hash = client_hash(&req, &state);
     if let Err(refused) = state.limits.check_client(client_hash.as_deref()) {
-        return form_refused(&state, input, refused);
+        return form_refused(&state, lang, input, refused);
     }
     if state.limits.enabled() {
         let limits = &state.settings.limits;
@@ -294,8 +306,8 @@ pub async fn submit_form(
             limits.form_max_age_secs,
         ) {
             tracing::info!(problem = problem.as_str(), "report form refused: its token");
-            let form = ReportFormPage::new(&state, input, FieldErrors::default())
-                .with_notice(t.t(problem.message_id()).to_string());
+            let form = ReportFormPage::new(&state, lang, input, FieldErrors::default())
+                .with_notice(t.t(problem.message_id()));
             return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, &form)?);
         }
     }
@@ -304,12 +316,12 @@ pub async fn submit_form(
         Err(errors) => {
             return Ok(page(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &ReportFormPage::new(&state, input, errors),
+                &ReportFormPage::new(&state, lang, input, errors),
             )?);
         }
     };
     if let Err(refused) = state.limits.check_article(report.article.as_str()) {
-        return form_refused(&state, input, refused);
+        return form_refused(&state, lang, input, refused);
     }
     let category = report.category.as_str();
     let submission = Submission {
@@ -333,24 +345,25 @@ pub async fn submit_form(
 /// The form again, its input kept, saying how long to wait: 429 with `Retry-After`.
 fn form_refused(
     state: &AppState,
+    lang: PageLanguage,
     input: ReportInput,
     refused: Refused,
 ) -> Result<HttpResponse, HtmlError> {
     tracing::info!(limit = refused.limit.as_str(), "report refused: rate limit");
-    let form = ReportFormPage::new(state, input, FieldErrors::default())
-        .with_notice(refused.notice(messages(PAGE_LANGUAGE)));
+    let t = lang.messages;
+    let form = ReportFormPage::new(state, lang, input, FieldErrors::default())
+        .with_notice(refused.notice(t));
     let mut response = page(StatusCode::TOO_MANY_REQUESTS, &form)?;
     refused.set_retry_after(&mut response);
     Ok(response)
 }
 
-fn api_refused(refused: Refused) -> AppError {
+fn api_refused(t: &Messages, refused: Refused) -> AppError {
     tracing::info!(limit = refused.limit.as_str(), "report refused: rate limit");
     let seconds = refused.retry_after_secs();
     AppError::RateLimited {
         retry_after_secs: seconds,
-        message: messages(PAGE_LANGUAGE)
-            .t_with("api-rate_limited", &[("seconds", &seconds.to_string())]),
+        message: t.t_with("api-rate_limited", &[("seconds", &seconds.to_string())]),
     }
 }
 
@@ -358,6 +371,7 @@ fn api_refused(refused: Refused) -> AppError {
 #[template(path = "public/thanks.html")]
 pub struct ThanksPage<'a> {
     pub t: &'a Messages,
+    pub frame: Frame,
     pub publisher: &'a str,
     /// Reporter data is kept this many days after the decision (the privacy footer).
     pub privacy_days: u32,
@@ -378,11 +392,12 @@ pub struct ThanksPage<'a> {
 /// happens next and how long it usually takes.
 pub async fn thanks(
     state: web::Data<AppState>,
+    lang: PageLanguage,
     path: web::Path<String>,
 ) -> Result<HttpResponse, HtmlError> {
-    let t = messages(PAGE_LANGUAGE);
-    let code = TrackingCode::parse(&path)
-        .ok_or_else(|| AppError::NotFound(t.t("status-not_found")))?;
+    let t = lang.messages;
+    let code =
+        TrackingCode::parse(&path).ok_or_else(|| AppError::NotFound(t.t("status-not_found")))?;
     let thanks = match service::thanks_view(&state.db, code).await {
         Err(super::ReportError::NotFound) => {
             return Err(AppError::NotFound(t.t("status-not_found")).into());
@@ -410,6 +425,7 @@ pub async fn thanks(
         StatusCode::OK,
         &ThanksPage {
             t,
+            frame: Frame::new(&state.settings, lang.chooser),
             publisher: &state.settings.publisher.name,
             privacy_days: state.settings.privacy.reporter_retention_days,
             status_path: format!("/status/{}", view.tracking_code),
@@ -430,6 +446,7 @@ pub async fn thanks(
 #[template(path = "public/status.html")]
 pub struct StatusPage<'a> {
     pub t: &'a Messages,
+    pub frame: Frame,
     pub publisher: &'a str,
     /// Reporter data is kept this many days after the decision (the privacy footer).
     pub privacy_days: u32,
@@ -445,6 +462,7 @@ pub struct StatusPage<'a> {
 #[template(path = "public/status_lookup.html")]
 pub struct StatusLookupPage<'a> {
     pub t: &'a Messages,
+    pub frame: Frame,
     pub publisher: &'a str,
     /// Reporter data is kept this many days after the decision (the privacy footer).
     pub privacy_days: u32,
@@ -452,27 +470,28 @@ pub struct StatusLookupPage<'a> {
     pub error: Option<String>,
 }
 
-async fn lookup(state: &AppState, code: &str) -> Result<StatusView, AppError> {
-    let code = TrackingCode::parse(code)
-        .ok_or_else(|| AppError::NotFound(messages(PAGE_LANGUAGE).t("status-not_found")))?;
+async fn lookup(state: &AppState, t: &Messages, code: &str) -> Result<StatusView, AppError> {
+    let code =
+        TrackingCode::parse(code).ok_or_else(|| AppError::NotFound(t.t("status-not_found")))?;
     match service::public_status(&state.db, code).await {
-        Err(super::ReportError::NotFound) => Err(AppError::NotFound(
-            messages(PAGE_LANGUAGE).t("status-not_found"),
-        )),
+        Err(super::ReportError::NotFound) => Err(AppError::NotFound(t.t("status-not_found"))),
         other => Ok(other?),
     }
 }
 
 pub async fn status_page(
     state: web::Data<AppState>,
+    lang: PageLanguage,
     path: web::Path<String>,
 ) -> Result<HttpResponse, HtmlError> {
-    let t = messages(PAGE_LANGUAGE);
-    match lookup(&state, &path).await {
+    let t = lang.messages;
+    let frame = Frame::new(&state.settings, lang.chooser);
+    match lookup(&state, t, &path).await {
         Ok(view) => Ok(page(
             StatusCode::OK,
             &StatusPage {
                 t,
+                frame,
                 publisher: &state.settings.publisher.name,
                 privacy_days: state.settings.privacy.reporter_retention_days,
                 status_label: t.t(view.status.label_id()),
@@ -487,6 +506,7 @@ pub async fn status_page(
             StatusCode::NOT_FOUND,
             &StatusLookupPage {
                 t,
+                frame,
                 publisher: &state.settings.publisher.name,
                 privacy_days: state.settings.privacy.reporter_retention_days,
                 code: path.into_inner(),
@@ -505,15 +525,18 @@ pub struct LookupQuery {
 /// `GET /status?code=…`: the lookup form, or a redirect to the report's status page.
 pub async fn status_lookup(
     state: web::Data<AppState>,
+    lang: PageLanguage,
     query: web::Query<LookupQuery>,
 ) -> Result<HttpResponse, HtmlError> {
-    let t = messages(PAGE_LANGUAGE);
+    let t = lang.messages;
+    let frame = Frame::new(&state.settings, lang.chooser);
     let typed = query.into_inner().code.unwrap_or_default();
     if typed.trim().is_empty() {
         return Ok(page(
             StatusCode::OK,
             &StatusLookupPage {
                 t,
+                frame,
                 publisher: &state.settings.publisher.name,
                 privacy_days: state.settings.privacy.reporter_retention_days,
                 code: typed,
@@ -527,10 +550,11 @@ pub async fn status_lookup(
             StatusCode::UNPROCESSABLE_ENTITY,
             &StatusLookupPage {
                 t,
+                frame,
                 publisher: &state.settings.publisher.name,
                 privacy_days: state.settings.privacy.reporter_retention_days,
                 code: typed,
-                error: Some(t.t("status-code_invalid").to_string()),
+                error: Some(t.t("status-code_invalid")),
             },
         )?),
     }
@@ -591,14 +615,18 @@ fn created_body<'a>(state: &AppState, submitted: &'a Submitted, t: &'a Messages)
 pub async fn api_create(
     req: HttpRequest,
     state: web::Data<AppState>,
+    lang: PageLanguage,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
+    // Messages (validation, rate limits) in the client's Accept-Language; `language` in the
+    // body is the report's own.
+    let t = lang.messages;
     body::require_content_type(&req, "application/json")?;
     let client_hash = client_hash(&req, &state);
     state
         .limits
         .check_client(client_hash.as_deref())
-        .map_err(api_refused)?;
+        .map_err(|r| api_refused(t, r))?;
     let bytes = body::read_limited(&req, payload, state.settings.server.max_body_bytes).await?;
     let input: ReportInput = body::parse_json(&bytes)?;
     let idempotency = match req.headers().get("idempotency-key") {
@@ -616,14 +644,13 @@ pub async fn api_create(
                 })?,
         ),
     };
-    let t = messages(PAGE_LANGUAGE);
     let report = input
         .parse(&rules(&state), t)
         .map_err(AppError::Validation)?;
     state
         .limits
         .check_article(report.article.as_str())
-        .map_err(api_refused)?;
+        .map_err(|r| api_refused(t, r))?;
     let category = report.category.as_str();
     let submission = Submission {
         report,
@@ -653,10 +680,11 @@ pub async fn api_create(
 /// `GET /api/v1/reports/{tracking_code}`: the public status; no personal data.
 pub async fn api_get(
     state: web::Data<AppState>,
+    lang: PageLanguage,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let view = lookup(&state, &path).await?;
-    let t = messages(PAGE_LANGUAGE);
+    let t = lang.messages;
+    let view = lookup(&state, t, &path).await?;
     Ok(HttpResponse::Ok().json(ReportBody {
         tracking_code: &view.tracking_code,
         status: view.status.as_str(),
@@ -680,6 +708,7 @@ pub async fn api_get(
 #[template(path = "public/unsubscribe.html")]
 pub struct UnsubscribePage<'a> {
     pub t: &'a Messages,
+    pub frame: Frame,
     pub publisher: &'a str,
     /// Reporter data is kept this many days after the decision (the privacy footer).
     pub privacy_days: u32,
@@ -695,10 +724,11 @@ pub struct UnsubscribeQuery {
 
 fn check_unsubscribe(
     state: &AppState,
+    t: &Messages,
     code: &str,
     query: &UnsubscribeQuery,
 ) -> Result<(TrackingCode, String), AppError> {
-    let invalid = || AppError::NotFound(messages(PAGE_LANGUAGE).t("unsubscribe-invalid"));
+    let invalid = || AppError::NotFound(t.t("unsubscribe-invalid"));
     let code = TrackingCode::parse(code).ok_or_else(invalid)?;
     let token = query.token.clone().unwrap_or_default();
     let expected =
@@ -714,14 +744,16 @@ fn check_unsubscribe(
 /// mail scanners follow links.
 pub async fn unsubscribe_page(
     state: web::Data<AppState>,
+    lang: PageLanguage,
     path: web::Path<String>,
     query: web::Query<UnsubscribeQuery>,
 ) -> Result<HttpResponse, HtmlError> {
-    let (code, token) = check_unsubscribe(&state, &path, &query)?;
+    let (code, token) = check_unsubscribe(&state, lang.messages, &path, &query)?;
     Ok(page(
         StatusCode::OK,
         &UnsubscribePage {
-            t: messages(PAGE_LANGUAGE),
+            t: lang.messages,
+            frame: Frame::new(&state.settings, lang.chooser),
             publisher: &state.settings.publisher.name,
             privacy_days: state.settings.privacy.reporter_retention_days,
             code: code.to_string(),
@@ -735,15 +767,17 @@ pub async fn unsubscribe_page(
 /// (RFC 8058 `List-Unsubscribe-Post`).
 pub async fn unsubscribe(
     state: web::Data<AppState>,
+    lang: PageLanguage,
     path: web::Path<String>,
     query: web::Query<UnsubscribeQuery>,
 ) -> Result<HttpResponse, HtmlError> {
-    let (code, token) = check_unsubscribe(&state, &path, &query)?;
+    let (code, token) = check_unsubscribe(&state, lang.messages, &path, &query)?;
     service::stop_reporter_emails(&state.db, code.clone()).await?;
     Ok(page(
         StatusCode::OK,
         &UnsubscribePage {
-            t: messages(PAGE_LANGUAGE),
+            t: lang.messages,
+            frame: Frame::new(&state.settings, lang.chooser),
             publisher: &state.settings.publisher.name,
             privacy_days: state.settings.privacy.reporter_retention_days,
             code: code.to_string(),

@@ -2,9 +2,11 @@
 
 pub mod assets;
 pub mod body;
+pub mod brand;
 pub mod client;
 pub mod form_token;
 pub mod health;
+pub mod language;
 pub mod limits;
 pub mod metrics;
 pub mod request_log;
@@ -64,6 +66,22 @@ pub fn page(status: StatusCode, template: &impl Template) -> Result<HttpResponse
         .content_type("text/html; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
         .body(body))
+}
+
+/// What frames every public page besides its messages: the publisher's logo and the language
+/// chooser.
+pub struct Frame {
+    pub logo_url: Option<String>,
+    pub chooser: language::Chooser,
+}
+
+impl Frame {
+    pub fn new(settings: &crate::config::Settings, chooser: language::Chooser) -> Self {
+        Self {
+            logo_url: settings.publisher.logo_url.clone(),
+            chooser,
+        }
+    }
 }
 
 /// A choice in a select, a set of radio buttons or checkboxes.
