@@ -647,6 +647,41 @@ mod tests {
     }
 
     #[test]
+    fn languages_and_brand_are_checked() {
+        let base = shipped(Environment::Development).expect("loads");
+        assert!(base.validate().is_ok());
+        let refused = |change: &dyn Fn(&mut Settings)| {
+            let mut settings = base.clone();
+            change(&mut settings);
+            settings.validate().expect_err("refused").to_string()
+        };
+        let e = refused(&|s| s.i18n.languages.push("de".into()));
+        assert!(e.contains("i18n.languages: de has no translation"), "{e}");
+        let e = refused(&|s| s.i18n.default = "de".into());
+        assert!(e.contains("i18n.default"), "{e}");
+        let e = refused(&|s| {
+            s.i18n.languages = vec!["en".into(), "ru".into()];
+            s.i18n.default = "en".into();
+            s.intake.languages = vec!["en".into()];
+        });
+        assert!(
+            e.contains("intake.languages must include every i18n language; ru"),
+            "{e}"
+        );
+        // Too light for white text and links: #3b9dff is about 2.9:1.
+        let e = refused(&|s| s.publisher.accent_color = "#3b9dff".into());
+        assert!(e.contains("contrast of 2.") && e.contains("4.5:1"), "{e}");
+        let e = refused(&|s| s.publisher.accent_color = "blue".into());
+        assert!(e.contains("publisher.accent_color must be a colour"), "{e}");
+        let e = refused(&|s| s.publisher.logo_url = Some("http://cdn.example/logo.png".into()));
+        assert!(e.contains("publisher.logo_url"), "{e}");
+        let mut fine = base.clone();
+        fine.publisher.accent_color = "#7a1f3d".into();
+        fine.publisher.logo_url = Some("/static/logo.svg".into());
+        assert!(fine.validate().is_ok());
+    }
+
+    #[test]
     fn shipped_default_config_loads() {
         let settings = shipped(Environment::Development).expect("default config loads");
         assert_eq!(settings.server.bind, "127.0.0.1:8080");

@@ -14,6 +14,7 @@ mod health;
 mod helpers;
 mod intake_api;
 mod intake_form;
+mod languages;
 mod metrics;
 mod notify;
 mod pages_scale;
