@@ -253,6 +253,14 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             web::resource("/static/brand.css").route(web::get().to(crate::web::brand::brand_css)),
         )
+        .service(
+            web::resource("/embed/report-button.js")
+                .route(web::get().to(crate::web::embed::report_button_js)),
+        )
+        .service(
+            web::resource("/embed/report-button.css")
+                .route(web::get().to(crate::web::embed::report_button_css)),
+        )
         .service(assets::favicon_svg)
         .service(assets::favicon_ico)
         .service(web::resource("/").route(web::get().to(reports::http::home)))

@@ -4,6 +4,7 @@ pub mod assets;
 pub mod body;
 pub mod brand;
 pub mod client;
+pub mod embed;
 pub mod form_token;
 pub mod health;
 pub mod language;

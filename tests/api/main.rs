@@ -9,6 +9,7 @@ mod decisions;
 mod demo;
 mod desk_pages;
 mod editor_api;
+mod embed;
 mod faults;
 mod health;
 mod helpers;
