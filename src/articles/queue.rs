@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDateTime;
 
 use super::Article;
-use super::repo::{self, QueueKey, QueueOrder, time_to_micros};
+use super::repo::{self, QueueCursor, QueueKey, QueueOrder, time_to_micros};
 use crate::reports::ReportStatus;
 use crate::reports::repo::{self as reports_repo, AssigneeFilter, ReportFilter};
 use crate::storage::{Db, StorageError};
@@ -58,11 +58,15 @@ pub struct QueueEntry {
     pub category: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct QueuePage {
     pub entries: Vec<QueueEntry>,
     /// Where the next page starts, if there is one.
     pub next: Option<QueueKey>,
+    /// Where the previous page ends (it is read back from here), if there is one.
+    pub previous: Option<QueueKey>,
+    /// How many articles the whole queue has, on every page.
+    pub total: i64,
 }
 
 pub fn open_statuses() -> Vec<String> {
@@ -111,17 +115,23 @@ fn most_common<K: Ord + Clone>(counts: HashMap<K, i64>) -> Option<K> {
         .map(|(k, _)| k)
 }
 
-/// One page of the queue.
+/// One page of the queue, from `cursor` (the first page without one).
 pub async fn queue(
     db: &Db,
     filter: ReportFilter,
     order: QueueOrder,
-    after: Option<QueueKey>,
+    cursor: Option<QueueCursor>,
     limit: i64,
 ) -> Result<QueuePage, StorageError> {
     db.read(move |conn| {
-        let mut entries: Vec<QueueEntry> = if is_open_queue(&filter) {
-            repo::open_queue(conn, order, after, limit + 1)?
+        let open_queue = is_open_queue(&filter);
+        let total = if open_queue {
+            repo::count_open_queue(conn)?
+        } else {
+            reports_repo::count_articles(conn, &filter)?
+        };
+        let mut entries: Vec<QueueEntry> = if open_queue {
+            repo::open_queue(conn, order, cursor, limit + 1)?
                 .into_iter()
                 .map(|article| QueueEntry {
                     reports: article.open_report_count,
@@ -133,7 +143,7 @@ pub async fn queue(
                 })
                 .collect()
         } else {
-            let groups = reports_repo::group_by_article(conn, &filter, order, after, limit + 1)?;
+            let groups = reports_repo::group_by_article(conn, &filter, order, cursor, limit + 1)?;
             let ids: Vec<i64> = groups.iter().map(|g| g.article_id).collect();
             let mut articles: HashMap<i64, Article> = repo::find_many(conn, &ids)?
                 .into_iter()
@@ -153,8 +163,13 @@ pub async fn queue(
                 })
                 .collect()
         };
+        // One row more than a page tells whether the queue goes on in the direction read.
         let more = entries.len() as i64 > limit;
         entries.truncate(limit.max(0) as usize);
+        let back = matches!(cursor, Some(QueueCursor::Before(_)));
+        if back {
+            entries.reverse();
+        }
         let ids: Vec<i64> = entries.iter().map(|e| e.article.id).collect();
         let mut desks: HashMap<i64, HashMap<Option<i64>, i64>> = HashMap::new();
         let mut categories: HashMap<i64, HashMap<String, i64>> = HashMap::new();
@@ -173,12 +188,25 @@ pub async fn queue(
             entry.desk_id = desks.remove(&id).and_then(most_common).flatten();
             entry.category = categories.remove(&id).and_then(most_common);
         }
-        let next = if more {
-            entries.last().map(|e| sort_key(order, e))
-        } else {
-            None
+        // Forward: a next page if there was more, a previous one unless this is the first.
+        // Back: a previous page if there was more, and the next one is where we came from.
+        let (has_previous, has_next) = match cursor {
+            None => (false, more),
+            Some(QueueCursor::After(_)) => (true, more),
+            Some(QueueCursor::Before(_)) => (more, true),
         };
-        Ok(QueuePage { entries, next })
+        let next = has_next
+            .then(|| entries.last().map(|e| sort_key(order, e)))
+            .flatten();
+        let previous = has_previous
+            .then(|| entries.first().map(|e| sort_key(order, e)))
+            .flatten();
+        Ok(QueuePage {
+            entries,
+            next,
+            previous,
+            total,
+        })
     })
     .await
 }

@@ -142,11 +142,20 @@ pub struct QueueKey {
     pub id: i64,
 }
 
-/// Articles with open reports, in `order`, after `after`. Reads one partial index.
+/// Where a queue page starts: after the last row of the page before it, or (going back) before
+/// the first row of the page after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueCursor {
+    After(QueueKey),
+    Before(QueueKey),
+}
+
+/// Articles with open reports, in `order`, from `cursor`; going back, the rows come nearest
+/// first (the caller turns them round). Reads one partial index.
 pub fn open_queue(
     conn: &mut DbConn,
     order: QueueOrder,
-    after: Option<QueueKey>,
+    cursor: Option<QueueCursor>,
     limit: i64,
 ) -> QueryResult<Vec<Article>> {
     let mut query = articles::table
@@ -154,37 +163,91 @@ pub fn open_queue(
         .select(Article::as_select())
         .limit(limit)
         .into_boxed();
-    query = match order {
-        QueueOrder::Most => query.order((articles::open_report_count.desc(), articles::id.desc())),
-        QueueOrder::Newest => query.order((articles::newest_open_at.desc(), articles::id.desc())),
-        QueueOrder::Waiting => query.order((articles::oldest_open_at.asc(), articles::id.asc())),
+    let back = matches!(cursor, Some(QueueCursor::Before(_)));
+    // Going back reads the same order the other way round.
+    query = match (order, back) {
+        (QueueOrder::Most, false) => {
+            query.order((articles::open_report_count.desc(), articles::id.desc()))
+        }
+        (QueueOrder::Most, true) => {
+            query.order((articles::open_report_count.asc(), articles::id.asc()))
+        }
+        (QueueOrder::Newest, false) => {
+            query.order((articles::newest_open_at.desc(), articles::id.desc()))
+        }
+        (QueueOrder::Newest, true) => {
+            query.order((articles::newest_open_at.asc(), articles::id.asc()))
+        }
+        (QueueOrder::Waiting, false) => {
+            query.order((articles::oldest_open_at.asc(), articles::id.asc()))
+        }
+        (QueueOrder::Waiting, true) => {
+            query.order((articles::oldest_open_at.desc(), articles::id.desc()))
+        }
     };
-    if let Some(QueueKey { key, id }) = after {
-        query = match order {
-            QueueOrder::Most => query.filter(
-                articles::open_report_count
-                    .lt(key)
-                    .or(articles::open_report_count.eq(key).and(articles::id.lt(id))),
-            ),
-            QueueOrder::Newest => {
-                let at = micros_to_time(key);
-                query.filter(
-                    articles::newest_open_at
-                        .lt(at)
-                        .or(articles::newest_open_at.eq(at).and(articles::id.lt(id))),
-                )
-            }
-            QueueOrder::Waiting => {
-                let at = micros_to_time(key);
-                query.filter(
-                    articles::oldest_open_at
-                        .gt(at)
-                        .or(articles::oldest_open_at.eq(at).and(articles::id.gt(id))),
-                )
-            }
-        };
-    }
+    let Some(QueueCursor::After(QueueKey { key, id }) | QueueCursor::Before(QueueKey { key, id })) =
+        cursor
+    else {
+        return query.load(conn);
+    };
+    // Forward in a descending order, or back in an ascending one: rows below the key.
+    let below = matches!(
+        (order, back),
+        (QueueOrder::Most | QueueOrder::Newest, false) | (QueueOrder::Waiting, true)
+    );
+    query = match (order, below) {
+        (QueueOrder::Most, true) => query.filter(
+            articles::open_report_count
+                .lt(key)
+                .or(articles::open_report_count.eq(key).and(articles::id.lt(id))),
+        ),
+        (QueueOrder::Most, false) => query.filter(
+            articles::open_report_count
+                .gt(key)
+                .or(articles::open_report_count.eq(key).and(articles::id.gt(id))),
+        ),
+        (QueueOrder::Newest, true) => {
+            let at = micros_to_time(key);
+            query.filter(
+                articles::newest_open_at
+                    .lt(at)
+                    .or(articles::newest_open_at.eq(at).and(articles::id.lt(id))),
+            )
+        }
+        (QueueOrder::Newest, false) => {
+            let at = micros_to_time(key);
+            query.filter(
+                articles::newest_open_at
+                    .gt(at)
+                    .or(articles::newest_open_at.eq(at).and(articles::id.gt(id))),
+            )
+        }
+        (QueueOrder::Waiting, true) => {
+            let at = micros_to_time(key);
+            query.filter(
+                articles::oldest_open_at
+                    .lt(at)
+                    .or(articles::oldest_open_at.eq(at).and(articles::id.lt(id))),
+            )
+        }
+        (QueueOrder::Waiting, false) => {
+            let at = micros_to_time(key);
+            query.filter(
+                articles::oldest_open_at
+                    .gt(at)
+                    .or(articles::oldest_open_at.eq(at).and(articles::id.gt(id))),
+            )
+        }
+    };
     query.load(conn)
+}
+
+/// How many articles have open reports (the queue's total).
+pub fn count_open_queue(conn: &mut DbConn) -> QueryResult<i64> {
+    articles::table
+        .filter(articles::open_report_count.gt(0))
+        .count()
+        .get_result(conn)
 }
 
 pub fn find_many(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Article>> {

@@ -185,7 +185,8 @@ pub async fn list_reports(
 }
 
 /// `GET /api/v1/desk/articles`: the queue, articles grouped with their matching reports
-/// (open ones unless `status` says otherwise), keyset-paginated by `after`.
+/// (open ones unless `status` says otherwise), keyset-paginated by `after` (and back by `prev`),
+/// with the total number of articles.
 pub async fn list_articles(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -193,7 +194,7 @@ pub async fn list_articles(
 ) -> Result<HttpResponse, AppError> {
     let query = FilterQuery::parse(req.query_string()).map_err(AppError::malformed)?;
     let order = query.order().map_err(AppError::Validation)?;
-    let after = query.after().map_err(AppError::Validation)?;
+    let cursor = query.cursor().map_err(AppError::Validation)?;
     let filter = filters::to_filter(
         &state.db,
         &state.intake.routing,
@@ -204,7 +205,7 @@ pub async fn list_articles(
     .await?
     .map_err(AppError::Validation)?;
     let limit = filter.limit;
-    let page = queue::queue(&state.db, filter, order, after, limit).await?;
+    let page = queue::queue(&state.db, filter, order, cursor, limit).await?;
     let articles: Vec<_> = page
         .entries
         .into_iter()
@@ -224,7 +225,9 @@ pub async fn list_articles(
         .collect();
     Ok(HttpResponse::Ok().json(json!({
         "articles": articles,
+        "total": page.total,
         "next": page.next.map(|k| k.encode()),
+        "prev": page.previous.map(|k| k.encode()),
     })))
 }
 

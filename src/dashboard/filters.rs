@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
 use super::Editor;
-use crate::articles::repo::{QueueKey, QueueOrder};
+use crate::articles::repo::{QueueCursor, QueueKey, QueueOrder};
 use crate::reports::repo::{AssigneeFilter, ReportFilter};
 use crate::reports::{Category, FieldErrors, ReportStatus};
 use crate::routing::Routing;
@@ -34,8 +34,10 @@ pub struct FilterQuery {
     pub article: Option<String>,
     /// The report list's cursor: reports older than this id.
     pub before: Option<String>,
-    /// The queue's cursor.
+    /// The queue's cursor: the page after this key.
     pub after: Option<String>,
+    /// The queue's cursor going back: the page before this key.
+    pub prev: Option<String>,
     /// The queue's order: `most`, `newest`, `waiting`.
     pub sort: Option<String>,
     pub limit: Option<String>,
@@ -86,12 +88,21 @@ impl FilterQuery {
         }
     }
 
-    pub fn after(&self) -> Result<Option<QueueKey>, FieldErrors> {
-        match Self::given(&self.after) {
-            None => Ok(None),
-            Some(after) => QueueKey::parse(after).map(Some).ok_or_else(|| {
-                FieldErrors::single("after", "This page link is damaged; start again.")
-            }),
+    /// Where the queue page starts: `after` a key, or going back from `prev`.
+    pub fn cursor(&self) -> Result<Option<QueueCursor>, FieldErrors> {
+        let key = |field: &str, value: &str| {
+            QueueKey::parse(value).ok_or_else(|| {
+                FieldErrors::single(field, "This page link is damaged; start again.")
+            })
+        };
+        match (Self::given(&self.after), Self::given(&self.prev)) {
+            (None, None) => Ok(None),
+            (Some(after), None) => key("after", after).map(|k| Some(QueueCursor::After(k))),
+            (None, Some(prev)) => key("prev", prev).map(|k| Some(QueueCursor::Before(k))),
+            (Some(_), Some(_)) => Err(FieldErrors::single(
+                "prev",
+                "Give one page cursor: after or prev, not both.",
+            )),
         }
     }
 
@@ -312,6 +323,15 @@ mod tests {
         assert_eq!(FilterQuery::default().order().unwrap(), QueueOrder::Most);
         let q = FilterQuery::parse("sort=oldest&after=x").unwrap();
         assert!(q.order().unwrap_err().has("sort"));
-        assert!(q.after().unwrap_err().has("after"));
+        assert!(q.cursor().unwrap_err().has("after"));
+        let q = FilterQuery::parse("prev=x").unwrap();
+        assert!(q.cursor().unwrap_err().has("prev"));
+        let q = FilterQuery::parse("after=3.4&prev=5.6").unwrap();
+        assert!(q.cursor().unwrap_err().has("prev"), "one cursor at a time");
+        let q = FilterQuery::parse("prev=5.6").unwrap();
+        assert_eq!(
+            q.cursor().unwrap(),
+            Some(QueueCursor::Before(QueueKey { key: 5, id: 6 }))
+        );
     }
 }

@@ -372,7 +372,11 @@ pub struct QueueView<'a> {
     pub nav: DeskNav,
     pub form: FilterForm,
     pub rows: Vec<QueueRow>,
+    /// Articles on this page, and in the whole queue.
+    pub shown: usize,
+    pub total: i64,
     pub next_link: Option<String>,
+    pub previous_link: Option<String>,
     pub first_link: Option<String>,
     pub list_link: String,
     /// When the queue opened on the editor's own desk: the same queue for every desk.
@@ -407,13 +411,13 @@ pub async fn queue_page(
         errors.merge(e);
         QueueOrder::Most
     });
-    let after = query.after().unwrap_or_else(|e| {
+    let cursor = query.cursor().unwrap_or_else(|e| {
         errors.merge(e);
         None
     });
     let (filter, found) = match filter {
         Ok(filter) if errors.is_empty() => {
-            let page = queue::queue(&state.db, filter.clone(), order, after, filter.limit)
+            let page = queue::queue(&state.db, filter.clone(), order, cursor, filter.limit)
                 .await
                 .map_err(AppError::from)?;
             (Some(filter), page)
@@ -430,6 +434,7 @@ pub async fn queue_page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let links = query.to_query_string(true);
+    let shown = found.entries.len();
     let rows = found
         .entries
         .into_iter()
@@ -463,10 +468,15 @@ pub async fn queue_page(
         .await?,
         form: FilterForm::new(&state, "/desk", &query, filter.as_ref(), errors),
         rows,
+        shown,
+        total: found.total,
         next_link: found
             .next
             .map(|k| with_param(&format!("/desk?{links}"), "after", &k.encode())),
-        first_link: after.map(|_| format!("/desk?{links}")),
+        previous_link: found
+            .previous
+            .map(|k| with_param(&format!("/desk?{links}"), "prev", &k.encode())),
+        first_link: found.previous.map(|_| format!("/desk?{links}")),
         list_link: format!("/desk/reports?{}", query.to_query_string(false)),
         all_desks_link,
     };
@@ -474,10 +484,7 @@ pub async fn queue_page(
 }
 
 fn empty_page() -> QueuePage {
-    QueuePage {
-        entries: Vec::new(),
-        next: None,
-    }
+    QueuePage::default()
 }
 
 fn with_param(link: &str, name: &str, value: &str) -> String {

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text};
 
 use crate::articles::Article;
-use crate::articles::repo::{QueueKey, QueueOrder, micros_to_time};
+use crate::articles::repo::{QueueCursor, QueueKey, QueueOrder, micros_to_time};
 use crate::storage::DbConn;
 use crate::storage::schema::{articles, idempotency_keys, report_events, reports};
 
@@ -538,7 +538,7 @@ pub fn group_by_article(
     conn: &mut DbConn,
     filter: &ReportFilter,
     order: QueueOrder,
-    after: Option<QueueKey>,
+    cursor: Option<QueueCursor>,
     limit: i64,
 ) -> QueryResult<Vec<ArticleGroup>> {
     use diesel::dsl::{count_star, max, min};
@@ -553,23 +553,45 @@ pub fn group_by_article(
         .limit(limit)
         .into_boxed();
     let mut query = with_filter!(query, filter);
-    query = match order {
-        QueueOrder::Most => query.order((count_star().desc(), reports::article_id.desc())),
-        QueueOrder::Newest => {
+    let back = matches!(cursor, Some(QueueCursor::Before(_)));
+    // Going back reads the same order the other way round.
+    query = match (order, back) {
+        (QueueOrder::Most, false) => query.order((count_star().desc(), reports::article_id.desc())),
+        (QueueOrder::Most, true) => query.order((count_star().asc(), reports::article_id.asc())),
+        (QueueOrder::Newest, false) => {
             query.order((max(reports::created_at).desc(), reports::article_id.desc()))
         }
-        QueueOrder::Waiting => {
+        (QueueOrder::Newest, true) => {
+            query.order((max(reports::created_at).asc(), reports::article_id.asc()))
+        }
+        (QueueOrder::Waiting, false) => {
             query.order((min(reports::created_at).asc(), reports::article_id.asc()))
         }
+        (QueueOrder::Waiting, true) => {
+            query.order((min(reports::created_at).desc(), reports::article_id.desc()))
+        }
     };
-    if let Some(QueueKey { key, id }) = after {
-        query = match order {
-            QueueOrder::Most => query.having(
+    if let Some(
+        QueueCursor::After(QueueKey { key, id }) | QueueCursor::Before(QueueKey { key, id }),
+    ) = cursor
+    {
+        // Forward in a descending order, or back in an ascending one: groups below the key.
+        let below = matches!(
+            (order, back),
+            (QueueOrder::Most | QueueOrder::Newest, false) | (QueueOrder::Waiting, true)
+        );
+        query = match (order, below) {
+            (QueueOrder::Most, true) => query.having(
                 count_star()
                     .lt(key)
                     .or(count_star().eq(key).and(reports::article_id.lt(id))),
             ),
-            QueueOrder::Newest => {
+            (QueueOrder::Most, false) => query.having(
+                count_star()
+                    .gt(key)
+                    .or(count_star().eq(key).and(reports::article_id.gt(id))),
+            ),
+            (QueueOrder::Newest, true) => {
                 let at = micros_to_time(key);
                 query.having(
                     max(reports::created_at).lt(at).or(max(reports::created_at)
@@ -577,7 +599,23 @@ pub fn group_by_article(
                         .and(reports::article_id.lt(id))),
                 )
             }
-            QueueOrder::Waiting => {
+            (QueueOrder::Newest, false) => {
+                let at = micros_to_time(key);
+                query.having(
+                    max(reports::created_at).gt(at).or(max(reports::created_at)
+                        .eq(at)
+                        .and(reports::article_id.gt(id))),
+                )
+            }
+            (QueueOrder::Waiting, true) => {
+                let at = micros_to_time(key);
+                query.having(
+                    min(reports::created_at).lt(at).or(min(reports::created_at)
+                        .eq(at)
+                        .and(reports::article_id.lt(id))),
+                )
+            }
+            (QueueOrder::Waiting, false) => {
                 let at = micros_to_time(key);
                 query.having(
                     min(reports::created_at).gt(at).or(min(reports::created_at)
@@ -599,6 +637,16 @@ pub fn group_by_article(
             })
         })
         .collect())
+}
+
+/// How many articles have reports matching `filter` (the filtered queue's total).
+pub fn count_articles(conn: &mut DbConn, filter: &ReportFilter) -> QueryResult<i64> {
+    use diesel::expression_methods::AggregateExpressionMethods;
+    let query = reports::table
+        .select(diesel::dsl::count(reports::article_id).aggregate_distinct())
+        .into_boxed();
+    let query = with_filter!(query, filter);
+    query.get_result(conn)
 }
 
 /// (article id, desk id, category, reports).

@@ -363,3 +363,156 @@ async fn the_queue_shows_ages_with_the_exact_time_and_folds_rare_filters() {
         "open when used"
     );
 }
+
+async fn articles_page(app: &TestApp, token: &str, path: &str) -> serde_json::Value {
+    let response = app
+        .client
+        .get(app.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 200, "{path}");
+    response.json().await.expect("json")
+}
+
+fn ids_of(page: &serde_json::Value) -> Vec<i64> {
+    page["articles"]
+        .as_array()
+        .expect("articles")
+        .iter()
+        .map(|a| a["id"].as_i64().expect("id"))
+        .collect()
+}
+
+/// Forward with `after`, then back with `prev` from the last page: the same pages in reverse,
+/// the total on each, in every order, on the open queue (answered from the articles' counts)
+/// and on a filtered one (grouped from the reports).
+#[tokio::test]
+async fn the_queue_pages_forward_and_back_and_tells_its_total() {
+    let app = spawn_app().await;
+    seed(&app, 150).await;
+    let token = app.editor("chief@example.com", Role::Admin, &[]).await;
+    for filter in [
+        "",
+        "&status=new,corrected",
+        "&status=new,triaged,investigating,corrected,clarified,no_error,rejected",
+    ] {
+        for sort in ["most", "newest", "waiting"] {
+            let base = format!("/api/v1/desk/articles?limit=2&sort={sort}{filter}");
+            let first = articles_page(&app, &token, &base).await;
+            let total = first["total"].as_i64().expect("a total");
+            assert!(
+                total > 4,
+                "{sort}{filter}: enough articles for three pages: {total}"
+            );
+            assert!(
+                first["prev"].is_null(),
+                "the first page has no previous one"
+            );
+            let mut pages = vec![ids_of(&first)];
+            let mut last = first;
+            while let Some(next) = last["next"].as_str().map(str::to_string) {
+                last = articles_page(&app, &token, &format!("{base}&after={next}")).await;
+                assert_eq!(
+                    last["total"].as_i64(),
+                    Some(total),
+                    "the same total on every page"
+                );
+                pages.push(ids_of(&last));
+            }
+            let seen: Vec<i64> = pages.iter().flatten().copied().collect();
+            assert_eq!(
+                seen.len() as i64,
+                total,
+                "{sort}{filter}: every article once"
+            );
+            assert_eq!(
+                seen.iter().collect::<HashSet<_>>().len(),
+                seen.len(),
+                "no article twice"
+            );
+
+            let mut back = Vec::new();
+            let mut page = last;
+            while let Some(prev) = page["prev"].as_str().map(str::to_string) {
+                page = articles_page(&app, &token, &format!("{base}&prev={prev}")).await;
+                assert!(page["next"].is_string(), "a page read back has a next page");
+                back.push(ids_of(&page));
+            }
+            back.reverse();
+            assert_eq!(
+                back,
+                pages[..pages.len() - 1].to_vec(),
+                "{sort}{filter}: back through the same pages"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_queue_page_shows_its_total_and_previous_and_next_links() {
+    let app = spawn_app().await;
+    seed(&app, 150).await;
+    app.editor("chief@example.com", Role::Admin, &[]).await;
+    let mut browser = Browser::new(&app);
+    assert_eq!(
+        browser
+            .sign_in("chief@example.com", PASSWORD)
+            .await
+            .status(),
+        303
+    );
+    let first = browser
+        .get("/desk?limit=5")
+        .await
+        .text()
+        .await
+        .expect("html");
+    let total: i64 = app
+        .query(|conn| {
+            use disinfo_desk::storage::schema::articles;
+            articles::table
+                .filter(articles::open_report_count.gt(0))
+                .count()
+                .get_result(conn)
+        })
+        .await;
+    assert!(
+        first.contains(&format!("5 of {total} articles in this queue")),
+        "{first}"
+    );
+    assert!(
+        !first.contains(r#"rel="prev""#),
+        "no previous page on the first"
+    );
+    // Each row says how many of the article's reports match, of how many in all.
+    let row = &queue_rows(&first)[0];
+    assert!(row.contains("</strong> <span class=\"muted\""), "{row}");
+    assert!(row.contains(">of "), "the total in words: {row}");
+    let next = first
+        .split(r#"rel="next" href=""#)
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a next page")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    let second = browser.get(&next).await.text().await.expect("html");
+    assert!(
+        second.contains(r#"rel="prev""#),
+        "the second page links back"
+    );
+    let prev = second
+        .split(r#"rel="prev" href=""#)
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a previous page")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    let back = browser.get(&prev).await.text().await.expect("html");
+    assert_eq!(
+        queue_rows(&back),
+        queue_rows(&first),
+        "back to the first page's rows"
+    );
+}

@@ -136,6 +136,11 @@ desk-queue-empty = No article has reports matching these filters.
 desk-queue-article = Article
 desk-queue-reports = Reports
 desk-queue-total = all reports on the article
+desk-queue-of_total = of { $total }
+desk-queue-showing = { $total ->
+    [one] { $shown } article of { $total } in this queue
+   *[other] { $shown } of { $total } articles in this queue
+}
 desk-queue-newest = Newest report
 desk-queue-waiting = Waiting since
 desk-queue-desk = Desk
