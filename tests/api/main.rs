@@ -13,6 +13,7 @@ mod embed;
 mod faults;
 mod health;
 mod helpers;
+mod instances;
 mod intake_api;
 mod intake_form;
 mod languages;
