@@ -511,13 +511,37 @@ fn prepare_sqlite_file(path: &Path) -> Result<(), StorageError> {
     Ok(())
 }
 
+/// The PostgreSQL advisory lock held while migrating: instances that start together migrate one
+/// after the other (the later ones find nothing pending) instead of racing on the same tables.
+const MIGRATION_LOCK: i64 = 0x6465_736b_6d69_67; // "deskmig"
+
 fn run_migrations(conn: &mut DbConn) -> Result<Vec<String>, StorageError> {
-    let applied = match conn {
-        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
-        DbConn::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
+    let migration_error = |e: &dyn std::fmt::Display| StorageError::Migration(e.to_string());
+    let names = |applied: Vec<diesel::migration::MigrationVersion<'_>>| {
+        applied.iter().map(|v| v.to_string()).collect::<Vec<_>>()
+    };
+    match conn {
+        DbConn::Sqlite(c) => c
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(names)
+            .map_err(|e| migration_error(&e)),
+        DbConn::Postgres(c) => {
+            diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+                .execute(c)
+                .map_err(|e| migration_error(&e))?;
+            let applied = c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(names)
+                .map_err(|e| migration_error(&e));
+            // Released with the session too, should this fail.
+            let unlocked =
+                diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
+                    .execute(c);
+            let applied = applied?;
+            unlocked.map_err(|e| migration_error(&e))?;
+            Ok(applied)
+        }
     }
-    .map_err(|e| StorageError::Migration(e.to_string()))?;
-    Ok(applied.iter().map(|v| v.to_string()).collect())
 }
 
 /// One column as the live database describes it, for the schema-parity test.

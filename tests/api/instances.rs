@@ -346,3 +346,33 @@ async fn two_instances_on_one_database_behave_as_one() {
         "routed by the rule made on the other instance: {routed}"
     );
 }
+
+/// Instances started together on a new database migrate one after the other: every one
+/// succeeds, and the schema is applied once.
+#[tokio::test]
+async fn instances_started_together_migrate_once() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let database_url = fresh_database_url(dir.path());
+    let runs: Vec<_> = (0..3)
+        .map(|_| {
+            desk(&database_url, 25)
+                .arg("migrate")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("migrate starts")
+        })
+        .collect();
+    let outputs: Vec<_> = runs
+        .into_iter()
+        .map(|run| run.wait_with_output().expect("migrate ends"))
+        .collect();
+    for output in &outputs {
+        assert!(output.status.success(), "{output:?}");
+    }
+    let check = desk(&database_url, 25)
+        .arg("migrate")
+        .output()
+        .expect("migrate runs");
+    assert!(check.status.success(), "{check:?}");
+}
