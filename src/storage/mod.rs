@@ -513,6 +513,7 @@ fn prepare_sqlite_file(path: &Path) -> Result<(), StorageError> {
 
 /// The PostgreSQL advisory lock held while migrating: instances that start together migrate one
 /// after the other (the later ones find nothing pending) instead of racing on the same tables.
+/// (SQLite: the same through an immediate transaction.)
 const MIGRATION_LOCK: i64 = 0x6465_736b_6d69_67; // "deskmig"
 
 fn run_migrations(conn: &mut DbConn) -> Result<Vec<String>, StorageError> {
@@ -521,10 +522,11 @@ fn run_migrations(conn: &mut DbConn) -> Result<Vec<String>, StorageError> {
         applied.iter().map(|v| v.to_string()).collect::<Vec<_>>()
     };
     match conn {
+        // Holding the write lock from the first look at what is pending: another process
+        // migrating the same file waits (busy_timeout), then finds nothing left to do.
         DbConn::Sqlite(c) => c
-            .run_pending_migrations(SQLITE_MIGRATIONS)
-            .map(names)
-            .map_err(|e| migration_error(&e)),
+            .immediate_transaction(|c| c.run_pending_migrations(SQLITE_MIGRATIONS).map(names))
+            .map_err(|e: Box<dyn std::error::Error + Send + Sync>| migration_error(&e)),
         DbConn::Postgres(c) => {
             diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
                 .execute(c)
