@@ -514,7 +514,7 @@ fn prepare_sqlite_file(path: &Path) -> Result<(), StorageError> {
 /// The PostgreSQL advisory lock held while migrating: instances that start together migrate one
 /// after the other (the later ones find nothing pending) instead of racing on the same tables.
 /// (SQLite: the same through an immediate transaction.)
-const MIGRATION_LOCK: i64 = 0x6465_736b_6d69_67; // "deskmig"
+const MIGRATION_LOCK: i64 = 0x0064_6573_6b6d_6967; // "deskmig"
 
 fn run_migrations(conn: &mut DbConn) -> Result<Vec<String>, StorageError> {
     let migration_error = |e: &dyn std::fmt::Display| StorageError::Migration(e.to_string());
