@@ -60,6 +60,20 @@ async function unlabelledControls(page, label) {
   }
 }
 
+// How keyboardFocus() and tabbableControls() name an element: radios by their group (Tab enters
+// a group once), others by id, else by tag, name and text. Runs in the page.
+function keyOf(el) {
+  if (el.type === 'radio') return `radio:${el.name}`;
+  if (el.id) return `#${el.id}`;
+  const text = (el.getAttribute('href') || el.textContent || '').trim().slice(0, 40);
+  return `${el.tagName.toLowerCase()}[${el.getAttribute('name') || ''}]:${text}`;
+}
+
+/** Runs `fn(keyOf)` in the page: as source, since the pages' CSP forbids eval there. */
+function withKeyOf(page, fn) {
+  return page.evaluate(`(${fn.toString()})(${keyOf.toString()})`);
+}
+
 /**
  * Presses Tab through the page (one full cycle) and checks that each element that takes the
  * focus shows it: an outline or a box-shadow. Returns { problems, reached } where reached names
@@ -72,17 +86,15 @@ async function keyboardFocus(page, label, maxTabs = 150) {
   let outside = 0;
   for (let i = 0; i < maxTabs; i += 1) {
     await page.keyboard.press('Tab');
-    const info = await page.evaluate(() => {
+    const info = await withKeyOf(page, (keyOf) => {
       const el = document.activeElement;
       if (!el || el === document.body || el === document.documentElement) return null;
       const style = getComputedStyle(el);
       const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
       const shadow = style.boxShadow && style.boxShadow !== 'none';
-      const tag = el.tagName.toLowerCase();
-      const type = el.getAttribute('type') || '';
-      const key = type === 'radio' ? `radio:${el.name}` : el.id ? `#${el.id}` : `${tag}[${[...el.parentNode.children].indexOf(el)}]:${(el.getAttribute('href') || el.textContent || '').trim().slice(0, 40)}`;
-      const self = type === 'radio' ? `${key}=${el.value}` : key;
-      return { key, self, tag, type, visible: outline || shadow, outline: `${style.outlineStyle} ${style.outlineWidth}`, shadow: style.boxShadow };
+      const key = keyOf(el);
+      const self = el.type === 'radio' ? `${key}=${el.value}` : key;
+      return { key, self, tag: el.tagName.toLowerCase(), visible: outline || shadow, outline: `${style.outlineStyle} ${style.outlineWidth}`, shadow: style.boxShadow };
     });
     if (!info) {
       outside += 1;
@@ -102,11 +114,11 @@ async function keyboardFocus(page, label, maxTabs = 150) {
 
 /** The controls a keyboard user must be able to reach, keyed as keyboardFocus() names them. */
 async function tabbableControls(page) {
-  return page.evaluate(() => {
+  return withKeyOf(page, (keyOf) => {
     const keys = new Set();
     for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea, button')) {
       if (el.tabIndex < 0 || el.disabled || el.closest('[aria-hidden=true]')) continue;
-      keys.add(el.type === 'radio' ? `radio:${el.name}` : `#${el.id}`);
+      keys.add(keyOf(el));
     }
     return [...keys];
   });
