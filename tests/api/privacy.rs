@@ -180,7 +180,7 @@ async fn the_purge_command_prints_counts_and_erases() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(
-        stdout.contains("reporter names and emails erased: 1"),
+        stdout.contains("reporter names, emails and phone numbers erased: 1"),
         "{stdout}"
     );
     assert!(!stdout.contains("ana@example.org"), "counts only: {stdout}");

@@ -373,3 +373,11 @@ email-roundup-subject = { $reports } reports on { $articles } more articles
 email-roundup-intro = { $reports } reports arrived on { $articles } articles in the last { $minutes } minutes, beyond the alerts you already received.
 email-roundup-why = Many different articles were reported at once, so they are listed together here instead of one email each.
 email-roundup-more = …and { $count } more articles: see the queue.
+
+desk-channel-email = Email
+desk-channel-phone = Phone
+desk-channel-letter = Letter
+desk-channel-in_person = In person
+desk-actor-email = Email
+desk-filter-channel = Channel
+desk-filter-any_channel = Any channel
