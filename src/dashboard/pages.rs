@@ -1207,6 +1207,8 @@ pub struct ReportFacts {
     pub contact_withheld: String,
     pub wants_outcome: bool,
     pub unsubscribed: bool,
+    /// An editor recorded that the reader agreed to their contact details being kept.
+    pub contact_consent: bool,
     pub outcome_note: String,
     pub correction_url: String,
     pub duplicate_of: String,
@@ -1329,6 +1331,7 @@ async fn report_view<'a>(
         outcome_note,
         correction_url,
         decided_at,
+        contact_consent,
         ..
     } = report;
     let r = ReportFacts {
@@ -1361,6 +1364,7 @@ async fn report_view<'a>(
         contact_withheld: contact.withheld_note(t),
         wants_outcome,
         unsubscribed: reporter_unsubscribed,
+        contact_consent,
         outcome_note: outcome_note.unwrap_or_default(),
         correction_url: correction_url.unwrap_or_default(),
         duplicate_of,

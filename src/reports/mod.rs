@@ -2,6 +2,7 @@
 
 pub mod archive;
 pub mod editorial;
+pub mod entry;
 pub mod http;
 pub mod input;
 pub mod lifecycle;
