@@ -69,7 +69,7 @@ async fn signed_in<'a>(app: &'a TestApp, email: &str, role: Role, desks: &[&str]
 }
 
 /// A call as the editor types it into the form.
-fn call_fields<'a>(csrf: &'a str) -> Vec<(&'a str, &'a str)> {
+fn call_fields(csrf: &str) -> Vec<(&str, &str)> {
     vec![
         ("csrf", csrf),
         ("channel", "phone"),
