@@ -46,16 +46,16 @@ enum Command {
         seed: u64,
     },
     /// Write every report with its events to standard output, for archives and research: JSON
-    /// lines or CSV. A progress bar shows on a terminal. Reporters' names and emails only with
-    /// --with-personal-data.
+    /// lines or CSV. A progress bar shows on a terminal. Reporters' names, emails and phone
+    /// numbers only with --with-personal-data.
     Export {
         #[arg(long, value_parser = ["jsonl", "csv"], default_value = "jsonl")]
         format: String,
         /// Only reports received on or after this day (YYYY-MM-DD, UTC).
         #[arg(long)]
         since: Option<chrono::NaiveDate>,
-        /// Include the reporters' names and emails (mind where the file goes: it is personal
-        /// data, and the retention settings no longer apply to it).
+        /// Include the reporters' names, emails and phone numbers (mind where the file goes: it
+        /// is personal data, and the retention settings no longer apply to it).
         #[arg(long)]
         with_personal_data: bool,
     },
@@ -205,7 +205,10 @@ async fn main() -> anyhow::Result<()> {
             let database = settings.database.clone();
             let db = tokio::task::spawn_blocking(move || open_database(&database)).await??;
             let counts = disinfo_desk::privacy::purge(&db, std::sync::Arc::new(settings)).await?;
-            println!("reporter names and emails erased: {}", counts.reporter_data);
+            println!(
+                "reporter names, emails and phone numbers erased: {}",
+                counts.reporter_data
+            );
             println!(
                 "client-address hashes erased: {} reports, {} sign-in events",
                 counts.report_client_hashes, counts.auth_event_client_hashes

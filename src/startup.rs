@@ -13,6 +13,7 @@ use tokio_util::sync::CancellationToken;
 use crate::articles::UrlPolicy;
 use crate::config::Settings;
 use crate::dashboard::api;
+use crate::dashboard::entry;
 use crate::dashboard::http as desk;
 use crate::dashboard::pages;
 use crate::dashboard::password;
@@ -297,6 +298,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 // included.
                 .wrap(no_store())
                 .route("/reports", web::get().to(api::list_reports))
+                .route("/reports", web::post().to(entry::api_create))
                 .route("/articles", web::get().to(api::list_articles))
                 .route("/reports/{code}", web::get().to(api::get_report))
                 .route(
@@ -362,7 +364,11 @@ fn desk_pages(cfg: &mut web::ServiceConfig, db: &Db, settings: &Settings) {
             .route("/reports", web::get().to(pages::list_page))
             .route("/reports.csv", web::get().to(pages::export_csv))
             .route("/reports/bulk", web::post().to(pages::bulk))
+            // Before `/reports/{code}`: "new" is no tracking code.
+            .route("/reports/new", web::get().to(entry::form))
+            .route("/reports/new", web::post().to(entry::create))
             .route("/reports/{code}", web::get().to(pages::report_page))
+            .route("/reports/{code}/entered", web::get().to(entry::entered))
             .route("/admin/routing", web::get().to(routing::routing))
             .route("/admin/routing/rules", web::post().to(routing::add_rule))
             .route(

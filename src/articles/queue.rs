@@ -88,6 +88,7 @@ fn is_open_queue(filter: &ReportFilter) -> bool {
         && filter.desk_id.is_none()
         && filter.category.is_none()
         && filter.language.is_none()
+        && filter.channel.is_none()
         && filter.assignee == AssigneeFilter::Anyone
         && filter.text.is_none()
         && filter.from.is_none()

@@ -239,6 +239,7 @@ fn reporter_json(view: &ContactView, report: &ReportRow) -> serde_json::Value {
         "contact": view.state(),
         "wants_outcome": report.wants_outcome,
         "unsubscribed": report.reporter_unsubscribed,
+        "contact_consent": report.contact_consent,
     });
     if let (Some(object), Ok(serde_json::Value::Object(fields))) = (
         reporter.as_object_mut(),

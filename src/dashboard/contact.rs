@@ -17,23 +17,27 @@ use crate::storage::{Db, StorageError, now};
 pub struct ReporterContact {
     pub name: Option<String>,
     pub email: Option<String>,
+    /// Phone, letter and in-person reports: the number the caller agreed to leave.
+    pub phone: Option<String>,
 }
 
 impl ReporterContact {
     /// The CSV columns of [`ReporterContact::cells`], in order.
-    pub const COLUMNS: &'static [&'static str] = &["reporter_name", "reporter_email"];
+    pub const COLUMNS: &'static [&'static str] =
+        &["reporter_name", "reporter_email", "reporter_phone"];
 
     pub fn of(report: &ReportRow) -> Self {
         let given = |v: &Option<String>| v.as_ref().filter(|v| !v.trim().is_empty()).cloned();
         Self {
             name: given(&report.reporter_name),
             email: given(&report.reporter_email),
+            phone: given(&report.reporter_phone),
         }
     }
 
     /// Every field, in the order of [`ReporterContact::COLUMNS`].
-    fn fields(&self) -> [&Option<String>; 2] {
-        [&self.name, &self.email]
+    fn fields(&self) -> [&Option<String>; 3] {
+        [&self.name, &self.email, &self.phone]
     }
 
     pub fn is_empty(&self) -> bool {
@@ -261,9 +265,13 @@ mod tests {
         let contact = ReporterContact {
             name: Some("Ana".into()),
             email: None,
+            phone: Some("+44 20 7946 0000".into()),
         };
         assert_eq!(contact.cells().len(), ReporterContact::COLUMNS.len());
-        assert_eq!(contact.values().collect::<Vec<_>>(), ["Ana"]);
+        assert_eq!(
+            contact.values().collect::<Vec<_>>(),
+            ["Ana", "+44 20 7946 0000"]
+        );
         assert!(!contact.is_empty());
         assert!(ReporterContact::default().is_empty());
         let json = serde_json::to_value(ReporterContact::default()).expect("json");

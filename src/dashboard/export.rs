@@ -247,7 +247,7 @@ mod tests {
         let header = header();
         assert!(header.starts_with("\"tracking_code\",\"received_at\""));
         assert!(header.ends_with(
-            "\"decided_at\",\"reporter_name\",\"reporter_email\",\"wants_outcome\",\"reporter_contact\"\r\n"
+            "\"decided_at\",\"reporter_name\",\"reporter_email\",\"reporter_phone\",\"wants_outcome\",\"reporter_contact\"\r\n"
         ));
     }
 }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::Editor;
 use crate::articles::repo::{QueueCursor, QueueKey, QueueOrder};
 use crate::reports::repo::{AssigneeFilter, ReportFilter};
-use crate::reports::{Category, FieldErrors, ReportStatus};
+use crate::reports::{Category, Channel, FieldErrors, ReportStatus};
 use crate::routing::Routing;
 use crate::storage::{Db, StorageError};
 
@@ -24,6 +24,8 @@ pub struct FilterQuery {
     pub desk: Option<String>,
     pub category: Option<String>,
     pub language: Option<String>,
+    /// `web_form`, `api`, `email`, `phone`, `letter` or `in_person`.
+    pub channel: Option<String>,
     /// `me`, `unassigned`, `anyone`, or an editor's email.
     pub assignee: Option<String>,
     pub q: Option<String>,
@@ -58,6 +60,7 @@ impl FilterQuery {
             "desk" => &self.desk,
             "category" => &self.category,
             "language" => &self.language,
+            "channel" => &self.channel,
             "assignee" => &self.assignee,
             "q" => &self.q,
             "from" => &self.from,
@@ -116,6 +119,7 @@ impl FilterQuery {
             ("desk", &self.desk),
             ("category", &self.category),
             ("language", &self.language),
+            ("channel", &self.channel),
             ("assignee", &self.assignee),
             ("q", &self.q),
             ("from", &self.from),
@@ -233,6 +237,20 @@ pub async fn to_filter(
         }
     }
     filter.language = FilterQuery::given(&query.language).map(str::to_string);
+    if let Some(channel) = FilterQuery::given(&query.channel) {
+        if Channel::parse(channel).is_some() {
+            filter.channel = Some(channel.to_string());
+        } else {
+            let known: Vec<&str> = Channel::ALL.iter().map(|c| c.as_str()).collect();
+            errors.add(
+                "channel",
+                format!(
+                    "Unknown channel {channel:?}: use one of {}.",
+                    known.join(", ")
+                ),
+            );
+        }
+    }
     if let Some(from) = FilterQuery::given(&query.from) {
         filter.from = parse_time("from", from, false, &mut errors);
     }
@@ -316,6 +334,13 @@ mod tests {
                 .text("q"),
             "a b&c"
         );
+    }
+
+    #[test]
+    fn the_channel_is_a_filter_kept_in_links() {
+        let q = FilterQuery::parse("channel=phone&status=open").unwrap();
+        assert_eq!(q.text("channel"), "phone");
+        assert_eq!(q.to_query_string(false), "status=open&channel=phone");
     }
 
     #[test]

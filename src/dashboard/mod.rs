@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod api;
 pub mod auth;
 pub mod contact;
+pub mod entry;
 pub mod export;
 pub mod filters;
 pub mod http;

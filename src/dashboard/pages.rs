@@ -22,7 +22,7 @@ use crate::reports::editorial::{
     self, BulkAction, Decision, DecisionText, Resolution, ResolutionCounts,
 };
 use crate::reports::repo::{EventRow, ReportFilter, ReportRow};
-use crate::reports::{Category, FieldErrors, ReportError, ReportStatus, TrackingCode};
+use crate::reports::{Category, Channel, FieldErrors, ReportError, ReportStatus, TrackingCode};
 use crate::web::state::AppState;
 use crate::web::{Choice, body, page, see_other};
 
@@ -214,6 +214,7 @@ pub struct FilterForm {
     pub statuses: Vec<Choice>,
     pub desks: Vec<Choice>,
     pub categories: Vec<Choice>,
+    pub channels: Vec<Choice>,
     pub assignees: Vec<Choice>,
     pub sorts: Vec<Choice>,
     pub language: String,
@@ -227,6 +228,13 @@ pub struct FilterForm {
 }
 
 impl FilterForm {
+    /// A channel is filtered on (the "more filters" then start open).
+    pub fn channel_chosen(&self) -> bool {
+        self.channels
+            .iter()
+            .any(|c| c.selected && !c.value.is_empty())
+    }
+
     fn new(
         state: &AppState,
         action: &'static str,
@@ -270,6 +278,16 @@ impl FilterForm {
             label: t.t(c.label_id()).to_string(),
             selected: query.text("category") == c.as_str(),
         }));
+        let mut channels = vec![Choice {
+            value: String::new(),
+            label: t.t("desk-filter-any_channel").to_string(),
+            selected: query.text("channel").is_empty(),
+        }];
+        channels.extend(Channel::ALL.iter().map(|c| Choice {
+            value: c.as_str().to_string(),
+            label: t.t(c.label_id()).to_string(),
+            selected: query.text("channel") == c.as_str(),
+        }));
         let assignee = query.text("assignee");
         let named = !matches!(assignee, "" | "anyone" | "me" | "unassigned");
         let assignees = [
@@ -298,6 +316,7 @@ impl FilterForm {
             statuses,
             desks,
             categories,
+            channels,
             assignees,
             sorts,
             language: query.text("language").to_string(),
@@ -498,6 +517,7 @@ pub struct ListRow {
     pub article_id: i64,
     pub article: String,
     pub category: String,
+    pub channel: String,
     pub status: String,
     pub status_label: String,
     pub desk: String,
@@ -559,6 +579,7 @@ pub async fn list_page(
             article: a.path,
             article_id: a.id,
             category: category_label(t, &r.category),
+            channel: channel_label(t, &r.channel),
             status_label: status_label(t, &r.status),
             desk: desk_name(&state, r.desk_id),
             assignee: name_of(r.assignee_id),
@@ -1193,6 +1214,8 @@ pub struct ReportFacts {
     pub contact_withheld: String,
     pub wants_outcome: bool,
     pub unsubscribed: bool,
+    /// An editor recorded that the reader agreed to their contact details being kept.
+    pub contact_consent: bool,
     pub outcome_note: String,
     pub correction_url: String,
     pub duplicate_of: String,
@@ -1315,6 +1338,7 @@ async fn report_view<'a>(
         outcome_note,
         correction_url,
         decided_at,
+        contact_consent,
         ..
     } = report;
     let r = ReportFacts {
@@ -1347,6 +1371,7 @@ async fn report_view<'a>(
         contact_withheld: contact.withheld_note(t),
         wants_outcome,
         unsubscribed: reporter_unsubscribed,
+        contact_consent,
         outcome_note: outcome_note.unwrap_or_default(),
         correction_url: correction_url.unwrap_or_default(),
         duplicate_of,

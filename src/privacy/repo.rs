@@ -10,7 +10,7 @@ use crate::storage::schema::{
 };
 
 /// Decided reports older than `decided_before`, and spam older than `spam_before`: no more
-/// reporter name or email (nor wish to hear the outcome, which needs the email).
+/// reporter name, email or phone number (nor wish to hear the outcome, which needs the email).
 pub fn purge_reporter_data(
     conn: &mut DbConn,
     decided_before: NaiveDateTime,
@@ -18,7 +18,8 @@ pub fn purge_reporter_data(
 ) -> QueryResult<usize> {
     let has_data = reports::reporter_name
         .is_not_null()
-        .or(reports::reporter_email.is_not_null());
+        .or(reports::reporter_email.is_not_null())
+        .or(reports::reporter_phone.is_not_null());
     let expired = reports::decided_at.lt(decided_before).or(reports::status
         .eq("spam")
         .and(reports::created_at.lt(spam_before)));
@@ -26,6 +27,7 @@ pub fn purge_reporter_data(
         .set((
             reports::reporter_name.eq(None::<String>),
             reports::reporter_email.eq(None::<String>),
+            reports::reporter_phone.eq(None::<String>),
             reports::wants_outcome.eq(false),
         ))
         .execute(conn)
@@ -87,7 +89,7 @@ pub fn purge_outbox_recipients(conn: &mut DbConn, before: NaiveDateTime) -> Quer
     .execute(conn)
 }
 
-/// The reporter asked: their name and email leave the report at once, every email to them about
+/// The reporter asked: their name, email and phone number leave the report at once, every email to them about
 /// it is cancelled and forgets its recipient. True when the report held any of it.
 pub fn erase_reporter(
     conn: &mut DbConn,
@@ -99,12 +101,14 @@ pub fn erase_reporter(
         reports::table.filter(reports::id.eq(report_id)).filter(
             reports::reporter_name
                 .is_not_null()
-                .or(reports::reporter_email.is_not_null()),
+                .or(reports::reporter_email.is_not_null())
+                .or(reports::reporter_phone.is_not_null()),
         ),
     )
     .set((
         reports::reporter_name.eq(None::<String>),
         reports::reporter_email.eq(None::<String>),
+        reports::reporter_phone.eq(None::<String>),
         reports::wants_outcome.eq(false),
         reports::reporter_unsubscribed.eq(true),
         reports::updated_at.eq(now),
@@ -141,7 +145,9 @@ pub fn record_erasure(conn: &mut DbConn, report_id: i64, now: NaiveDateTime) -> 
             report_events::report_id.eq(report_id),
             report_events::actor.eq("reporter"),
             report_events::kind.eq("personal_data_erased"),
-            report_events::note.eq("The reporter's name and email were erased at their request."),
+            report_events::note.eq(
+                "The reporter's contact details (name, email, phone) were erased at their request.",
+            ),
             report_events::created_at.eq(now),
         ))
         .execute(conn)

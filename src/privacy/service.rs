@@ -144,7 +144,7 @@ pub async fn request_erasure(
     .await
 }
 
-/// Erases the reporter's name and email from the report at once, with an event that records it
+/// Erases the reporter's name, email and phone number from the report at once, with an event that records it
 /// (without the data). Asking twice is harmless.
 pub async fn erase(db: &Db, code: TrackingCode) -> Result<bool, StorageError> {
     db.write(move |conn| {

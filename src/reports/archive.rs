@@ -1,7 +1,7 @@
 //! Data out: every report with its events, as JSON lines or CSV, for archives and research
 //! (`disinfo-desk export`). Streamed a page at a time: a million reports hold one page in memory.
-//! Reporters' names and emails only when the operator asks for them (`--with-personal-data`);
-//! there is no HTTP route to this, so only someone who can run the binary against the database
+//! Reporters' names, emails and phone numbers only when the operator asks for them
+//! (`--with-personal-data`); there is no HTTP route to this, so only someone who can run the binary against the database
 //! can take them.
 
 use std::collections::HashMap;
@@ -59,6 +59,9 @@ struct Event<'a> {
 struct Reporter<'a> {
     name: Option<&'a str>,
     email: Option<&'a str>,
+    phone: Option<&'a str>,
+    /// The caller agreed to their contact details being kept (reports entered by editors).
+    contact_consent: bool,
     wants_outcome: bool,
 }
 
@@ -104,7 +107,13 @@ const CSV_COLUMNS: &[&str] = &[
     "correction_url",
     "events",
 ];
-const CSV_PERSONAL_COLUMNS: &[&str] = &["reporter_name", "reporter_email", "wants_outcome"];
+const CSV_PERSONAL_COLUMNS: &[&str] = &[
+    "reporter_name",
+    "reporter_email",
+    "reporter_phone",
+    "contact_consent",
+    "wants_outcome",
+];
 
 fn time(t: NaiveDateTime) -> String {
     t.and_utc().to_rfc3339()
@@ -195,6 +204,8 @@ pub fn write(
                 reporter: options.with_personal_data.then_some(Reporter {
                     name: report.reporter_name.as_deref(),
                     email: report.reporter_email.as_deref(),
+                    phone: report.reporter_phone.as_deref(),
+                    contact_consent: report.contact_consent,
                     wants_outcome: report.wants_outcome,
                 }),
                 events,
@@ -227,6 +238,8 @@ pub fn write(
                     if let Some(reporter) = &exported.reporter {
                         cells.push(reporter.name.unwrap_or_default().to_string());
                         cells.push(reporter.email.unwrap_or_default().to_string());
+                        cells.push(reporter.phone.unwrap_or_default().to_string());
+                        cells.push(reporter.contact_consent.to_string());
                         cells.push(reporter.wants_outcome.to_string());
                     }
                     out.write_all(csv_line(cells).as_bytes())?;

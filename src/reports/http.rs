@@ -330,6 +330,7 @@ pub async fn submit_form(
         client_hash,
         idempotency: None,
         spam: honeypot.then_some(SpamReason::Honeypot),
+        entered: None,
     };
     let (submitted, _) = service::submit(&state.db, state.intake.clone(), submission).await?;
     state.wakeup.wake();
@@ -658,6 +659,7 @@ pub async fn api_create(
         client_hash,
         idempotency,
         spam: None,
+        entered: None,
     };
     let (submitted, outcome) = service::submit(&state.db, state.intake.clone(), submission).await?;
     state.wakeup.wake();

@@ -37,6 +37,10 @@ pub struct ReportRow {
     pub correction_url: Option<String>,
     pub duplicate_of_id: Option<i64>,
     pub decided_at: Option<NaiveDateTime>,
+    /// Personal data, like the name and email (phone, letter and in-person reports).
+    pub reporter_phone: Option<String>,
+    /// The caller agreed to their contact details being kept (recorded by the entering editor).
+    pub contact_consent: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -59,6 +63,8 @@ pub struct InsertReport<'a> {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub desk_id: Option<i64>,
+    pub reporter_phone: Option<&'a str>,
+    pub contact_consent: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -387,6 +393,8 @@ pub struct ReportFilter {
     pub desk_id: Option<i64>,
     pub category: Option<String>,
     pub language: Option<String>,
+    /// How the reports reached us (`phone`, `web_form`, ...).
+    pub channel: Option<String>,
     pub assignee: AssigneeFilter,
     pub text: Option<String>,
     pub from: Option<NaiveDateTime>,
@@ -428,6 +436,9 @@ macro_rules! with_filter {
         }
         if let Some(language) = &filter.language {
             query = query.filter(reports::language.eq(language.clone()));
+        }
+        if let Some(channel) = &filter.channel {
+            query = query.filter(reports::channel.eq(channel.clone()));
         }
         match filter.assignee {
             AssigneeFilter::Anyone => {}

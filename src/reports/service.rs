@@ -81,13 +81,19 @@ pub struct IdempotencyKey {
 impl IdempotencyKey {
     /// `None` when the key is empty, too long or not printable ASCII.
     pub fn new(key: &str, input: &ReportInput) -> Option<Self> {
+        Self::for_request(key, &input.normalized())
+    }
+
+    /// A key for another kind of request (the editor API's entry): `request` is what was asked
+    /// for, already normalised.
+    pub fn for_request(key: &str, request: &impl Serialize) -> Option<Self> {
         let key = key.trim();
         let printable = key.bytes().all(|b| (0x21..=0x7e).contains(&b));
         if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY_LEN || !printable {
             return None;
         }
         // Hash what was asked for, not its spelling: the normalised input.
-        let canonical = serde_json::to_vec(&input.normalized()).unwrap_or_default();
+        let canonical = serde_json::to_vec(request).unwrap_or_default();
         Some(Self {
             key: key.to_string(),
             request_hash: hex::encode(Sha256::digest(&canonical)),
@@ -103,6 +109,19 @@ pub struct Submission {
     pub idempotency: Option<IdempotencyKey>,
     /// An abuse rule this report tripped: it is stored as `spam`, for editors to review.
     pub spam: Option<SpamReason>,
+    /// An editor recorded the report for a caller (phone, letter, in person).
+    pub entered: Option<EditorEntry>,
+}
+
+/// What an editor's entry of a report adds to it: who entered it (the actor of its `created`
+/// event), the caller's phone number and whether the caller agreed to their contact details
+/// being kept.
+#[derive(Debug, Clone)]
+pub struct EditorEntry {
+    /// How events name the editor (`editor:<email>`).
+    pub actor: String,
+    pub reporter_phone: Option<String>,
+    pub contact_consent: bool,
 }
 
 /// Why intake held a report as spam (recorded on its `created` event).
@@ -183,6 +202,7 @@ fn submit_in_transaction(
         return Ok((replay, SubmitOutcome::Replayed));
     }
     let report = &submission.report;
+    let entered = submission.entered.as_ref();
     let article = articles::repo::record_report(conn, &report.article, now)?;
     // The rules committed before this transaction, whichever instance changed them.
     let rules = context.routing.refresh(conn)?;
@@ -220,13 +240,15 @@ fn submit_in_transaction(
             created_at: now,
             updated_at: now,
             desk_id,
+            reporter_phone: entered.and_then(|e| e.reporter_phone.as_deref()),
+            contact_consent: entered.is_some_and(|e| e.contact_consent),
         },
     )?;
     repo::insert_event(
         conn,
         &repo::InsertEvent {
             report_id: row.id,
-            actor: submission.channel.as_str(),
+            actor: entered.map_or(submission.channel.as_str(), |e| e.actor.as_str()),
             kind: "created",
             from_status: None,
             to_status: Some(status.as_str()),

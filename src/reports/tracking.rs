@@ -65,6 +65,56 @@ impl TrackingCode {
     }
 }
 
+/// Symbols per group when a code is read aloud: `K7Q XM2 PDH 9TA`.
+pub const SPOKEN_GROUP: usize = 3;
+
+/// One symbol of a code as it is read aloud.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spoken {
+    /// A letter with its word of the ICAO spelling alphabet ("K as in Kilo"): the same words on
+    /// every hotline, in every language.
+    Letter(char, &'static str),
+    /// A digit, said by its name.
+    Digit(char),
+}
+
+impl Spoken {
+    pub fn symbol(self) -> char {
+        match self {
+            Self::Letter(c, _) | Self::Digit(c) => c,
+        }
+    }
+}
+
+/// The ICAO (NATO) spelling alphabet's word for an upper-case letter.
+fn spelling_word(letter: char) -> Option<&'static str> {
+    const WORDS: [&str; 26] = [
+        "Alfa", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel", "India",
+        "Juliett", "Kilo", "Lima", "Mike", "November", "Oscar", "Papa", "Quebec", "Romeo",
+        "Sierra", "Tango", "Uniform", "Victor", "Whiskey", "X-ray", "Yankee", "Zulu",
+    ];
+    letter
+        .is_ascii_uppercase()
+        .then(|| WORDS[(letter as u8 - b'A') as usize])
+}
+
+impl TrackingCode {
+    /// The code for reading aloud: groups of [`SPOKEN_GROUP`] symbols (the dash is not said),
+    /// each letter with its spelling word, each digit by name.
+    pub fn spoken(&self) -> Vec<Vec<Spoken>> {
+        let symbols: Vec<Spoken> = self
+            .0
+            .chars()
+            .filter(|c| *c != '-')
+            .map(|c| match spelling_word(c) {
+                Some(word) => Spoken::Letter(c, word),
+                None => Spoken::Digit(c),
+            })
+            .collect();
+        symbols.chunks(SPOKEN_GROUP).map(<[_]>::to_vec).collect()
+    }
+}
+
 impl fmt::Display for TrackingCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -102,6 +152,42 @@ mod tests {
             seen.extend(TrackingCode::generate().expect("randomness").0.chars());
         }
         assert_eq!(seen.len(), ALPHABET.len() + 1, "32 symbols and the dash");
+    }
+
+    #[test]
+    fn a_code_is_read_aloud_in_groups_of_three_with_spelling_words() {
+        let code = TrackingCode::parse("K7QXM2-PDH9TA").expect("code");
+        let groups = code.spoken();
+        let written: Vec<String> = groups
+            .iter()
+            .map(|g| g.iter().map(|s| s.symbol()).collect())
+            .collect();
+        assert_eq!(written, ["K7Q", "XM2", "PDH", "9TA"]);
+        assert_eq!(
+            groups[0],
+            [
+                Spoken::Letter('K', "Kilo"),
+                Spoken::Digit('7'),
+                Spoken::Letter('Q', "Quebec")
+            ]
+        );
+        assert_eq!(groups[3][2], Spoken::Letter('A', "Alfa"));
+        // Read back as it was said, the code is the same code.
+        let heard: String = written.join(" ");
+        assert_eq!(TrackingCode::parse(&heard), Some(code));
+    }
+
+    #[test]
+    fn every_symbol_of_the_alphabet_can_be_said() {
+        for &b in ALPHABET.iter() {
+            let c = b as char;
+            match spelling_word(c) {
+                Some(word) => assert!(word.starts_with(c), "{c}: {word}"),
+                None => assert!(c.is_ascii_digit(), "{c} has no word"),
+            }
+        }
+        assert_eq!(spelling_word('X'), Some("X-ray"));
+        assert_eq!(spelling_word('7'), None);
     }
 
     #[test]

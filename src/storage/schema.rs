@@ -43,6 +43,8 @@ diesel::table! {
         correction_url -> Nullable<Text>,
         duplicate_of_id -> Nullable<BigInt>,
         decided_at -> Nullable<Timestamp>,
+        reporter_phone -> Nullable<Text>,
+        contact_consent -> Bool,
     }
 }
 

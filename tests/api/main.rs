@@ -21,6 +21,7 @@ mod metrics;
 mod notify;
 mod pages_scale;
 mod pages_words;
+mod phone_reports;
 mod privacy;
 mod routing_admin;
 mod schema;

@@ -180,7 +180,7 @@ async fn the_purge_command_prints_counts_and_erases() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(
-        stdout.contains("reporter names and emails erased: 1"),
+        stdout.contains("reporter names, emails and phone numbers erased: 1"),
         "{stdout}"
     );
     assert!(!stdout.contains("ana@example.org"), "counts only: {stdout}");
@@ -492,6 +492,43 @@ async fn no_personal_data_reaches_the_logs_at_the_most_verbose_level() {
         writeln!(stdin, "{password}").expect("password written");
     }
     assert!(add.wait().expect("user add ends").success());
+    // A call recorded through the editor API: the caller's name and phone number.
+    let token_output = Command::new(env!("CARGO_BIN_EXE_disinfo-desk"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "token",
+            "create",
+            "editor.private@example.com",
+            "--name",
+            "calls",
+        ])
+        .env("DESK_ENV", "test")
+        .env("DESK__DATABASE__URL", &database_url)
+        .output()
+        .expect("token create");
+    let token = String::from_utf8_lossy(&token_output.stdout)
+        .lines()
+        .last()
+        .expect("the token")
+        .trim()
+        .to_string();
+    let caller = "Wiktoria Anrufer";
+    let phone = "+48 22 555 01 99";
+    let mut call = valid_report();
+    call["channel"] = json!("phone");
+    call["reporter_name"] = json!(caller);
+    call["reporter_email"] = Value::Null;
+    call["wants_outcome"] = json!(false);
+    call["reporter_phone"] = json!(phone);
+    call["contact_consent"] = json!(true);
+    let entered = client
+        .post(format!("{base}/api/v1/desk/reports"))
+        .bearer_auth(&token)
+        .json(&call)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(entered.status(), 201);
     let login = client
         .get(format!("{base}/desk/login"))
         .send()
@@ -586,6 +623,10 @@ async fn no_personal_data_reaches_the_logs_at_the_most_verbose_level() {
         name,
         email,
         "zuzanna",
+        caller,
+        phone,
+        "555 01 99",
+        &token,
         "editor.private@example.com",
         password,
         "a wrong password entirely",

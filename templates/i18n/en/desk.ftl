@@ -378,3 +378,75 @@ email-roundup-subject = { $reports } reports on { $articles } more articles
 email-roundup-intro = { $reports } reports arrived on { $articles } articles in the last { $minutes } minutes, beyond the alerts you already received.
 email-roundup-why = Many different articles were reported at once, so they are listed together here instead of one email each.
 email-roundup-more = …and { $count } more articles: see the queue.
+
+desk-channel-email = Email
+desk-channel-phone = Phone
+desk-channel-letter = Letter
+desk-channel-in_person = In person
+desk-actor-email = Email
+desk-filter-channel = Channel
+desk-filter-any_channel = Any channel
+
+desk-nav-new_report = Record a call or letter
+desk-entry-title = Record a report taken by phone, letter or in person
+desk-entry-intro = For a reader who calls the hotline, writes a letter or comes in: the report joins the same queue as the web form's, grouped with the other reports on its article and routed to its desk, and you are recorded as the one who entered it.
+desk-entry-error_summary = The report was not saved: correct what is marked
+desk-entry-required = (required)
+desk-entry-optional = (optional)
+desk-entry-channel = How it reached us
+desk-entry-article_url = Article address
+desk-entry-article_url-hint = The article's web address, as the reader gives it or as you find it on our site. Tracking parameters and mobile variants are folded as on the web form.
+desk-entry-category = What is wrong
+desk-entry-passage = The disputed passage
+desk-entry-passage-hint = The words the reader disputes, as quoted by them.
+desk-entry-explanation = What the reader says is wrong, and why
+desk-entry-explanation-hint = In the reader's own words as far as you can: 10 to 5,000 characters.
+desk-entry-evidence_urls = Evidence links the reader gave
+desk-entry-evidence_urls-item = Evidence link { $n }
+desk-entry-language = The reader's language
+desk-entry-language-hint = Emails to the reader are in this language.
+desk-entry-reader = The reader's contact details
+desk-entry-reader-hint = Only with the reader's agreement. Ask: "May we keep your name and how to reach you, to tell you about this report?" If they say no, leave these empty: the report is kept without them.
+desk-entry-contact_consent = The reader agreed that we keep these contact details for this report
+desk-entry-reporter_name = Name
+desk-entry-reporter_email = Email
+desk-entry-reporter_email-hint = An acknowledgement with the tracking code goes to this address.
+desk-entry-reporter_phone = Phone number
+desk-entry-reporter_phone-hint = As the reader gives it, like +44 20 7946 0000.
+desk-entry-wants_outcome = The reader wants the outcome emailed (needs an email)
+desk-entry-submit = Save the report
+desk-entry-channel_invalid = Choose how the report reached us: { $channels }.
+desk-entry-phone_invalid = Give a phone number: 5 to 20 digits, with spaces, dashes, dots, slashes, brackets or a + in front (like +44 20 7946 0000).
+desk-entry-phone_too_long = Use at most { $max } characters.
+desk-entry-no_consent = The reader's agreement is not recorded: tick the agreement box if they agreed, or leave this empty.
+desk-entry-consent_missing = Without the reader's agreement their name, email and phone number are not kept: tick this if they agreed, or empty those fields.
+desk-entered-title = Report saved
+desk-entered-read_aloud = Read the tracking code to the reader
+desk-entered-code_label = Tracking code
+desk-entered-spelled = Spelled out, group by group
+desk-entered-group = Group { $n }
+desk-entered-code_hint = With this code the reader can follow the report on the status page, or quote it when they call again.
+desk-entered-status_page = Status page
+desk-entered-article = Article
+desk-entered-ack-emailed = An acknowledgement with the code is being emailed to the reader.
+desk-entered-ack-no_address = No email goes to the reader: they gave no address.
+desk-entered-ack-daily_cap = No acknowledgement is emailed: this address already received the most allowed in a day.
+desk-entered-ack-undelivered = The acknowledgement email could not be delivered.
+desk-entered-open = Open the report
+desk-entered-another = Record another report
+desk-spell-letter = { $letter } as in { $word }
+desk-spell-digit = { $digit ->
+    [2] two
+    [3] three
+    [4] four
+    [5] five
+    [6] six
+    [7] seven
+    [8] eight
+    [9] nine
+   *[other] { $digit }
+}
+desk-actor-phone = Phone
+desk-actor-letter = Letter
+desk-actor-in_person = In person
+desk-report-contact_consent = The reader agreed to their contact details being kept
