@@ -745,7 +745,7 @@ pub struct ArticleView<'a> {
     pub prev_link: Option<String>,
     pub next_link: Option<String>,
     pub timeline: Vec<EventView>,
-    pub event_total: i64,
+    pub event_total: usize,
     pub events_prev_link: Option<String>,
     pub events_next_link: Option<String>,
     pub outcomes: Vec<Choice>,
@@ -890,7 +890,7 @@ async fn article_view<'a>(
             .into_iter()
             .map(|(e, code)| event_view(t, &roster, e, code))
             .collect(),
-        event_total: detail.event_total,
+        event_total: usize::try_from(detail.event_total).unwrap_or_default(),
         events_prev_link: (events_no > 1).then(|| paging.link(article.id, page_no, events_no - 1)),
         events_next_link: detail
             .more_events
@@ -1011,13 +1011,9 @@ pub struct ResolveConfirmView<'a> {
 }
 
 /// `text_id`, or `text_id.one` when `n` is 1, with `{count}` and `args` filled in.
+/// A message about `n` things, its plural form chosen by the language's rules.
 fn counted(t: &Messages, id: &str, n: usize, args: &[(&str, &str)]) -> String {
-    let one = format!("{id}.one");
-    let id = if n == 1 && t.has(&one) { &one } else { id };
-    let count = n.to_string();
-    let mut all = vec![("count", count.as_str())];
-    all.extend_from_slice(args);
-    t.t_with(id, &all)
+    t.t_count(id, n, args)
 }
 
 async fn confirm_view<'a>(

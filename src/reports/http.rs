@@ -555,7 +555,7 @@ pub async fn status_lookup(
                 publisher: &state.settings.publisher.name,
                 privacy_days: state.settings.privacy.reporter_retention_days,
                 code: typed,
-                error: Some(t.t("status-code_invalid")),
+                error: Some(t.t_with("status-code_invalid", &[("example", TrackingCode::EXAMPLE)])),
             },
         )?),
     }

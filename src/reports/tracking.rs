@@ -25,6 +25,9 @@ pub struct TrackingCode(String);
 pub struct RandomnessError(String);
 
 impl TrackingCode {
+    /// The code shown to readers as an example (a valid code, of no report).
+    pub const EXAMPLE: &'static str = "K7QXM2-PDH9TA";
+
     pub fn generate() -> Result<Self, RandomnessError> {
         let mut bytes = [0u8; 8];
         getrandom::fill(&mut bytes).map_err(|e| RandomnessError(e.to_string()))?;

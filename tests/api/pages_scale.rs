@@ -264,7 +264,7 @@ async fn a_desk_editor_starts_on_their_own_desk_and_can_see_every_desk() {
     let desk_name = "World desk";
     assert!(
         own.iter()
-            .all(|r| r.contains(&format!("<td>{desk_name}</td>"))),
+            .all(|r| r.contains(&format!(">{desk_name}</td>"))),
         "only the own desk"
     );
     assert!(
@@ -281,7 +281,7 @@ async fn a_desk_editor_starts_on_their_own_desk_and_can_see_every_desk() {
     assert!(
         every
             .iter()
-            .any(|r| !r.contains(&format!("<td>{desk_name}</td>")))
+            .any(|r| !r.contains(&format!(">{desk_name}</td>")))
     );
     assert!(
         !html.contains(r#"class="own-desk""#),

@@ -287,18 +287,16 @@ test('3. an editor resolves the article as corrected; the reader gets the outcom
     assert.equal(await page.locator('.confirm-reports').getAttribute('data-count'), '1');
     assert.equal(await page.locator('.confirm-emails').getAttribute('data-count'), '1', 'one reader asked to be told');
     assert.equal((await page.locator('dd.note-public').innerText()).trim(), NOTE_ZH, 'the note as it will be sent');
-    // WORKAROUND, needs a Rust change (src/dashboard/pages.rs, counted()): it looks for the
-    // singular as `<id>.one` while en/desk.ftl names it `<id>-one`, so one report reads "1 open
-    // reports will become Corrected." and "1 readers asked to be told". Reported, not failed on,
-    // until that is fixed; then make these assertions.
-    const singular = [
-      ['.confirm-reports', msg('en', 'desk-resolve-reports-one', { outcome: msg('en', 'desk-status-corrected') })],
-      ['.confirm-emails', msg('en', 'desk-resolve-emails-one')],
-    ];
-    for (const [selector, expected] of singular) {
-      const shown = (await page.locator(selector).innerText()).trim();
-      if (shown !== expected) t.diagnostic(`KNOWN BUG (src/dashboard/pages.rs counted()): ${selector} reads "${shown}", not "${expected}"`);
-    }
+    // One report, one reader: the singular forms (Fluent plural selects in en/desk.ftl, which the
+    // catalogue reader here does not evaluate, so the English words are written out).
+    assert.equal(
+      (await page.locator('.confirm-reports').innerText()).trim(),
+      `1 open report will become ${msg('en', 'desk-status-corrected')}.`,
+    );
+    assert.equal(
+      (await page.locator('.confirm-emails').innerText()).trim(),
+      '1 reader asked to be told and will be emailed.',
+    );
     assert.equal(await sink.messages.filter((m) => m.envelope.to.includes(READER_ZH)).length, 1, 'nothing sent before the confirmation');
     await snap(page, '3-editor', 'resolve-confirm', 'en');
 

@@ -233,18 +233,28 @@ desk-article-in_list = These reports as a list
 desk-article-resolve_title = Resolve every open report
 desk-article-resolve_hint = One outcome for all open reports on this article; each reporter who asked to be told gets it. You will see how many reports change and how many readers are emailed before anything happens.
 desk-article-resolve_submit = Check and resolve all open reports
-desk-article-resolved = { $count } reports resolved; { $emailed }
-desk-article-resolved-one = 1 report resolved; { $emailed }
-desk-article-emailed = { $count } readers are being emailed.
-desk-article-emailed-one = 1 reader is being emailed.
+desk-article-resolved = { $count ->
+    [one] { $count } report resolved; { $emailed }
+   *[other] { $count } reports resolved; { $emailed }
+}
+desk-article-emailed = { $count ->
+    [one] { $count } reader is being emailed.
+   *[other] { $count } readers are being emailed.
+}
 desk-resolve-title = Confirm: resolve every open report
-desk-resolve-reports = { $count } open reports will become { $outcome }.
-desk-resolve-reports-one = 1 open report will become { $outcome }.
-desk-resolve-emails = { $count } readers asked to be told and will be emailed.
-desk-resolve-emails-one = 1 reader asked to be told and will be emailed.
+desk-resolve-reports = { $count ->
+    [one] { $count } open report will become { $outcome }.
+   *[other] { $count } open reports will become { $outcome }.
+}
+desk-resolve-emails = { $count ->
+    [one] { $count } reader asked to be told and will be emailed.
+   *[other] { $count } readers asked to be told and will be emailed.
+}
 desk-resolve-as_sent = As it will be sent
-desk-resolve-confirm = Confirm: resolve { $count } reports as { $outcome }
-desk-resolve-confirm-one = Confirm: resolve 1 report as { $outcome }
+desk-resolve-confirm = { $count ->
+    [one] Confirm: resolve { $count } report as { $outcome }
+   *[other] Confirm: resolve { $count } reports as { $outcome }
+}
 desk-resolve-edit = Change the outcome or the notes
 desk-resolve-cancel = Cancel
 desk-resolve-changed = The article changed since you confirmed (a report arrived or was decided meanwhile). Nothing was changed: check the new counts and confirm again.
@@ -254,7 +264,10 @@ desk-article-by_status = By status
 desk-article-by_category = By category
 desk-article-order_hint = Open reports first (the longest waiting at the top), then decided ones, newest first.
 desk-article-page = Page { $page } of { $pages }
-desk-timeline-count = { $count } events, newest first
+desk-timeline-count = { $count ->
+    [one] { $count } event
+   *[other] { $count } events, newest first
+}
 desk-timeline-newer = Newer events
 desk-timeline-older = Older events
 desk-timeline-title = Timeline
