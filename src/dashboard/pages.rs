@@ -1193,6 +1193,8 @@ pub struct ReportFacts {
     pub channel: String,
     pub category: String,
     pub language: String,
+    /// The report's own language tag, for `lang` on what the reader wrote (WCAG 3.1.2).
+    pub language_tag: String,
     pub status: String,
     pub status_label: String,
     pub desk: String,
@@ -1345,6 +1347,7 @@ async fn report_view<'a>(
         channel: channel_label(t, &channel),
         category: category_label(t, &category),
         language: language_label(t, &language),
+        language_tag: language.clone(),
         status_label: status_label(t, &status),
         status,
         desk: desk_name(state, desk_id),

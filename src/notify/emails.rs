@@ -16,6 +16,8 @@ pub struct Email {
     pub html: String,
     /// For reporter emails: the one-click link that stops further emails about the report.
     pub unsubscribe_url: Option<String>,
+    /// The language it is written in (`Content-Language`).
+    pub language: &'static str,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -172,6 +174,7 @@ macro_rules! email_parts {
                     text: $text { d: self }.render()?,
                     html: $html { d: self }.render()?,
                     unsubscribe_url: None,
+                    language: self.t.tag(),
                 })
             }
         }
@@ -265,6 +268,23 @@ pub fn header_text(value: &str) -> String {
     value.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// `Content-Language: <tag>` (RFC 3282): the language the email is written in.
+#[derive(Debug, Clone)]
+struct ContentLanguage(&'static str);
+
+impl Header for ContentLanguage {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Content-Language")
+    }
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        // Only ever written by us.
+        Err("Content-Language is not read back".into())
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.to_string())
+    }
+}
+
 /// `List-Unsubscribe: <url>` (RFC 2369).
 #[derive(Debug, Clone)]
 struct ListUnsubscribe(String);
@@ -319,6 +339,7 @@ pub fn build_message(
             .map_err(|_| EmailError::Recipient(recipient.clone()))?;
         builder = builder.to(mailbox);
     }
+    builder = builder.header(ContentLanguage(email.language));
     if let Some(url) = &email.unsubscribe_url {
         builder = builder
             .header(ListUnsubscribe(url.clone()))
@@ -419,6 +440,7 @@ mod tests {
             text: "t".into(),
             html: "<p>h</p>".into(),
             unsubscribe_url: Some("https://desk.example/u\r\nX: y".into()),
+            language: "en",
         };
         let from: Mailbox = "Desk <desk@example.com>".parse().expect("mailbox");
         let message =

@@ -292,6 +292,7 @@ async fn reporter_emails_are_in_the_reports_language_and_link_to_pages_in_it() {
     );
     let html = ack.html_body().expect("html");
     assert_eq!(html_lang(&html), ("ru".into(), "ltr".into()));
+    assert_eq!(ack.header("Content-Language").as_deref(), Some("ru"));
 
     let (_, ack) = acknowledgement_in("ar").await;
     let html = ack.html_body().expect("html");
