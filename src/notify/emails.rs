@@ -36,6 +36,8 @@ pub struct ReportAck<'a> {
     pub code: &'a str,
     pub status_url: &'a str,
     pub article_url: &'a str,
+    /// The report came without a recognisable article address (`needs_url`): ask for it.
+    pub needs_url: bool,
     pub wants_outcome: bool,
     pub unsubscribe_url: &'a str,
 }

@@ -647,6 +647,7 @@ fn render(
                 code: &report.tracking_code,
                 status_url: &status_url,
                 article_url: &article.canonical_url,
+                needs_url: report.status == ReportStatus::NeedsUrl.as_str(),
                 wants_outcome: report.wants_outcome,
                 unsubscribe_url: &unsubscribe_url,
             }

@@ -368,6 +368,7 @@ desk-routing-change-deleted = Deleted rule { $id }: { $rule }
 desk-routing-change-file_imported = The rules file was read for the first time: { $after } rules.
 desk-routing-change-file_synced = The rules file changed: its { $before } rules were replaced by { $after }.
 desk-status-spam = Spam
+desk-status-needs_url = Needs the article address
 
 email-roundup-subject = { $reports } reports on { $articles } more articles
 email-roundup-intro = { $reports } reports arrived on { $articles } articles in the last { $minutes } minutes, beyond the alerts you already received.
