@@ -633,6 +633,8 @@ pub struct EventView {
     pub note: String,
     /// What the reader was told.
     pub public_note: String,
+    /// What the reporter wrote to us (an emailed reply).
+    pub reader_words: String,
     pub code: String,
 }
 
@@ -642,13 +644,19 @@ fn event_view(t: &Messages, roster: &[(Editor, bool)], event: EventRow, code: St
         (None, Some(to)) => status_label(t, to),
         _ => String::new(),
     };
+    let (note, reader_words) = if event.kind == crate::channels::READER_COMMENT {
+        (String::new(), event.note.unwrap_or_default())
+    } else {
+        (event.note.unwrap_or_default(), String::new())
+    };
     EventView {
         at: time(event.created_at),
         actor: actor_label(t, roster, &event.actor),
         kind: t.t(&format!("desk-event-{}", event.kind)).to_string(),
         change,
-        note: event.note.unwrap_or_default(),
+        note,
         public_note: event.public_note.unwrap_or_default(),
+        reader_words,
         code,
     }
 }

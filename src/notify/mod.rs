@@ -31,10 +31,12 @@ pub enum MessageKind {
     DeskRoundup,
     /// To the address given with a report: confirm the erasure of the reporter's data.
     ErasureConfirm,
+    /// To the desk: a reporter replied by email; the reply is on the report's timeline.
+    ReaderReply,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 8] = [
+    pub const ALL: [MessageKind; 9] = [
         Self::ReportAck,
         Self::DeskAlert,
         Self::DeskDigest,
@@ -43,6 +45,7 @@ impl MessageKind {
         Self::ReportAssigned,
         Self::DeskRoundup,
         Self::ErasureConfirm,
+        Self::ReaderReply,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -55,6 +58,7 @@ impl MessageKind {
             Self::ReportAssigned => "report_assigned",
             Self::DeskRoundup => "desk_roundup",
             Self::ErasureConfirm => "erasure_confirm",
+            Self::ReaderReply => "reader_reply",
         }
     }
 

@@ -297,6 +297,31 @@ pub fn on_report_assigned(
     )
 }
 
+/// A reporter's emailed reply was added to the report's timeline: tell its desk. The email
+/// carries no words of the reply (they stay in the dashboard). False when the desk has nobody.
+pub fn on_reader_reply(
+    conn: &mut DbConn,
+    report: &ReportRow,
+    desk: Option<&Desk>,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let Some(desk) = desk.filter(|d| !d.editors.is_empty()) else {
+        return Ok(false);
+    };
+    enqueue(
+        conn,
+        Message {
+            kind: MessageKind::ReaderReply,
+            recipients: &desk.editors,
+            report_id: Some(report.id),
+            article_id: Some(report.article_id),
+            desk_id: report.desk_id,
+            ..Message::new(now)
+        },
+    )?;
+    Ok(true)
+}
+
 /// An outbox row being built.
 struct Message<'a> {
     kind: MessageKind,

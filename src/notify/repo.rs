@@ -363,3 +363,22 @@ pub fn count_by_status(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
         .select((outbox::status, diesel::dsl::count_star()))
         .load(conn)
 }
+
+/// The report an email we sent was about, by the unique left part of its Message-ID.
+pub fn report_of_message(conn: &mut DbConn, message_token: &str) -> QueryResult<Option<i64>> {
+    outbox::table
+        .filter(outbox::message_id.eq(message_token))
+        .select(outbox::report_id)
+        .first::<Option<i64>>(conn)
+        .optional()
+        .map(Option::flatten)
+}
+
+/// Whether we sent an email with this Message-ID's left part (a message of ours came back).
+pub fn is_our_message(conn: &mut DbConn, message_token: &str) -> QueryResult<bool> {
+    outbox::table
+        .filter(outbox::message_id.eq(message_token))
+        .count()
+        .get_result::<i64>(conn)
+        .map(|n| n > 0)
+}

@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::emails::{
     self, ArticleRef, DeskAlert, DeskDigest, DeskRoundup, ErasureConfirm, Escalation, ReportAck,
-    ReportAssigned, ReportOutcome, ReportSummary, RoundupArticle,
+    ReaderReply, ReportAssigned, ReportOutcome, ReportSummary, RoundupArticle,
 };
 use super::mailer::{Mailer, SendError};
 use super::repo::{self, OutboxRow};
@@ -629,6 +629,19 @@ fn render(
                 article: links.of(&article),
                 category: &category,
                 explanation: &report.explanation,
+            }
+            .render()
+        }
+        MessageKind::ReaderReply => {
+            let (report, article) = reports_repo::find_by_id(conn, row.report_id.unwrap_or(-1))?
+                .ok_or_else(|| missing("report"))?;
+            let links = ArticleLinks::new(context, &article);
+            ReaderReply {
+                t: messages(&row.language),
+                publisher: &context.publisher,
+                code: &report.tracking_code,
+                report_desk_url: &report_desk_url(context, &report.tracking_code),
+                article: links.of(&article),
             }
             .render()
         }

@@ -140,7 +140,7 @@ pub async fn submit(
 }
 
 /// [`Db::write`], retried when a unique constraint lost a race (see [`MAX_ATTEMPTS`]).
-async fn write_with_retry<T, F>(db: &Db, work: F) -> Result<T, ReportError>
+pub(crate) async fn write_with_retry<T, F>(db: &Db, work: F) -> Result<T, ReportError>
 where
     F: Fn(&mut DbConn) -> Result<T, ReportError> + Send + Sync + 'static,
     T: Send + 'static,
@@ -166,7 +166,7 @@ where
     }
 }
 
-fn submit_in_transaction(
+pub(crate) fn submit_in_transaction(
     conn: &mut DbConn,
     context: &IntakeContext,
     submission: &Submission,

@@ -37,6 +37,8 @@ email-field-explanation = Why the reader thinks it is wrong:
 email-field-evidence = Evidence:
 email-assigned-subject = Assigned to you: report { $code } on { $article }
 email-assigned-intro = A report has been assigned to you.
+email-reader_reply-subject = The reporter replied: report { $code } on { $article }
+email-reader_reply-intro = The reporter answered by email. Their reply is on the report's timeline in the dashboard (it is not copied into this email).
 
 desk-login-title = Sign in to the desk
 desk-login-email = Email
@@ -258,9 +260,12 @@ desk-event-created = Received
 desk-event-status_changed = Status changed
 desk-event-assigned = Assignment
 desk-event-note = Note
+desk-event-reader_comment = Reply from the reporter
+desk-event-address_completed = Article address completed
 desk-event-acknowledgement_skipped = No acknowledgement
 desk-event-personal_data_erased = Personal data erased
 desk-timeline-to_reader = To the reader:
+desk-timeline-from_reader = The reporter wrote:
 desk-timeline-internal = Internal:
 
 decision-to_one_of = Choose the status to move the report to, one of { $statuses }.
