@@ -224,6 +224,7 @@ async fn main() -> anyhow::Result<()> {
             println!("idempotency keys deleted: {}", counts.idempotency_keys);
             println!("expired sessions deleted: {}", counts.expired_sessions);
             println!("email recipients erased: {}", counts.outbox_recipients);
+            println!("raw received emails erased: {}", counts.raw_emails);
         }
         Command::IngestMail => unreachable!("handled before the configuration is loaded"),
         Command::CheckConfig => {

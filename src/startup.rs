@@ -306,6 +306,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/reports/{code}/assign", web::post().to(api::assign))
                 .route("/reports/{code}/notes", web::post().to(api::add_note))
                 .route(
+                    "/reports/{code}/article",
+                    web::post().to(api::complete_address),
+                )
+                .route(
                     "/articles/{id}/resolve",
                     web::post().to(api::resolve_article),
                 )
@@ -383,6 +387,14 @@ fn desk_pages(cfg: &mut web::ServiceConfig, db: &Db, settings: &Settings) {
             )
             .route("/reports/{code}/assign", web::post().to(pages::assign))
             .route("/reports/{code}/notes", web::post().to(pages::add_note))
+            .route(
+                "/reports/{code}/article",
+                web::post().to(pages::complete_address),
+            )
+            .route(
+                "/reports/{code}/mail/{id}",
+                web::get().to(pages::raw_mail),
+            )
             .route("/articles/{id}", web::get().to(pages::article_page))
             .route(
                 "/articles/{id}/resolve",

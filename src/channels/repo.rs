@@ -90,12 +90,15 @@ pub fn stored_from_sender_since(
         .get_result(conn)
 }
 
-/// The messages behind a report, oldest first, without their raw bytes.
-pub fn messages_of_report(conn: &mut DbConn, report_id: i64) -> QueryResult<Vec<MailMessageRow>> {
+/// The messages behind a report, oldest first, without their raw bytes: whether each is kept.
+pub fn messages_of_report(
+    conn: &mut DbConn,
+    report_id: i64,
+) -> QueryResult<Vec<(MailMessageRow, bool)>> {
     mail_messages::table
         .filter(mail_messages::report_id.eq(report_id))
         .order(mail_messages::id.asc())
-        .select(MailMessageRow::as_select())
+        .select((MailMessageRow::as_select(), mail_messages::raw.is_not_null()))
         .load(conn)
 }
 

@@ -529,3 +529,37 @@ fn report_from(mail: &IncomingMail, rules: &ReportRules) -> NewReport {
     }
 }
 
+
+/// A received email of a report, as its page lists it.
+pub struct ReportMail {
+    pub row: repo::MailMessageRow,
+    /// Its raw bytes are still kept.
+    pub kept: bool,
+}
+
+pub async fn mails_of_report(db: &Db, report_id: i64) -> Result<Vec<ReportMail>, StorageError> {
+    db.read(move |conn| {
+        Ok(repo::messages_of_report(conn, report_id)?
+            .into_iter()
+            .map(|(row, kept)| ReportMail { row, kept })
+            .collect())
+    })
+    .await
+}
+
+/// The raw bytes of email `id` of the report with this code, while they are kept.
+pub async fn raw_of_report(
+    db: &Db,
+    code: TrackingCode,
+    id: i64,
+) -> Result<Option<Vec<u8>>, StorageError> {
+    db.read(move |conn| {
+        let Some(report) = reports_repo::find_row_by_code(conn, code.as_str())? else {
+            return Ok(None);
+        };
+        Ok(repo::raw_of(conn, id)?
+            .filter(|(row, _)| row.report_id == Some(report.id))
+            .map(|(_, raw)| raw))
+    })
+    .await
+}
