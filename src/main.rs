@@ -273,11 +273,18 @@ async fn ingest_mail() -> u8 {
     let opened = {
         let settings = settings.clone();
         tokio::task::spawn_blocking(move || -> Result<_, (u8, String)> {
-            let db = open_database(&settings.database)
-                .map_err(|e| (exit::TEMPFAIL, format!("the database is unavailable: {e:#}")))?;
+            let db = open_database(&settings.database).map_err(|e| {
+                (
+                    exit::TEMPFAIL,
+                    format!("the database is unavailable: {e:#}"),
+                )
+            })?;
             let routing = disinfo_desk::routing::load_and_sync(&db, &settings.routing.file)
                 .map_err(|e| {
-                    let code = if e.downcast_ref::<disinfo_desk::storage::StorageError>().is_some() {
+                    let code = if e
+                        .downcast_ref::<disinfo_desk::storage::StorageError>()
+                        .is_some()
+                    {
                         exit::TEMPFAIL
                     } else {
                         exit::CONFIG

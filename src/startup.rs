@@ -391,10 +391,7 @@ fn desk_pages(cfg: &mut web::ServiceConfig, db: &Db, settings: &Settings) {
                 "/reports/{code}/article",
                 web::post().to(pages::complete_address),
             )
-            .route(
-                "/reports/{code}/mail/{id}",
-                web::get().to(pages::raw_mail),
-            )
+            .route("/reports/{code}/mail/{id}", web::get().to(pages::raw_mail))
             .route("/articles/{id}", web::get().to(pages::article_page))
             .route(
                 "/articles/{id}/resolve",

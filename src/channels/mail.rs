@@ -92,9 +92,7 @@ pub fn parse(raw: &[u8]) -> Result<IncomingMail, MailError> {
         .filter(|(a, _)| a.contains('@'))
         .ok_or(MailError::NoSender)?;
     let (sender, name) = from;
-    let sender_name = name
-        .map(|n| n.trim().to_string())
-        .filter(|n| !n.is_empty());
+    let sender_name = name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
 
     let header = |name: &str| {
         message
@@ -138,12 +136,15 @@ pub fn parse(raw: &[u8]) -> Result<IncomingMail, MailError> {
     let language = header("Content-Language")
         .and_then(|v| v.split(',').next().map(|t| t.trim().to_string()))
         .filter(|t| is_language_tag(t))
-        .or_else(|| detect_language(&text));
+        .or_else(|| detect_language(own_words(&text)));
     Ok(IncomingMail {
         sender,
         sender_name,
         subject: message.subject().unwrap_or_default().trim().to_string(),
-        message_id: message.message_id().map(bare_id).filter(|id| !id.is_empty()),
+        message_id: message
+            .message_id()
+            .map(bare_id)
+            .filter(|id| !id.is_empty()),
         replies_to,
         language,
         text,
@@ -153,6 +154,12 @@ pub fn parse(raw: &[u8]) -> Result<IncomingMail, MailError> {
 }
 
 fn automatic_mail(sender: &str, header: &dyn Fn(&str) -> Option<String>) -> Option<AutomaticMail> {
+    // A bounce usually says Auto-Submitted too: name it for what it is.
+    if header("Content-Type")
+        .is_some_and(|ct| ct.to_ascii_lowercase().starts_with("multipart/report"))
+    {
+        return Some(AutomaticMail::Bounce);
+    }
     if let Some(value) = header("Auto-Submitted")
         && !value.to_ascii_lowercase().starts_with("no")
     {
@@ -183,11 +190,6 @@ fn automatic_mail(sender: &str, header: &dyn Fn(&str) -> Option<String>) -> Opti
         .to_ascii_lowercase();
     if ["mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon"].contains(&local.as_str()) {
         return Some(AutomaticMail::MailSystem(sender.to_string()));
-    }
-    if header("Content-Type")
-        .is_some_and(|ct| ct.to_ascii_lowercase().starts_with("multipart/report"))
-    {
-        return Some(AutomaticMail::Bounce);
     }
     None
 }
@@ -231,10 +233,9 @@ pub fn trim_reply(text: &str) -> String {
         }
         if trimmed.trim_start().starts_with('>') {
             // A quote's introduction ("On Tue, … wrote:") is part of the quote.
-            if kept
-                .last()
-                .is_some_and(|l| l.trim_end().ends_with("wrote:") || l.trim_end().ends_with("écrit :"))
-            {
+            if kept.last().is_some_and(|l| {
+                l.trim_end().ends_with("wrote:") || l.trim_end().ends_with("écrit :")
+            }) {
                 kept.pop();
             }
             continue;
@@ -261,6 +262,17 @@ pub fn trim_reply(text: &str) -> String {
         out.push('\n');
     }
     out.trim().to_string()
+}
+
+/// What the sender wrote above a forwarded message (all of it when that is empty).
+fn own_words(text: &str) -> &str {
+    let above = text
+        .find("---------- Forwarded message")
+        .or_else(|| text.find("-------- Original Message"))
+        .or_else(|| text.find("Begin forwarded message:"))
+        .map(|i| text[..i].trim())
+        .unwrap_or(text);
+    if above.is_empty() { text } else { above }
 }
 
 /// http(s) links in text, in order: up to whitespace or a delimiter, without trailing punctuation.
@@ -327,33 +339,41 @@ fn is_language_tag(tag: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
-/// The language of the text, when the guess is confident, as the tag intake records.
+/// The languages a guess may give, with the tags intake records. Simplified Chinese is what
+/// mainland senders write; an editor can correct the rest.
+const GUESSABLE: [(whatlang::Lang, &str); 15] = {
+    use whatlang::Lang::*;
+    [
+        (Eng, "en"),
+        (Cmn, "zh-Hans"),
+        (Spa, "es"),
+        (Fra, "fr"),
+        (Rus, "ru"),
+        (Ara, "ar"),
+        (Deu, "de"),
+        (Ita, "it"),
+        (Nld, "nl"),
+        (Pol, "pl"),
+        (Por, "pt"),
+        (Ukr, "uk"),
+        (Tur, "tr"),
+        (Jpn, "ja"),
+        (Kor, "ko"),
+    ]
+};
+
+/// The language of the text, when the guess is confident enough, as the tag intake records.
 pub fn detect_language(text: &str) -> Option<String> {
-    let info = whatlang::detect(text)?;
-    if !(info.is_reliable() || info.confidence() >= 0.5) {
+    let detector =
+        whatlang::Detector::with_allowlist(GUESSABLE.iter().map(|(lang, _)| *lang).collect());
+    let info = detector.detect(text)?;
+    if !(info.is_reliable() || info.confidence() >= 0.3) {
         return None;
     }
-    use whatlang::Lang::*;
-    let tag = match info.lang() {
-        Eng => "en",
-        // Simplified is what mainland senders write; an editor can tell the difference.
-        Cmn => "zh-Hans",
-        Spa => "es",
-        Fra => "fr",
-        Rus => "ru",
-        Ara => "ar",
-        Deu => "de",
-        Ita => "it",
-        Nld => "nl",
-        Pol => "pl",
-        Por => "pt",
-        Ukr => "uk",
-        Tur => "tr",
-        Jpn => "ja",
-        Kor => "ko",
-        _ => return None,
-    };
-    Some(tag.to_string())
+    GUESSABLE
+        .iter()
+        .find(|(lang, _)| *lang == info.lang())
+        .map(|(_, tag)| (*tag).to_string())
 }
 
 #[cfg(test)]
@@ -395,7 +415,9 @@ mod tests {
     #[test]
     fn links_stop_at_delimiters_and_lose_trailing_punctuation() {
         assert_eq!(
-            find_links("see (https://a.example/x?y=1). And <http://b.example/z>, HTTPS://C.example/!"),
+            find_links(
+                "see (https://a.example/x?y=1). And <http://b.example/z>, HTTPS://C.example/!"
+            ),
             vec![
                 "https://a.example/x?y=1",
                 "http://b.example/z",
@@ -408,7 +430,9 @@ mod tests {
     #[test]
     fn html_hrefs_are_found() {
         assert_eq!(
-            html_links(r#"<p>Read <a href="https://news.example/a?x=1&amp;y=2">this</a> and <A HREF='http://b.example/'>that</A> <a href="mailto:x@y">m</a></p>"#),
+            html_links(
+                r#"<p>Read <a href="https://news.example/a?x=1&amp;y=2">this</a> and <A HREF='http://b.example/'>that</A> <a href="mailto:x@y">m</a></p>"#
+            ),
             vec!["https://news.example/a?x=1&y=2", "http://b.example/"]
         );
     }
@@ -424,7 +448,8 @@ mod tests {
             ("List-Id: <news.lists.example>", true),
         ];
         for (extra, automatic) in cases {
-            let got = parse(&mail(&format!("{PLAIN}\r\n{extra}"), "hello there, a text")).expect("parses");
+            let got = parse(&mail(&format!("{PLAIN}\r\n{extra}"), "hello there, a text"))
+                .expect("parses");
             assert_eq!(got.automatic.is_some(), automatic, "{extra}");
         }
         let daemon = parse(&mail(
@@ -432,7 +457,10 @@ mod tests {
             "x",
         ))
         .expect("parses");
-        assert!(matches!(daemon.automatic, Some(AutomaticMail::MailSystem(_))));
+        assert!(matches!(
+            daemon.automatic,
+            Some(AutomaticMail::MailSystem(_))
+        ));
     }
 
     #[test]
@@ -443,6 +471,17 @@ mod tests {
         ))
         .expect("parses");
         assert_eq!(got.replies_to, vec!["t2@news.example", "t1@news.example"]);
+    }
+
+    #[test]
+    fn short_or_ambiguous_texts_give_no_guess() {
+        assert_eq!(detect_language("ok"), None);
+        assert_eq!(
+            detect_language(
+                "Der Artikel nennt die falsche Zahl der Opfer, es waren nicht zwanzig, sondern zwei."
+            ),
+            Some("de".to_string())
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ pub mod mail;
 pub mod repo;
 pub mod service;
 
-pub use service::{Ingested, IngestError, MailGateway, RawMessage, exit, read_message};
+pub use service::{IngestError, Ingested, MailGateway, RawMessage, exit, read_message};
 
 /// The timeline event of a reporter's emailed reply (its note holds what they wrote).
 pub const READER_COMMENT: &str = "reader_comment";

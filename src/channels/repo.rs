@@ -98,7 +98,10 @@ pub fn messages_of_report(
     mail_messages::table
         .filter(mail_messages::report_id.eq(report_id))
         .order(mail_messages::id.asc())
-        .select((MailMessageRow::as_select(), mail_messages::raw.is_not_null()))
+        .select((
+            MailMessageRow::as_select(),
+            mail_messages::raw.is_not_null(),
+        ))
         .load(conn)
 }
 

@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use chrono::Duration;
 
+use super::READER_COMMENT;
 use super::mail::{self, IncomingMail, MailError};
 use super::repo::{self, InsertMailMessage, outcome};
-use super::READER_COMMENT;
 use crate::articles::{CanonicalUrl, HostCheck, UrlPolicy};
 use crate::config::{MailIntakeSettings, Secret, Settings};
 use crate::notify::{outbox, repo as outbox_repo};
@@ -18,10 +18,10 @@ use crate::reports::input::{
     MAX_EMAIL_CHARS, MAX_EVIDENCE_URLS, MAX_EXPLANATION_CHARS, MAX_NAME_CHARS,
     MIN_EXPLANATION_CHARS,
 };
-use crate::reports::service::{
-    IntakeContext, Submission, submit_in_transaction, write_with_retry,
+use crate::reports::service::{IntakeContext, Submission, submit_in_transaction, write_with_retry};
+use crate::reports::{
+    Category, Channel, NewReport, ReportError, TrackingCode, repo as reports_repo,
 };
-use crate::reports::{Category, Channel, NewReport, ReportError, TrackingCode, repo as reports_repo};
 use crate::signing::keyed_hex;
 use crate::storage::{Db, DbConn, StorageError, now};
 
@@ -34,7 +34,10 @@ const NO_TEXT: &str = "(The email had no text of its own besides its subject and
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ingested {
     /// A new report: its tracking code and status (`new`, or `needs_url` without an address).
-    Report { tracking_code: String, status: String },
+    Report {
+        tracking_code: String,
+        status: String,
+    },
     /// The reporter's reply, added to that report's timeline.
     Reply { tracking_code: String },
     /// The same message again (a mail server's retry after we had stored it).
@@ -157,7 +160,11 @@ impl MailGateway {
     }
 
     fn sender_hash(&self, address: &str) -> String {
-        keyed_hex(&self.secret, "mail-sender", address.trim().to_lowercase().as_bytes())
+        keyed_hex(
+            &self.secret,
+            "mail-sender",
+            address.trim().to_lowercase().as_bytes(),
+        )
     }
 
     /// Takes one message.
@@ -192,9 +199,7 @@ impl MailGateway {
                 reason: Some(reason.clone()),
                 raw: raw.bytes,
             };
-            self.db
-                .write(move |conn| row.insert(conn, None))
-                .await?;
+            self.db.write(move |conn| row.insert(conn, None)).await?;
             return Ok(Ingested::Ignored(reason));
         }
         let gateway = GatewayRules {
@@ -229,7 +234,10 @@ impl MailGateway {
         if mail.sender.eq_ignore_ascii_case(&self.our_address) {
             return Ok(Some("from our own address (a mail loop)".to_string()));
         }
-        let Some((token, domain)) = mail.message_id.as_deref().and_then(|id| id.rsplit_once('@'))
+        let Some((token, domain)) = mail
+            .message_id
+            .as_deref()
+            .and_then(|id| id.rsplit_once('@'))
         else {
             return Ok(None);
         };
@@ -265,11 +273,7 @@ impl MailGateway {
             reason: Some(reason.to_string()),
             raw,
         };
-        if let Err(error) = self
-            .db
-            .write(move |conn| row.insert(conn, None))
-            .await
-        {
+        if let Err(error) = self.db.write(move |conn| row.insert(conn, None)).await {
             tracing::warn!(%error, "could not keep a refused message");
         }
     }
@@ -356,7 +360,11 @@ impl GatewayRules {
         };
         if let Some(report) = self.thread(conn)? {
             let text = clip(
-                if mail.text.is_empty() { NO_TEXT } else { &mail.text },
+                if mail.text.is_empty() {
+                    NO_TEXT
+                } else {
+                    &mail.text
+                },
                 crate::reports::editorial::MAX_NOTE_CHARS,
             );
             reports_repo::insert_event(
@@ -394,8 +402,8 @@ impl GatewayRules {
             spam: None,
         };
         let (submitted, _) = submit_in_transaction(conn, &self.intake, &submission)?;
-        let report_id = reports_repo::find_row_by_code(conn, &submitted.tracking_code)?
-            .map(|r| r.id);
+        let report_id =
+            reports_repo::find_row_by_code(conn, &submitted.tracking_code)?.map(|r| r.id);
         kept.insert(conn, report_id)?;
         Ok(Ok(Ingested::Report {
             tracking_code: submitted.tracking_code,
@@ -528,7 +536,6 @@ fn report_from(mail: &IncomingMail, rules: &ReportRules) -> NewReport {
         reporter_email: email,
     }
 }
-
 
 /// A received email of a report, as its page lists it.
 pub struct ReportMail {

@@ -375,8 +375,7 @@ pub async fn complete_address(
     )
     .await?;
     state.wakeup.wake();
-    let (report, article, _) =
-        editorial::detail(&state.db, code(&report.tracking_code)?).await?;
+    let (report, article, _) = editorial::detail(&state.db, code(&report.tracking_code)?).await?;
     Ok(HttpResponse::Ok().json(report_json(&state, report, article)))
 }
 

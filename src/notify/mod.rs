@@ -111,6 +111,7 @@ mod tests {
             MessageKind::ReportAssigned,
             MessageKind::DeskRoundup,
             MessageKind::ErasureConfirm,
+            MessageKind::ReaderReply,
         ] {
             match kind {
                 MessageKind::ReportAck
@@ -120,7 +121,8 @@ mod tests {
                 | MessageKind::ReportOutcome
                 | MessageKind::ReportAssigned
                 | MessageKind::DeskRoundup
-                | MessageKind::ErasureConfirm => assert!(listed(kind), "{kind:?} missing from ALL"),
+                | MessageKind::ErasureConfirm
+                | MessageKind::ReaderReply => assert!(listed(kind), "{kind:?} missing from ALL"),
             }
         }
     }

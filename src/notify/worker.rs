@@ -11,8 +11,8 @@ use lettre::message::Mailbox;
 use tokio_util::sync::CancellationToken;
 
 use super::emails::{
-    self, ArticleRef, DeskAlert, DeskDigest, DeskRoundup, ErasureConfirm, Escalation, ReportAck,
-    ReaderReply, ReportAssigned, ReportOutcome, ReportSummary, RoundupArticle,
+    self, ArticleRef, DeskAlert, DeskDigest, DeskRoundup, ErasureConfirm, Escalation, ReaderReply,
+    ReportAck, ReportAssigned, ReportOutcome, ReportSummary, RoundupArticle,
 };
 use super::mailer::{Mailer, SendError};
 use super::repo::{self, OutboxRow};

@@ -254,7 +254,9 @@ pub(crate) fn submit_in_transaction(
         articles::repo::refresh_open(conn, article.id)?;
     } else {
         let alert_desk = !awaiting_address;
-        queue_messages(conn, context, &row, &article, desk_id, desk, true, alert_desk)?;
+        queue_messages(
+            conn, context, &row, &article, desk_id, desk, true, alert_desk,
+        )?;
     }
     let submitted = Submitted {
         tracking_code: row.tracking_code,

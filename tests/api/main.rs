@@ -16,6 +16,7 @@ mod helpers;
 mod intake_api;
 mod intake_form;
 mod languages;
+mod mail_intake;
 mod metrics;
 mod notify;
 mod pages_scale;
