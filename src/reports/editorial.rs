@@ -126,6 +126,13 @@ fn check(
     if !from.can_become(to) {
         return Err(ReportError::IllegalTransition { from, to });
     }
+    // A closed report that never had an article address would reopen into no article's queue.
+    if to == ReportStatus::Reopened
+        && articles::repo::find(conn, report.article_id)?
+            .is_some_and(|a| a.canonical_url == articles::repo::AWAITING_ADDRESS_URL)
+    {
+        return Err(ReportError::IllegalTransition { from, to });
+    }
     let needs = to.requires();
     let public_note = clean(&decision.public_note);
     let internal_note = clean(&decision.internal_note);

@@ -133,6 +133,18 @@ mod tests {
     }
 
     #[test]
+    fn a_report_without_an_address_is_completed_or_closed() {
+        assert!(NeedsUrl.can_become(Rejected));
+        assert!(
+            !NeedsUrl.can_become(New),
+            "only completing the address makes it new"
+        );
+        assert!(!NeedsUrl.can_become(Corrected) && !NeedsUrl.can_become(Triaged));
+        assert!(!NeedsUrl.is_open(), "it is in no article's queue");
+        assert_eq!(NeedsUrl.public(), crate::reports::PublicStatus::NeedsUrl);
+    }
+
+    #[test]
     fn requirements_follow_the_outcome() {
         assert!(Corrected.requires().correction_url && Corrected.requires().public_note);
         assert!(!NoError.requires().correction_url && NoError.requires().public_note);

@@ -705,3 +705,23 @@ async fn raw_messages_are_purged_after_their_retention_and_erased_with_the_repor
         .await;
     assert_eq!(rows, 2, "what arrived and what became of it is kept");
 }
+
+#[tokio::test]
+async fn a_report_without_an_address_can_be_closed_but_not_reopened_into_no_article() {
+    let app = spawn_app().await;
+    let token = app.editor("chief@example.com", Role::Admin, &[]).await;
+    let code = stored(&app, &fixture("no_link.eml"));
+    let move_to = |to: &'static str| {
+        app.client
+            .post(app.url(&format!("/api/v1/desk/reports/{code}/transition")))
+            .bearer_auth(&token)
+            .json(
+                &serde_json::json!({ "to": to, "internal_note": "no article named; asked twice" }),
+            )
+            .send()
+    };
+    assert_eq!(move_to("triaged").await.expect("sent").status(), 409);
+    assert_eq!(move_to("rejected").await.expect("sent").status(), 200);
+    assert_eq!(report(&app, &token, &code).await["status"], "rejected");
+    assert_eq!(move_to("reopened").await.expect("sent").status(), 409);
+}
