@@ -358,6 +358,16 @@ impl GatewayRules {
             reason: None,
             raw: raw.bytes.clone(),
         };
+        if self.answers_a_desk_email(conn)? {
+            let reason = "a reply to one of our emails to editors (they answer in the dashboard)";
+            Kept {
+                outcome: outcome::IGNORED,
+                reason: Some(reason.to_string()),
+                ..kept
+            }
+            .insert(conn, None)?;
+            return Ok(Ok(Ingested::Ignored(reason.to_string())));
+        }
         if let Some(report) = self.thread(conn)? {
             let text = clip(
                 if mail.text.is_empty() {
@@ -367,11 +377,21 @@ impl GatewayRules {
                 },
                 crate::reports::editorial::MAX_NOTE_CHARS,
             );
+            // The reporter, when it comes from the address they gave; else whoever wrote.
+            let actor = if report
+                .reporter_email
+                .as_deref()
+                .is_some_and(|e| e.trim().eq_ignore_ascii_case(&mail.sender))
+            {
+                READER_ACTOR
+            } else {
+                Channel::Email.as_str()
+            };
             reports_repo::insert_event(
                 conn,
                 &reports_repo::InsertEvent {
                     report_id: report.id,
-                    actor: READER_ACTOR,
+                    actor,
                     kind: READER_COMMENT,
                     from_status: None,
                     to_status: None,
@@ -411,13 +431,42 @@ impl GatewayRules {
         }))
     }
 
+    /// It answers one of our emails, and none of those a reporter receives.
+    fn answers_a_desk_email(&self, conn: &mut DbConn) -> Result<bool, ReportError> {
+        let mut ours = false;
+        for id in &self.report.replies_to {
+            if let Some((token, domain)) = id.rsplit_once('@')
+                && domain.eq_ignore_ascii_case(&self.our_domain)
+                && outbox_repo::is_our_message(conn, token)?
+            {
+                if outbox_repo::report_of_message(
+                    conn,
+                    token,
+                    &crate::privacy::service::REPORTER_KINDS,
+                )?
+                .is_some()
+                {
+                    return Ok(false);
+                }
+                ours = true;
+            }
+        }
+        Ok(ours)
+    }
+
     /// The report this message answers: one of our emails it replies to, an earlier message of
     /// the sender's that became a report, or a tracking code in its subject.
     fn thread(&self, conn: &mut DbConn) -> Result<Option<reports_repo::ReportRow>, ReportError> {
         for id in &self.report.replies_to {
             let report_id = match id.rsplit_once('@') {
                 Some((token, domain)) if domain.eq_ignore_ascii_case(&self.our_domain) => {
-                    outbox_repo::report_of_message(conn, token)?
+                    // Only the emails a reporter receives: an editor answering a desk alert is
+                    // not the reporter writing back.
+                    outbox_repo::report_of_message(
+                        conn,
+                        token,
+                        &crate::privacy::service::REPORTER_KINDS,
+                    )?
                 }
                 _ => repo::report_of_message_id(conn, id)?,
             };
@@ -436,8 +485,8 @@ impl GatewayRules {
     }
 }
 
-/// Who the timeline says wrote an emailed reply.
-pub const READER_ACTOR: &str = "reporter (email)";
+/// Who the timeline says wrote an emailed reply from the reporter's own address.
+pub const READER_ACTOR: &str = "reporter";
 
 struct ReportRules {
     urls: Arc<UrlPolicy>,

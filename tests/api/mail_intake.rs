@@ -430,6 +430,10 @@ async fn a_reply_to_our_acknowledgement_joins_the_report_timeline() {
         .find(|e| e["kind"] == "reader_comment")
         .cloned()
         .expect("a reader comment");
+    assert_eq!(
+        comment["actor"], "reporter",
+        "from the address the report holds"
+    );
     let words = comment["note"].as_str().unwrap_or_default();
     assert!(words.contains("photo caption"), "{words}");
     assert!(
@@ -460,7 +464,7 @@ async fn a_reply_to_our_acknowledgement_joins_the_report_timeline() {
         .text()
         .await
         .expect("page");
-    assert!(page.contains("The reporter wrote:"), "{page}");
+    assert!(page.contains("Received by email:"), "{page}");
     assert!(page.contains("photo caption"));
     assert!(page.contains("Received emails"));
     let raw = browser
@@ -473,6 +477,25 @@ async fn a_reply_to_our_acknowledgement_joins_the_report_timeline() {
         raw.contains("Message-ID: <plain-1@mail.example.org>"),
         "{raw}"
     );
+
+    // An editor answering the desk's alert is not the reporter writing back.
+    let for_alert = code.clone();
+    let alert: String = app
+        .query(move |conn| {
+            outbox::table
+                .inner_join(reports::table.on(outbox::report_id.eq(reports::id.nullable())))
+                .filter(reports::tracking_code.eq(for_alert))
+                .filter(outbox::kind.eq("desk_alert"))
+                .select(outbox::message_id)
+                .first(conn)
+        })
+        .await;
+    let editor_reply = format!(
+        "From: World Editor <world-editor@example.com>\r\nTo: corrections@example.com\r\nSubject: Re: [World desk] new report\r\nMessage-ID: <ed-1@example.com>\r\nIn-Reply-To: <{alert}@example.com>\r\n\r\nI will look at https://www.example.com/world/2026/11/bridge-costs today.\r\n"
+    );
+    let run = ingest(&app, editor_reply.as_bytes());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("ignored:"), "{}", run.stdout);
 
     // A tracking code in the subject threads too, whatever the headers say.
     let by_subject = format!(
@@ -493,6 +516,7 @@ async fn a_reply_to_our_acknowledgement_joins_the_report_timeline() {
         .filter(|e| e["kind"] == "reader_comment")
         .count();
     assert_eq!(comments, 2);
+    assert_eq!(report_count(&app).await, before);
 }
 
 #[tokio::test]
