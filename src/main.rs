@@ -253,7 +253,11 @@ async fn ingest_mail() -> u8 {
             return exit::CONFIG;
         }
     };
-    telemetry::init(&settings.log);
+    // The mail server keeps standard error for its bounce or its log: the one line saying why,
+    // with warnings only (RUST_LOG shows more).
+    let mut log = settings.log.clone();
+    log.filter = "warn".into();
+    telemetry::init(&log);
     let limit = settings.mail_intake.max_message_bytes;
     let raw = match tokio::task::spawn_blocking(move || {
         channels::read_message(&mut std::io::stdin().lock(), limit)

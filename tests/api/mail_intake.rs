@@ -32,7 +32,6 @@ fn ingest_with(database_url: &str, message: &[u8], env: &[(&str, &str)]) -> Run 
         .env("DESK_ENV", "test")
         .env_remove("RUST_LOG")
         .env("DESK__DATABASE__URL", database_url)
-        .env("DESK__LOG__FILTER", "off")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
