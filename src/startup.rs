@@ -360,6 +360,8 @@ fn desk_pages(cfg: &mut web::ServiceConfig, db: &Db, settings: &Settings) {
             .route("/account/password", web::get().to(password::form))
             .route("/account/password", web::post().to(password::change))
             .route("/outbox", web::get().to(desk::outbox))
+            .route("/mail", web::get().to(desk::received_mail))
+            .route("/mail/{id}", web::get().to(desk::received_mail_raw))
             .route("/outbox/retry-all", web::post().to(desk::retry))
             .route("/outbox/{id}/retry", web::post().to(desk::retry))
             .route("", web::get().to(pages::queue_page))

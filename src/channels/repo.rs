@@ -114,3 +114,15 @@ pub fn raw_of(conn: &mut DbConn, id: i64) -> QueryResult<Option<(MailMessageRow,
         .optional()
         .map(|found| found.and_then(|(row, raw)| raw.map(|raw| (row, raw))))
 }
+
+/// The latest messages, newest first, without their raw bytes: whether each is kept.
+pub fn recent(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<(MailMessageRow, bool)>> {
+    mail_messages::table
+        .order(mail_messages::id.desc())
+        .limit(limit)
+        .select((
+            MailMessageRow::as_select(),
+            mail_messages::raw.is_not_null(),
+        ))
+        .load(conn)
+}

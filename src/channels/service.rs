@@ -619,3 +619,20 @@ pub async fn raw_of_report(
     })
     .await
 }
+
+/// The latest received emails, newest first (admins see what arrived, stored or not).
+pub async fn recent_mail(db: &Db, limit: i64) -> Result<Vec<ReportMail>, StorageError> {
+    db.read(move |conn| {
+        Ok(repo::recent(conn, limit)?
+            .into_iter()
+            .map(|(row, kept)| ReportMail { row, kept })
+            .collect())
+    })
+    .await
+}
+
+/// One received email's raw bytes, while they are kept.
+pub async fn raw_mail(db: &Db, id: i64) -> Result<Option<Vec<u8>>, StorageError> {
+    db.read(move |conn| Ok(repo::raw_of(conn, id)?.map(|(_, raw)| raw)))
+        .await
+}

@@ -748,3 +748,37 @@ async fn a_report_without_an_address_can_be_closed_but_not_reopened_into_no_arti
     assert_eq!(report(&app, &token, &code).await["status"], "rejected");
     assert_eq!(move_to("reopened").await.expect("sent").status(), 409);
 }
+
+#[tokio::test]
+async fn admins_see_every_received_email_stored_or_not() {
+    let app = spawn_app().await;
+    app.editor("chief@example.com", Role::Admin, &[]).await;
+    app.editor("world@example.com", Role::Editor, &["world"])
+        .await;
+    let code = stored(&app, &fixture("plain.eml"));
+    ingest(&app, &fixture("bounce.eml"));
+    let refused = ingest_with(
+        &app.database_url,
+        &fixture("oversized.eml"),
+        &[("DESK__MAIL_INTAKE__MAX_MESSAGE_BYTES", "8192")],
+    );
+    assert_eq!(refused.code, 65);
+
+    let mut editor = Browser::new(&app);
+    editor.sign_in("world@example.com", PASSWORD).await;
+    assert_eq!(editor.get("/desk/mail").await.status(), 403);
+
+    let mut admin = Browser::new(&app);
+    admin.sign_in("chief@example.com", PASSWORD).await;
+    let page = admin.get("/desk/mail").await.text().await.expect("page");
+    assert!(
+        page.contains(&format!("href=\"/desk/reports/{code}\"")),
+        "{page}"
+    );
+    assert!(page.contains("data-outcome=\"ignored\""));
+    assert!(page.contains("data-outcome=\"refused\""));
+    assert!(page.contains("more than the 8192 bytes"), "{page}");
+    let raw = admin.get("/desk/mail/3").await.text().await.expect("raw");
+    assert!(raw.contains("Subject: Scans of the archive"), "{raw}");
+    assert_eq!(editor.get("/desk/mail/3").await.status(), 403);
+}
