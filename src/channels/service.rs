@@ -636,3 +636,131 @@ pub async fn raw_mail(db: &Db, id: i64) -> Result<Option<Vec<u8>>, StorageError>
     db.read(move |conn| Ok(repo::raw_of(conn, id)?.map(|(_, raw)| raw)))
         .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> ReportRules {
+        ReportRules {
+            urls: Arc::new(UrlPolicy::new(
+                &["www.example.com".to_string()],
+                &[("example.com".to_string(), "www.example.com".to_string())],
+                &[],
+                &[],
+                &[],
+            )),
+            default_language: "en".into(),
+        }
+    }
+
+    fn mail(text: &str, links: &[&str]) -> IncomingMail {
+        IncomingMail {
+            sender: "ana@example.org".into(),
+            sender_name: Some("Ana".into()),
+            subject: "About your article".into(),
+            message_id: None,
+            replies_to: Vec::new(),
+            language: None,
+            text: text.into(),
+            links: links.iter().map(|l| l.to_string()).collect(),
+            automatic: None,
+        }
+    }
+
+    #[test]
+    fn the_first_publisher_link_is_the_article_and_the_rest_evidence() {
+        let report = report_from(
+            &mail(
+                "The figures are wrong, see the sources.",
+                &[
+                    "https://stats.example.org/a",
+                    "https://example.com/world/story?utm_source=mail",
+                    "https://www.example.com/world/other",
+                ],
+            ),
+            &rules(),
+        );
+        assert_eq!(
+            report.article.as_str(),
+            "https://www.example.com/world/story"
+        );
+        assert_eq!(
+            report.submitted_url,
+            "https://example.com/world/story?utm_source=mail"
+        );
+        assert_eq!(
+            report.evidence_urls,
+            vec![
+                "https://stats.example.org/a",
+                "https://www.example.com/world/other"
+            ]
+        );
+        assert_eq!(report.reporter_email.as_deref(), Some("ana@example.org"));
+        assert!(report.wants_outcome);
+        assert_eq!(report.language, "en");
+    }
+
+    #[test]
+    fn without_a_publisher_link_the_report_awaits_its_address() {
+        let report = report_from(&mail("", &["https://other.example.net/x"]), &rules());
+        assert!(report.article.is_awaiting_address());
+        assert_eq!(report.submitted_url, "");
+        // Too short to explain anything: the subject joins, as the editors would read it.
+        assert_eq!(report.explanation, "About your article");
+        let control = report_from(
+            &mail("wrong\u{7}\u{202e} figures, twice over", &[]),
+            &rules(),
+        );
+        assert!(!control.explanation.contains('\u{7}'));
+    }
+
+    #[test]
+    fn explanations_are_clipped_to_the_form_limit() {
+        let long = "x".repeat(MAX_EXPLANATION_CHARS as usize + 50);
+        let report = report_from(&mail(&long, &[]), &rules());
+        assert_eq!(
+            report.explanation.chars().count(),
+            MAX_EXPLANATION_CHARS as usize
+        );
+    }
+
+    #[test]
+    fn tracking_codes_are_found_in_subjects() {
+        let codes = codes_in("Re: We received your report K7QXM2-PDH9TA (and STRENGTHENED)");
+        assert_eq!(codes.len(), 1);
+        assert_eq!(codes[0].as_str(), "K7QXM2-PDH9TA");
+        assert!(codes_in("Re: hello").is_empty());
+    }
+
+    #[test]
+    fn the_header_block_is_what_a_refused_message_keeps() {
+        assert_eq!(
+            header_block(b"A: 1\r\nB: 2\r\n\r\nbody", 100),
+            b"A: 1\r\nB: 2\r\n\r\n"
+        );
+        assert_eq!(header_block(b"A: 1\n\nbody", 100), b"A: 1\n\n");
+        assert_eq!(header_block(b"A: 1\r\nB: 2", 4), b"A: 1");
+    }
+
+    #[test]
+    fn reading_stops_past_the_limit_and_counts_the_rest() {
+        let input = vec![b'a'; 1000];
+        let raw = read_message(&mut input.as_slice(), 100).expect("reads");
+        assert_eq!(raw.bytes.len(), 101);
+        assert_eq!(raw.size, 1000);
+        let raw = read_message(&mut &b"short"[..], 100).expect("reads");
+        assert_eq!((raw.bytes.as_slice(), raw.size), (&b"short"[..], 5));
+    }
+
+    #[test]
+    fn permanent_and_temporary_failures_have_their_sysexits_codes() {
+        assert_eq!(IngestError::Unreadable(MailError::NoSender).exit_code(), 65);
+        assert_eq!(IngestError::TooLarge { size: 2, limit: 1 }.exit_code(), 65);
+        assert_eq!(IngestError::RateLimited { limit: 1 }.exit_code(), 75);
+        assert_eq!(
+            IngestError::Storage(StorageError::Unreachable("down".into())).exit_code(),
+            75
+        );
+    }
+}
