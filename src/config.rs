@@ -108,6 +108,7 @@ pub struct Settings {
     pub limits: LimitsSettings,
     pub privacy: PrivacySettings,
     pub metrics: MetricsSettings,
+    pub mail_intake: MailIntakeSettings,
 }
 
 fn default_environment() -> Environment {
@@ -392,6 +393,19 @@ pub struct PrivacySettings {
     pub erasure_link_hours: u64,
 }
 
+/// The mail gateway, `disinfo-desk ingest-mail` (README: "Reports by email").
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct MailIntakeSettings {
+    /// A larger message is refused (EX_DATAERR, so the mail server bounces it with the reason).
+    pub max_message_bytes: usize,
+    /// The raw messages (personal data) are erased this many days after they arrived; what
+    /// became of each (report, comment, ignored, refused) is kept without them.
+    pub raw_retention_days: u32,
+    /// Messages one sender address may have stored per hour; more are deferred (EX_TEMPFAIL:
+    /// the mail server tries again later). 0: no limit.
+    pub sender_per_hour: u32,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct LogSettings {
     pub format: LogFormat,
@@ -549,6 +563,11 @@ impl Settings {
         {
             return Err(ConfigError::Invalid(
                 "intake.default_language must be one of intake.languages".into(),
+            ));
+        }
+        if self.mail_intake.max_message_bytes < 1024 {
+            return Err(ConfigError::Invalid(
+                "mail_intake.max_message_bytes must be at least 1024".into(),
             ));
         }
         self.validate_i18n()?;

@@ -2,6 +2,7 @@
 //! See ARCHITECTURE.md in the shared notes for the layout and the flow of a request.
 
 pub mod articles;
+pub mod channels;
 pub mod config;
 pub mod dashboard;
 pub mod demo;

@@ -62,6 +62,11 @@ enum Command {
     /// Remove the personal data the retention settings ([privacy]) no longer allow us to keep,
     /// once, and print what was removed (counts only). The server also runs this by itself.
     Purge,
+    /// Read one email (RFC 5322) on standard input, as a mail server's pipe delivers it, and
+    /// store it as a report (printing its tracking code), as the reporter's reply to one, or not
+    /// at all (printing `ignored: <reason>`). Exit codes follow sysexits: 0 stored or ignored,
+    /// 65 unreadable or too large (bounce), 75 try again later, 78 bad configuration.
+    IngestMail,
     /// Inspect the email outbox and send dead messages again.
     Outbox {
         #[command(subcommand)]
@@ -128,6 +133,10 @@ enum OutboxCommand {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Command::IngestMail = cli.command {
+        // The mail server reads the exit code (sysexits) and the one line on stderr.
+        std::process::exit(i32::from(ingest_mail().await));
+    }
     let settings = Settings::load().context("configuration")?;
     telemetry::init(&settings.log);
     match cli.command {
@@ -218,13 +227,114 @@ async fn main() -> anyhow::Result<()> {
             println!("idempotency keys deleted: {}", counts.idempotency_keys);
             println!("expired sessions deleted: {}", counts.expired_sessions);
             println!("email recipients erased: {}", counts.outbox_recipients);
+            println!("raw received emails erased: {}", counts.raw_emails);
         }
+        Command::IngestMail => unreachable!("handled before the configuration is loaded"),
         Command::CheckConfig => {
             println!("# environment: {}", settings.environment.as_str());
             print!("{}", settings.to_masked_toml());
         }
     }
     Ok(())
+}
+
+/// One line on standard error: what the mail server puts in its bounce or its log.
+macro_rules! say_why {
+    ($($arg:tt)*) => {{
+        let why = format!($($arg)*);
+        eprintln!("{}", why.split_whitespace().collect::<Vec<_>>().join(" "));
+    }};
+}
+
+/// `ingest-mail`: one message from standard input; returns the sysexits code.
+async fn ingest_mail() -> u8 {
+    use disinfo_desk::channels::{self, Ingested, exit};
+    let settings = match Settings::load() {
+        Ok(settings) => settings,
+        Err(error) => {
+            say_why!("ingest-mail: bad configuration: {error}");
+            return exit::CONFIG;
+        }
+    };
+    // The mail server keeps standard error for its bounce or its log: the one line saying why,
+    // with warnings only (RUST_LOG shows more).
+    let mut log = settings.log.clone();
+    log.filter = "warn".into();
+    telemetry::init(&log);
+    let limit = settings.mail_intake.max_message_bytes;
+    let raw = match tokio::task::spawn_blocking(move || {
+        channels::read_message(&mut std::io::stdin().lock(), limit)
+    })
+    .await
+    {
+        Ok(Ok(raw)) => raw,
+        Ok(Err(error)) => {
+            say_why!("ingest-mail: could not read the message from standard input: {error}");
+            return exit::TEMPFAIL;
+        }
+        Err(error) => {
+            say_why!("ingest-mail: {error}");
+            return exit::TEMPFAIL;
+        }
+    };
+    let opened = {
+        let settings = settings.clone();
+        tokio::task::spawn_blocking(move || -> Result<_, (u8, String)> {
+            let db = open_database(&settings.database).map_err(|e| {
+                (
+                    exit::TEMPFAIL,
+                    format!("the database is unavailable: {e:#}"),
+                )
+            })?;
+            let routing = disinfo_desk::routing::load_and_sync(&db, &settings.routing.file)
+                .map_err(|e| {
+                    let code = if e
+                        .downcast_ref::<disinfo_desk::storage::StorageError>()
+                        .is_some()
+                    {
+                        exit::TEMPFAIL
+                    } else {
+                        exit::CONFIG
+                    };
+                    (code, format!("routing: {e:#}"))
+                })?;
+            Ok((db, routing))
+        })
+        .await
+    };
+    let (db, routing) = match opened {
+        Ok(Ok(opened)) => opened,
+        Ok(Err((code, why))) => {
+            say_why!("ingest-mail: {why}");
+            return code;
+        }
+        Err(error) => {
+            say_why!("ingest-mail: {error}");
+            return exit::TEMPFAIL;
+        }
+    };
+    let intake = std::sync::Arc::new(disinfo_desk::reports::service::IntakeContext {
+        routing: std::sync::Arc::new(routing),
+        notify: settings.notify.clone(),
+        recipient_key: settings.server.secret_key.clone(),
+    });
+    let gateway = channels::MailGateway::new(db, intake, &settings);
+    match gateway.ingest(raw).await {
+        Ok(Ingested::Report { tracking_code, .. })
+        | Ok(Ingested::Reply { tracking_code })
+        | Ok(Ingested::AlreadyStored { tracking_code }) => {
+            println!("{tracking_code}");
+            exit::OK
+        }
+        Ok(Ingested::Ignored(reason)) => {
+            println!("ignored: {reason}");
+            exit::OK
+        }
+        Err(error) => {
+            say_why!("ingest-mail: {error}");
+            error.exit_code()
+        }
+    }
 }
 
 fn password(from_stdin: bool) -> anyhow::Result<(String, bool)> {

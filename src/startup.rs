@@ -308,6 +308,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/reports/{code}/assign", web::post().to(api::assign))
                 .route("/reports/{code}/notes", web::post().to(api::add_note))
                 .route(
+                    "/reports/{code}/article",
+                    web::post().to(api::complete_address),
+                )
+                .route(
                     "/articles/{id}/resolve",
                     web::post().to(api::resolve_article),
                 )
@@ -358,6 +362,8 @@ fn desk_pages(cfg: &mut web::ServiceConfig, db: &Db, settings: &Settings) {
             .route("/account/password", web::get().to(password::form))
             .route("/account/password", web::post().to(password::change))
             .route("/outbox", web::get().to(desk::outbox))
+            .route("/mail", web::get().to(desk::received_mail))
+            .route("/mail/{id}", web::get().to(desk::received_mail_raw))
             .route("/outbox/retry-all", web::post().to(desk::retry))
             .route("/outbox/{id}/retry", web::post().to(desk::retry))
             .route("", web::get().to(pages::queue_page))
@@ -389,6 +395,11 @@ fn desk_pages(cfg: &mut web::ServiceConfig, db: &Db, settings: &Settings) {
             )
             .route("/reports/{code}/assign", web::post().to(pages::assign))
             .route("/reports/{code}/notes", web::post().to(pages::add_note))
+            .route(
+                "/reports/{code}/article",
+                web::post().to(pages::complete_address),
+            )
+            .route("/reports/{code}/mail/{id}", web::get().to(pages::raw_mail))
             .route("/articles/{id}", web::get().to(pages::article_page))
             .route(
                 "/articles/{id}/resolve",

@@ -198,6 +198,21 @@ impl CanonicalUrl {
     pub fn into_string(self) -> String {
         self.url
     }
+
+    /// Stands for "no article address yet" (an email that named none): intake keeps such a report
+    /// as `needs_url` under [`super::repo::AWAITING_ADDRESS_URL`]. No reader's link canonicalises
+    /// to it (only http and https are accepted).
+    pub fn awaiting_address() -> Self {
+        Self {
+            url: super::repo::AWAITING_ADDRESS_URL.to_string(),
+            host: String::new(),
+            path: String::new(),
+        }
+    }
+
+    pub fn is_awaiting_address(&self) -> bool {
+        self.url == super::repo::AWAITING_ADDRESS_URL
+    }
 }
 
 impl fmt::Display for CanonicalUrl {

@@ -297,3 +297,57 @@ pub fn insert_many(conn: &mut DbConn, new: &[NewArticle<'_>]) -> QueryResult<Vec
     }
     Ok(ids)
 }
+
+/// Where reports without a recognisable article address wait (status `needs_url`) until an
+/// editor completes it: one row, found by this address, which no reader's link canonicalises to
+/// (URL policy accepts http and https only). Its open count stays 0 (`needs_url` is not open), so
+/// it never shows in the article queue; the dashboard lists its reports by their status instead.
+pub const AWAITING_ADDRESS_URL: &str = "urn:disinfo-desk:awaiting-article-address";
+
+/// The [`AWAITING_ADDRESS_URL`] row, created on first use, counting one more report.
+pub fn record_awaiting_address(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Article> {
+    let existing = articles::table
+        .filter(articles::canonical_url.eq(AWAITING_ADDRESS_URL))
+        .select(Article::as_select())
+        .first(conn)
+        .optional()?;
+    let article = match existing {
+        Some(article) => article,
+        None => {
+            let new = NewArticle {
+                canonical_url: AWAITING_ADDRESS_URL,
+                host: "",
+                path: "",
+                report_count: 0,
+                open_report_count: 0,
+                first_reported_at: now,
+                last_reported_at: now,
+                oldest_open_at: None,
+                newest_open_at: None,
+            };
+            diesel::insert_into(articles::table)
+                .values(&new)
+                .returning(articles::all_columns)
+                .get_result(conn)?
+        }
+    };
+    diesel::update(articles::table.find(article.id))
+        .set((
+            articles::report_count.eq(articles::report_count + 1),
+            articles::last_reported_at.eq(now),
+        ))
+        .returning(articles::all_columns)
+        .get_result(conn)
+}
+
+/// A report left the [`AWAITING_ADDRESS_URL`] row for its real article: one report fewer there.
+pub fn release_awaiting_address(conn: &mut DbConn, article_id: i64) -> QueryResult<()> {
+    diesel::update(
+        articles::table
+            .find(article_id)
+            .filter(articles::report_count.gt(0)),
+    )
+    .set(articles::report_count.eq(articles::report_count - 1))
+    .execute(conn)
+    .map(|_| ())
+}

@@ -354,6 +354,37 @@ pub async fn assign(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct ArticleBody {
+    article_url: String,
+}
+
+/// `POST /api/v1/desk/reports/{code}/article`: a `needs_url` report gets its article address
+/// (canonicalised, grouped, routed; it becomes `new`).
+pub async fn complete_address(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Authenticated(editor): Authenticated,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let body: ArticleBody =
+        body::json_body(&req, payload, state.settings.server.max_body_bytes).await?;
+    let report = editorial::complete_address(
+        &state.db,
+        state.intake.clone(),
+        state.urls.clone(),
+        editor,
+        code(&path)?,
+        body.article_url,
+    )
+    .await?;
+    state.wakeup.wake();
+    let (report, article, _) = editorial::detail(&state.db, code(&report.tracking_code)?).await?;
+    Ok(HttpResponse::Ok().json(report_json(&state, report, article)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NoteBody {
     note: String,
 }

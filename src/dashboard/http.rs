@@ -306,6 +306,87 @@ pub async fn outbox(
     )?)
 }
 
+/// How many received emails the admins' page lists.
+const RECEIVED_MAIL_SHOWN: i64 = 200;
+
+#[derive(Template)]
+#[template(path = "dashboard/mail.html")]
+pub struct ReceivedMailPage<'a> {
+    pub t: &'a Messages,
+    pub publisher: &'a str,
+    pub nav: DeskNav,
+    pub mails: Vec<ReceivedMail>,
+    pub retention_days: u32,
+}
+
+pub struct ReceivedMail {
+    pub id: i64,
+    pub at: String,
+    pub outcome: String,
+    pub reason: String,
+    pub size: i64,
+    pub report: String,
+    pub kept: bool,
+}
+
+/// `GET /desk/mail` (admins): what the mail gateway received, stored or not (refused, ignored),
+/// with a link to each raw message while it is kept.
+pub async fn received_mail(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+) -> Result<HttpResponse, HtmlError> {
+    require_admin(&signed_in)?;
+    let recent = crate::channels::service::recent_mail(&state.db, RECEIVED_MAIL_SHOWN)
+        .await
+        .map_err(AppError::from)?;
+    let mut mails = Vec::with_capacity(recent.len());
+    for m in recent {
+        let report = match m.row.report_id {
+            Some(id) => crate::reports::editorial::tracking_code_of(&state.db, id)
+                .await
+                .map_err(AppError::from)?
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        mails.push(ReceivedMail {
+            id: m.row.id,
+            at: m.row.received_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            outcome: m.row.outcome,
+            reason: m.row.reason.unwrap_or_default(),
+            size: m.row.size_bytes,
+            report,
+            kept: m.kept,
+        });
+    }
+    Ok(page(
+        StatusCode::OK,
+        &ReceivedMailPage {
+            t: messages(PAGE_LANGUAGE),
+            publisher: &state.settings.publisher.name,
+            nav: DeskNav::new(&state, &signed_in, "mail", None).await?,
+            mails,
+            retention_days: state.settings.mail_intake.raw_retention_days,
+        },
+    )?)
+}
+
+/// `GET /desk/mail/{id}` (admins): one received email as it arrived, as plain text.
+pub async fn received_mail_raw(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, HtmlError> {
+    require_admin(&signed_in)?;
+    let raw = crate::channels::service::raw_mail(&state.db, path.into_inner())
+        .await
+        .map_err(AppError::from)?
+        .ok_or_else(|| AppError::NotFound("That email is not kept (any more).".into()))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .insert_header(("Content-Disposition", "inline"))
+        .body(String::from_utf8_lossy(&raw).into_owned()))
+}
+
 /// `POST /desk/outbox/{id}/retry` and `POST /desk/outbox/retry-all` (id 0 means all).
 pub async fn retry(
     req: HttpRequest,

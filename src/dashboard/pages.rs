@@ -661,6 +661,8 @@ pub struct EventView {
     pub note: String,
     /// What the reader was told.
     pub public_note: String,
+    /// What the reporter wrote to us (an emailed reply).
+    pub reader_words: String,
     pub code: String,
 }
 
@@ -670,13 +672,19 @@ fn event_view(t: &Messages, roster: &[(Editor, bool)], event: EventRow, code: St
         (None, Some(to)) => status_label(t, to),
         _ => String::new(),
     };
+    let (note, reader_words) = if event.kind == crate::channels::READER_COMMENT {
+        (String::new(), event.note.unwrap_or_default())
+    } else {
+        (event.note.unwrap_or_default(), String::new())
+    };
     EventView {
         at: time(event.created_at),
         actor: actor_label(t, roster, &event.actor),
         kind: t.t(&format!("desk-event-{}", event.kind)).to_string(),
         change,
-        note: event.note.unwrap_or_default(),
+        note,
         public_note: event.public_note.unwrap_or_default(),
+        reader_words,
         code,
     }
 }
@@ -1236,8 +1244,22 @@ pub struct ReportView<'a> {
     pub assignees: Vec<Choice>,
     pub input: DecisionForm,
     pub note: String,
+    /// The article address form (for a `needs_url` report), as typed.
+    pub article_url: String,
+    /// The emails behind the report (the mail gateway), oldest first.
+    pub mails: Vec<MailView>,
     pub errors: FieldErrors,
     pub message: Option<String>,
+}
+
+/// A received email in the report's page.
+pub struct MailView {
+    pub id: i64,
+    pub at: String,
+    pub outcome: String,
+    pub size: i64,
+    /// Its raw bytes are still kept (`[mail_intake] raw_retention_days`).
+    pub kept: bool,
 }
 
 /// The decision form's fields that some move on offer uses: no correction link for a report
@@ -1271,6 +1293,8 @@ pub struct ContactReadView {
 struct Kept {
     decision: DecisionForm,
     note: String,
+    /// The article address typed for a `needs_url` report.
+    article_url: String,
 }
 
 async fn report_view<'a>(
@@ -1283,6 +1307,17 @@ async fn report_view<'a>(
 ) -> Result<ReportView<'a>, AppError> {
     let t = messages(PAGE_LANGUAGE);
     let (report, article, events) = editorial::detail(&state.db, code).await?;
+    let mails = crate::channels::service::mails_of_report(&state.db, report.id)
+        .await?
+        .into_iter()
+        .map(|m| MailView {
+            id: m.row.id,
+            at: time(m.row.received_at),
+            outcome: m.row.outcome,
+            size: m.row.size_bytes,
+            kept: m.kept,
+        })
+        .collect();
     let roster = super::roster(&state.db).await?;
     let duplicate_of = match report.duplicate_of_id {
         Some(id) => editorial::tracking_code_of(&state.db, id)
@@ -1391,6 +1426,8 @@ async fn report_view<'a>(
         assignees,
         input: kept.decision,
         note: kept.note,
+        article_url: kept.article_url,
+        mails,
         errors,
         message,
     })
@@ -1474,7 +1511,7 @@ pub async fn transition(
     };
     let kept = Kept {
         decision: form,
-        note: String::new(),
+        ..Kept::default()
     };
     after_report_change(&state, &signed_in, code, result, kept).await
 }
@@ -1559,10 +1596,67 @@ pub async fn add_note(
         other => other,
     });
     let kept = Kept {
-        decision: DecisionForm::default(),
         note: form.note,
+        ..Kept::default()
     };
     after_report_change(&state, &signed_in, code, result, kept).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleForm {
+    csrf: String,
+    #[serde(default)]
+    article_url: String,
+}
+
+/// `POST /desk/reports/{code}/article`: completes a `needs_url` report's article address.
+pub async fn complete_address(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, HtmlError> {
+    let code = tracking_code(&path)?;
+    let form: ArticleForm =
+        body::form_body(&req, payload, state.settings.server.max_body_bytes).await?;
+    auth::check_csrf(&signed_in.session, &form.csrf)?;
+    let t = messages(PAGE_LANGUAGE);
+    let result = editorial::complete_address(
+        &state.db,
+        state.intake.clone(),
+        state.urls.clone(),
+        signed_in.editor.clone(),
+        code.clone(),
+        form.article_url.clone(),
+    )
+    .await
+    .map(|_| t.t("desk-address-completed").to_string());
+    let kept = Kept {
+        article_url: form.article_url,
+        ..Kept::default()
+    };
+    after_report_change(&state, &signed_in, code, result, kept).await
+}
+
+/// `GET /desk/reports/{code}/mail/{id}`: a received email as it arrived (plain text, never
+/// rendered), while it is kept.
+pub async fn raw_mail(
+    state: web::Data<AppState>,
+    _signed_in: SignedIn,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, HtmlError> {
+    let (code, id) = path.into_inner();
+    let code = tracking_code(&code)?;
+    let raw = crate::channels::service::raw_of_report(&state.db, code, id)
+        .await
+        .map_err(AppError::from)?
+        .ok_or_else(|| AppError::NotFound("That email is not kept (any more).".into()))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .insert_header(("Content-Disposition", "inline"))
+        .body(String::from_utf8_lossy(&raw).into_owned()))
 }
 
 /// The bulk form: the selected reports and one action for all of them.

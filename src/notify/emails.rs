@@ -38,6 +38,8 @@ pub struct ReportAck<'a> {
     pub code: &'a str,
     pub status_url: &'a str,
     pub article_url: &'a str,
+    /// The report came without a recognisable article address (`needs_url`): ask for it.
+    pub needs_url: bool,
     pub wants_outcome: bool,
     pub unsubscribe_url: &'a str,
 }
@@ -150,6 +152,16 @@ pub struct ReportAssigned<'a> {
     pub explanation: &'a str,
 }
 
+/// To a desk: the reporter answered by email (the words are on the report's page only).
+pub struct ReaderReply<'a> {
+    pub t: &'a Messages,
+    pub publisher: &'a str,
+    pub code: &'a str,
+    /// The report's page in the dashboard, absolute.
+    pub report_desk_url: &'a str,
+    pub article: ArticleRef<'a>,
+}
+
 macro_rules! email_parts {
     ($data:ident, $subject:ident = $s:literal, $text:ident = $x:literal, $html:ident = $h:literal) => {
         #[derive(Template)]
@@ -229,6 +241,13 @@ email_parts!(
     AssignedSubject = "email/report_assigned/subject.txt",
     AssignedText = "email/report_assigned/body.txt",
     AssignedHtml = "email/report_assigned/body.html"
+);
+
+email_parts!(
+    ReaderReply,
+    ReplySubject = "email/reader_reply/subject.txt",
+    ReplyText = "email/reader_reply/body.txt",
+    ReplyHtml = "email/reader_reply/body.html"
 );
 
 impl ReportAck<'_> {

@@ -31,10 +31,12 @@ pub enum MessageKind {
     DeskRoundup,
     /// To the address given with a report: confirm the erasure of the reporter's data.
     ErasureConfirm,
+    /// To the desk: a reporter replied by email; the reply is on the report's timeline.
+    ReaderReply,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 8] = [
+    pub const ALL: [MessageKind; 9] = [
         Self::ReportAck,
         Self::DeskAlert,
         Self::DeskDigest,
@@ -43,6 +45,7 @@ impl MessageKind {
         Self::ReportAssigned,
         Self::DeskRoundup,
         Self::ErasureConfirm,
+        Self::ReaderReply,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -55,6 +58,7 @@ impl MessageKind {
             Self::ReportAssigned => "report_assigned",
             Self::DeskRoundup => "desk_roundup",
             Self::ErasureConfirm => "erasure_confirm",
+            Self::ReaderReply => "reader_reply",
         }
     }
 
@@ -107,6 +111,7 @@ mod tests {
             MessageKind::ReportAssigned,
             MessageKind::DeskRoundup,
             MessageKind::ErasureConfirm,
+            MessageKind::ReaderReply,
         ] {
             match kind {
                 MessageKind::ReportAck
@@ -116,7 +121,8 @@ mod tests {
                 | MessageKind::ReportOutcome
                 | MessageKind::ReportAssigned
                 | MessageKind::DeskRoundup
-                | MessageKind::ErasureConfirm => assert!(listed(kind), "{kind:?} missing from ALL"),
+                | MessageKind::ErasureConfirm
+                | MessageKind::ReaderReply => assert!(listed(kind), "{kind:?} missing from ALL"),
             }
         }
     }

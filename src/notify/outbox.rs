@@ -36,6 +36,11 @@ pub struct NewReportEvent<'a> {
     /// Keys the stored hash of a reporter's address (for the daily acknowledgement cap).
     pub recipient_key: &'a Secret,
     pub now: NaiveDateTime,
+    /// Send the reporter their acknowledgement (not again when an editor completes the article
+    /// address of a report that was acknowledged when it arrived).
+    pub acknowledge: bool,
+    /// Alert the desk (not while the report waits for its article address: it has no article).
+    pub alert_desk: bool,
 }
 
 /// What a new report queued.
@@ -55,7 +60,7 @@ pub fn recipient_hash(key: &Secret, address: &str) -> String {
 pub fn on_report_submitted(conn: &mut DbConn, event: &NewReportEvent<'_>) -> QueryResult<Queued> {
     let mut queued = Queued::default();
     let report = event.report;
-    if let Some(email) = &report.reporter_email {
+    if let Some(email) = report.reporter_email.as_ref().filter(|_| event.acknowledge) {
         let hash = recipient_hash(event.recipient_key, email);
         let since = event.now - Duration::days(1);
         let sent =
@@ -76,6 +81,9 @@ pub fn on_report_submitted(conn: &mut DbConn, event: &NewReportEvent<'_>) -> Que
             )?;
             queued.kinds.push(MessageKind::ReportAck);
         }
+    }
+    if !event.alert_desk {
+        return Ok(queued);
     }
     if let Some(desk) = event.desk.as_ref().filter(|d| !d.desk.editors.is_empty())
         && let Some(kind) = alert_or_digest(conn, event, desk)?
@@ -287,6 +295,31 @@ pub fn on_report_assigned(
             ..Message::new(now)
         },
     )
+}
+
+/// A reporter's emailed reply was added to the report's timeline: tell its desk. The email
+/// carries no words of the reply (they stay in the dashboard). False when the desk has nobody.
+pub fn on_reader_reply(
+    conn: &mut DbConn,
+    report: &ReportRow,
+    desk: Option<&Desk>,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let Some(desk) = desk.filter(|d| !d.editors.is_empty()) else {
+        return Ok(false);
+    };
+    enqueue(
+        conn,
+        Message {
+            kind: MessageKind::ReaderReply,
+            recipients: &desk.editors,
+            report_id: Some(report.id),
+            article_id: Some(report.article_id),
+            desk_id: report.desk_id,
+            ..Message::new(now)
+        },
+    )?;
+    Ok(true)
 }
 
 /// An outbox row being built.

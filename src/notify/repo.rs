@@ -169,7 +169,8 @@ pub fn roundup_reports(
         .filter(reports::desk_id.eq(desk_id))
         .filter(reports::created_at.ge(start))
         .filter(reports::created_at.lt(end))
-        .filter(reports::status.ne("spam"))
+        // Held as spam, or waiting for its article's address: nothing for the desk yet.
+        .filter(reports::status.ne_all(["spam", "needs_url"]))
         .filter(diesel::dsl::not(diesel::dsl::exists(covered)))
         .order(reports::id.asc())
         .limit(limit)
@@ -362,4 +363,29 @@ pub fn count_by_status(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
         .group_by(outbox::status)
         .select((outbox::status, diesel::dsl::count_star()))
         .load(conn)
+}
+
+/// The report an email of these kinds we sent was about, by the unique left part of its
+/// Message-ID.
+pub fn report_of_message(
+    conn: &mut DbConn,
+    message_token: &str,
+    kinds: &[&str],
+) -> QueryResult<Option<i64>> {
+    outbox::table
+        .filter(outbox::message_id.eq(message_token))
+        .filter(outbox::kind.eq_any(kinds))
+        .select(outbox::report_id)
+        .first::<Option<i64>>(conn)
+        .optional()
+        .map(Option::flatten)
+}
+
+/// Whether we sent an email with this Message-ID's left part (a message of ours came back).
+pub fn is_our_message(conn: &mut DbConn, message_token: &str) -> QueryResult<bool> {
+    outbox::table
+        .filter(outbox::message_id.eq(message_token))
+        .count()
+        .get_result::<i64>(conn)
+        .map(|n| n > 0)
 }

@@ -11,8 +11,8 @@ use lettre::message::Mailbox;
 use tokio_util::sync::CancellationToken;
 
 use super::emails::{
-    self, ArticleRef, DeskAlert, DeskDigest, DeskRoundup, ErasureConfirm, Escalation, ReportAck,
-    ReportAssigned, ReportOutcome, ReportSummary, RoundupArticle,
+    self, ArticleRef, DeskAlert, DeskDigest, DeskRoundup, ErasureConfirm, Escalation, ReaderReply,
+    ReportAck, ReportAssigned, ReportOutcome, ReportSummary, RoundupArticle,
 };
 use super::mailer::{Mailer, SendError};
 use super::repo::{self, OutboxRow};
@@ -632,6 +632,19 @@ fn render(
             }
             .render()
         }
+        MessageKind::ReaderReply => {
+            let (report, article) = reports_repo::find_by_id(conn, row.report_id.unwrap_or(-1))?
+                .ok_or_else(|| missing("report"))?;
+            let links = ArticleLinks::new(context, &article);
+            ReaderReply {
+                t: messages(&row.language),
+                publisher: &context.publisher,
+                code: &report.tracking_code,
+                report_desk_url: &report_desk_url(context, &report.tracking_code),
+                article: links.of(&article),
+            }
+            .render()
+        }
         MessageKind::ReportAck => {
             let (report, article) = reports_repo::find_by_id(conn, row.report_id.unwrap_or(-1))?
                 .ok_or_else(|| missing("report"))?;
@@ -647,6 +660,7 @@ fn render(
                 code: &report.tracking_code,
                 status_url: &status_url,
                 article_url: &article.canonical_url,
+                needs_url: report.status == ReportStatus::NeedsUrl.as_str(),
                 wants_outcome: report.wants_outcome,
                 unsubscribe_url: &unsubscribe_url,
             }

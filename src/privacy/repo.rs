@@ -6,7 +6,8 @@ use diesel::prelude::*;
 
 use crate::storage::DbConn;
 use crate::storage::schema::{
-    auth_events, idempotency_keys, login_failures, outbox, report_events, reports, sessions,
+    auth_events, idempotency_keys, login_failures, mail_messages, outbox, report_events, reports,
+    sessions,
 };
 
 /// Decided reports older than `decided_before`, and spam older than `spam_before`: no more
@@ -135,7 +136,38 @@ pub fn erase_reporter(
         outbox::recipient_hash.eq(None::<String>),
     ))
     .execute(conn)?;
-    Ok(erased == 1)
+    let raw_erased = erase_raw_mail_of_report(conn, report_id)?;
+    Ok(erased == 1 || raw_erased > 0)
+}
+
+/// The raw emails a report came from or was answered with (they hold the sender's address and
+/// words), and the sender's hash, leave with the reporter's data.
+pub fn erase_raw_mail_of_report(conn: &mut DbConn, report_id: i64) -> QueryResult<usize> {
+    diesel::update(
+        mail_messages::table
+            .filter(mail_messages::report_id.eq(report_id))
+            .filter(
+                mail_messages::raw
+                    .is_not_null()
+                    .or(mail_messages::sender_hash.is_not_null()),
+            ),
+    )
+    .set((
+        mail_messages::raw.eq(None::<Vec<u8>>),
+        mail_messages::sender_hash.eq(None::<String>),
+    ))
+    .execute(conn)
+}
+
+/// Raw emails received before `before` are erased; what became of each stays.
+pub fn purge_raw_mail(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        mail_messages::table
+            .filter(mail_messages::raw.is_not_null())
+            .filter(mail_messages::received_at.lt(before)),
+    )
+    .set(mail_messages::raw.eq(None::<Vec<u8>>))
+    .execute(conn)
 }
 
 /// The event that records an erasure, without the data.

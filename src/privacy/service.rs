@@ -20,6 +20,7 @@ pub struct PurgeCounts {
     pub idempotency_keys: usize,
     pub expired_sessions: usize,
     pub outbox_recipients: usize,
+    pub raw_emails: usize,
 }
 
 impl PurgeCounts {
@@ -32,6 +33,7 @@ impl PurgeCounts {
             + self.idempotency_keys
             + self.expired_sessions
             + self.outbox_recipients
+            + self.raw_emails
     }
 }
 
@@ -72,6 +74,10 @@ pub fn purge_at(
             )?,
             expired_sessions: repo::delete_expired_sessions(conn, at)?,
             outbox_recipients: repo::purge_outbox_recipients(conn, at - outbox_keep)?,
+            raw_emails: repo::purge_raw_mail(
+                conn,
+                at - days(settings.mail_intake.raw_retention_days),
+            )?,
         })
     })
 }
@@ -94,6 +100,7 @@ pub async fn purge(
         idempotency_keys = counts.idempotency_keys,
         expired_sessions = counts.expired_sessions,
         outbox_recipients = counts.outbox_recipients,
+        raw_emails = counts.raw_emails,
         "privacy purge done"
     );
     Ok(counts)

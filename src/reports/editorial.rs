@@ -126,6 +126,13 @@ fn check(
     if !from.can_become(to) {
         return Err(ReportError::IllegalTransition { from, to });
     }
+    // A closed report that never had an article address would reopen into no article's queue.
+    if to == ReportStatus::Reopened
+        && articles::repo::find(conn, report.article_id)?
+            .is_some_and(|a| a.canonical_url == articles::repo::AWAITING_ADDRESS_URL)
+    {
+        return Err(ReportError::IllegalTransition { from, to });
+    }
     let needs = to.requires();
     let public_note = clean(&decision.public_note);
     let internal_note = clean(&decision.internal_note);
@@ -625,4 +632,73 @@ pub async fn bulk(
         outcomes.push((code, result));
     }
     outcomes
+}
+
+/// The event of an editor completing a report's article address.
+pub const ADDRESS_COMPLETED: &str = "address_completed";
+
+/// An editor gives a `needs_url` report its article address: it is canonicalised, grouped with
+/// the article's other reports, routed, and its desk alerted, as intake would have done (the
+/// reporter was acknowledged when it arrived and is not mailed again). It becomes `new`.
+pub async fn complete_address(
+    db: &Db,
+    context: Arc<IntakeContext>,
+    urls: Arc<articles::UrlPolicy>,
+    editor: Editor,
+    code: TrackingCode,
+    article_url: String,
+) -> Result<ReportRow, ReportError> {
+    let submitted = article_url.trim().to_string();
+    db.write(move |conn| {
+        let report = load_locked(conn, &code)?;
+        if report.status != ReportStatus::NeedsUrl.as_str() {
+            return Err(ReportError::IllegalTransition {
+                from: ReportStatus::parse(&report.status).unwrap_or(ReportStatus::New),
+                to: ReportStatus::New,
+            });
+        }
+        let category = super::Category::parse(&report.category).unwrap_or(super::Category::Other);
+        let check = if category == super::Category::Impersonation {
+            articles::HostCheck::AnyHost
+        } else {
+            articles::HostCheck::PublisherOnly
+        };
+        let url = urls.canonicalize(&submitted, check).map_err(|e| {
+            ReportError::Invalid(FieldErrors::single(
+                "article_url",
+                super::input::url_message(&e, words()),
+            ))
+        })?;
+        let now = now();
+        let article = articles::repo::record_report(conn, &url, now)?;
+        articles::repo::release_awaiting_address(conn, report.article_id)?;
+        let rules = context.routing.refresh(conn)?;
+        let desk = rules.table.route(&crate::routing::RouteInput {
+            host: url.host(),
+            path: url.path(),
+            category,
+            language: &report.language,
+        });
+        let desk_id = context.routing.desk_id(&desk.slug);
+        if !repo::complete_address(conn, report.id, article.id, &submitted, desk_id, now)? {
+            return Err(ReportError::Conflict);
+        }
+        repo::insert_event(
+            conn,
+            &repo::InsertEvent {
+                report_id: report.id,
+                actor: &editor.actor(),
+                kind: ADDRESS_COMPLETED,
+                from_status: Some(ReportStatus::NeedsUrl.as_str()),
+                to_status: Some(ReportStatus::New.as_str()),
+                note: Some(url.as_str()),
+                created_at: now,
+                public_note: None,
+            },
+        )?;
+        let row = load(conn, &code)?;
+        super::service::queue_messages(conn, &context, &row, &article, desk_id, desk, false, true)?;
+        Ok(row)
+    })
+    .await
 }

@@ -235,7 +235,7 @@ fn message_for(error: &ValidationError, t: &Messages) -> String {
     )
 }
 
-fn url_message(error: &UrlError, t: &Messages) -> String {
+pub(crate) fn url_message(error: &UrlError, t: &Messages) -> String {
     match error {
         UrlError::Empty => t.t("validation-article_url-empty").to_string(),
         UrlError::TooLong => t.t_with(

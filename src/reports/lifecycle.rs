@@ -5,7 +5,10 @@
 //! new | triaged | investigating → duplicate | rejected                  (closed)
 //! resolved | closed → reopened → triaged | investigating               (an appeal or a mistake)
 //! new | triaged | investigating → spam → new | rejected                 (held by abuse rules)
+//! needs_url → rejected                                                  (no article address)
 //! ```
+//! `needs_url → new` is not a plain move: it happens only when an editor completes the article's
+//! address (`editorial::complete_address`), which groups and routes the report as intake would.
 //! An open report (new, triaged, investigating) may also be resolved directly: an editor can
 //! settle an obvious report on sight, and "resolve all" on an article must take its new reports too.
 
@@ -60,6 +63,8 @@ impl ReportStatus {
             Reopened => &[Triaged, Investigating],
             // Restored to the queue as if just received, or closed for good.
             Spam => &[New, Rejected],
+            // The address is completed through its own action (it must carry a URL), or closed.
+            NeedsUrl => &[Rejected],
             Corrected | Clarified | NoError | Duplicate | Rejected => &[Reopened],
         }
     }
@@ -128,6 +133,18 @@ mod tests {
     }
 
     #[test]
+    fn a_report_without_an_address_is_completed_or_closed() {
+        assert!(NeedsUrl.can_become(Rejected));
+        assert!(
+            !NeedsUrl.can_become(New),
+            "only completing the address makes it new"
+        );
+        assert!(!NeedsUrl.can_become(Corrected) && !NeedsUrl.can_become(Triaged));
+        assert!(!NeedsUrl.is_open(), "it is in no article's queue");
+        assert_eq!(NeedsUrl.public(), crate::reports::PublicStatus::NeedsUrl);
+    }
+
+    #[test]
     fn requirements_follow_the_outcome() {
         assert!(Corrected.requires().correction_url && Corrected.requires().public_note);
         assert!(!NoError.requires().correction_url && NoError.requires().public_note);
@@ -156,7 +173,7 @@ mod tests {
                     prop_assert!(!current.next().contains(&to));
                 }
                 prop_assert!(
-                    current.is_open() ^ (current.is_resolved() || current.is_closed() || current == Spam)
+                    current.is_open() ^ (current.is_resolved() || current.is_closed() || current == Spam || current == NeedsUrl)
                 );
                 if current.is_resolved() || current.is_closed() {
                     prop_assert_eq!(current.next(), &[Reopened]);

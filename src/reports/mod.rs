@@ -102,10 +102,14 @@ pub enum ReportStatus {
     /// Tripped an anti-abuse rule at intake (or marked by an editor): kept for review, never
     /// alerted or escalated; an editor restores it to `new` or rejects it.
     Spam,
+    /// Arrived without a recognisable article address (an email with no publisher link): kept,
+    /// outside every article's queue, until an editor completes the address (then it is
+    /// canonicalised, grouped, routed and becomes `new`) or closes it.
+    NeedsUrl,
 }
 
 impl ReportStatus {
-    pub const ALL: [ReportStatus; 10] = [
+    pub const ALL: [ReportStatus; 11] = [
         Self::New,
         Self::Triaged,
         Self::Investigating,
@@ -116,6 +120,7 @@ impl ReportStatus {
         Self::Rejected,
         Self::Reopened,
         Self::Spam,
+        Self::NeedsUrl,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -130,6 +135,7 @@ impl ReportStatus {
             Self::Rejected => "rejected",
             Self::Reopened => "reopened",
             Self::Spam => "spam",
+            Self::NeedsUrl => "needs_url",
         }
     }
 
@@ -148,6 +154,7 @@ impl ReportStatus {
             Self::NoError => PublicStatus::NoError,
             Self::Duplicate => PublicStatus::Duplicate,
             Self::Rejected => PublicStatus::Closed,
+            Self::NeedsUrl => PublicStatus::NeedsUrl,
         }
     }
 }
@@ -163,6 +170,8 @@ impl fmt::Display for ReportStatus {
 #[serde(rename_all = "snake_case")]
 pub enum PublicStatus {
     Received,
+    /// "Received — we need the article's address".
+    NeedsUrl,
     UnderReview,
     Corrected,
     Clarified,
@@ -175,6 +184,7 @@ impl PublicStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Received => "received",
+            Self::NeedsUrl => "needs_url",
             Self::UnderReview => "under_review",
             Self::Corrected => "corrected",
             Self::Clarified => "clarified",
@@ -188,6 +198,7 @@ impl PublicStatus {
     pub fn label_id(self) -> &'static str {
         match self {
             Self::Received => "status-received",
+            Self::NeedsUrl => "status-needs_url",
             Self::UnderReview => "status-under_review",
             Self::Corrected => "status-corrected",
             Self::Clarified => "status-clarified",
@@ -200,6 +211,7 @@ impl PublicStatus {
     pub fn explanation_id(self) -> &'static str {
         match self {
             Self::Received => "status-received-explanation",
+            Self::NeedsUrl => "status-needs_url-explanation",
             Self::UnderReview => "status-under_review-explanation",
             Self::Corrected => "status-corrected-explanation",
             Self::Clarified => "status-clarified-explanation",

@@ -843,3 +843,29 @@ pub fn events_of_reports(conn: &mut DbConn, report_ids: &[i64]) -> QueryResult<V
         .select(EventRow::as_select())
         .load(conn)
 }
+
+/// A `needs_url` report gets its article (and its desk, routed now): it becomes `new`. False
+/// when it was no longer waiting for an address.
+pub fn complete_address(
+    conn: &mut DbConn,
+    id: i64,
+    article_id: i64,
+    submitted_url: &str,
+    desk_id: Option<i64>,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        reports::table
+            .filter(reports::id.eq(id))
+            .filter(reports::status.eq("needs_url")),
+    )
+    .set((
+        reports::article_id.eq(article_id),
+        reports::submitted_url.eq(submitted_url),
+        reports::desk_id.eq(desk_id),
+        reports::status.eq("new"),
+        reports::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}

@@ -159,7 +159,7 @@ pub async fn submit(
 }
 
 /// [`Db::write`], retried when a unique constraint lost a race (see [`MAX_ATTEMPTS`]).
-async fn write_with_retry<T, F>(db: &Db, work: F) -> Result<T, ReportError>
+pub(crate) async fn write_with_retry<T, F>(db: &Db, work: F) -> Result<T, ReportError>
 where
     F: Fn(&mut DbConn) -> Result<T, ReportError> + Send + Sync + 'static,
     T: Send + 'static,
@@ -185,7 +185,7 @@ where
     }
 }
 
-fn submit_in_transaction(
+pub(crate) fn submit_in_transaction(
     conn: &mut DbConn,
     context: &IntakeContext,
     submission: &Submission,
@@ -203,7 +203,12 @@ fn submit_in_transaction(
     }
     let report = &submission.report;
     let entered = submission.entered.as_ref();
-    let article = articles::repo::record_report(conn, &report.article, now)?;
+    let awaiting_address = report.article.is_awaiting_address();
+    let article = if awaiting_address {
+        articles::repo::record_awaiting_address(conn, now)?
+    } else {
+        articles::repo::record_report(conn, &report.article, now)?
+    };
     // The rules committed before this transaction, whichever instance changed them.
     let rules = context.routing.refresh(conn)?;
     let desk = rules.table.route(&RouteInput {
@@ -216,6 +221,8 @@ fn submit_in_transaction(
     let code = TrackingCode::generate()?;
     let status = if submission.spam.is_some() {
         ReportStatus::Spam
+    } else if awaiting_address {
+        ReportStatus::NeedsUrl
     } else {
         ReportStatus::New
     };
@@ -268,7 +275,10 @@ fn submit_in_transaction(
         // mailed: no alert, no escalation, no acknowledgement to an address a bot typed.
         articles::repo::refresh_open(conn, article.id)?;
     } else {
-        queue_messages(conn, context, &row, &article, desk_id, desk)?;
+        let alert_desk = !awaiting_address;
+        queue_messages(
+            conn, context, &row, &article, desk_id, desk, true, alert_desk,
+        )?;
     }
     let submitted = Submitted {
         tracking_code: row.tracking_code,
@@ -283,13 +293,16 @@ fn submit_in_transaction(
     Ok((submitted, SubmitOutcome::Created))
 }
 
-fn queue_messages(
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn queue_messages(
     conn: &mut DbConn,
     context: &IntakeContext,
     row: &repo::ReportRow,
     article: &articles::Article,
     desk_id: Option<i64>,
     desk: &crate::routing::Desk,
+    acknowledge: bool,
+    alert_desk: bool,
 ) -> Result<(), ReportError> {
     let now = row.created_at;
     let escalation = context.routing.escalation_desk();
@@ -308,6 +321,8 @@ fn queue_messages(
             settings: &context.notify,
             recipient_key: &context.recipient_key,
             now,
+            acknowledge,
+            alert_desk,
         },
     )?;
     if queued.ack_skipped {
@@ -356,7 +371,12 @@ impl StatusView {
                 .map(ReportStatus::public)
                 .unwrap_or(PublicStatus::UnderReview),
             category: Category::parse(&report.category),
-            canonical_url: article.canonical_url,
+            // A report still waiting for its article's address is not about the bucket it waits in.
+            canonical_url: if status == Some(ReportStatus::NeedsUrl) {
+                String::new()
+            } else {
+                article.canonical_url
+            },
             received_at: report.created_at,
             updated_at: report.updated_at,
             public_note: report.outcome_note.filter(|_| decided),

@@ -216,6 +216,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mail_messages (id) {
+        id -> BigInt,
+        received_at -> Timestamp,
+        message_id -> Nullable<Text>,
+        sender_hash -> Nullable<Text>,
+        size_bytes -> BigInt,
+        outcome -> Text,
+        reason -> Nullable<Text>,
+        report_id -> Nullable<BigInt>,
+        raw -> Nullable<Binary>,
+    }
+}
+
 diesel::joinable!(reports -> articles (article_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(desk_members -> users (user_id));
@@ -224,6 +238,7 @@ diesel::joinable!(reports -> desks (desk_id));
 diesel::joinable!(report_events -> reports (report_id));
 diesel::joinable!(routing_rules -> desks (desk_id));
 diesel::joinable!(contact_reads -> users (user_id));
+diesel::joinable!(mail_messages -> reports (report_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     articles,
@@ -242,4 +257,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     routing_version,
     routing_rule_changes,
     contact_reads,
+    mail_messages,
 );

@@ -17,6 +17,7 @@ mod instances;
 mod intake_api;
 mod intake_form;
 mod languages;
+mod mail_intake;
 mod metrics;
 mod notify;
 mod pages_scale;

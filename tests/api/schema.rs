@@ -68,6 +68,8 @@ fn expected_sql_type(backend: Backend, diesel_type: &str, is_primary_key: bool) 
         (_, "Integer") => "integer",
         (_, "Text") => "text",
         (_, "Bool") => "boolean",
+        (Backend::Sqlite, "Binary") => "blob",
+        (Backend::Postgres, "Binary") => "bytea",
         (Backend::Sqlite, "Timestamp") => "timestamp",
         (Backend::Postgres, "Timestamp") => "timestamp without time zone",
         (_, other) => {

@@ -4,6 +4,7 @@
 email-ack-subject = We received your report
 email-ack-greeting = Thank you for your report.
 email-ack-intro = Our editors will review the article you reported. You do not need to do anything else.
+email-ack-needs_url = We could not find the article's address (its link) in your message. Please reply to this email with the link to the article, so that our editors can review it.
 email-ack-article = Article:
 email-ack-code = Your tracking code:
 email-ack-status = Check the status of your report at any time:

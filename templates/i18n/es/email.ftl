@@ -4,6 +4,7 @@
 email-ack-subject = Hemos recibido su aviso
 email-ack-greeting = Gracias por su aviso.
 email-ack-intro = Nuestros editores revisarán el artículo que nos ha señalado. No necesita hacer nada más.
+email-ack-needs_url = No encontramos la dirección del artículo (su enlace) en su mensaje. Responda a este correo con el enlace del artículo para que nuestros editores puedan revisarlo.
 email-ack-article = Artículo:
 email-ack-code = Su código de seguimiento:
 email-ack-status = Puede consultar el estado de su aviso en cualquier momento:

@@ -4,6 +4,7 @@
 email-ack-subject = Nous avons bien reçu votre signalement
 email-ack-greeting = Merci pour votre signalement.
 email-ack-intro = Notre rédaction va examiner l’article que vous avez signalé. Vous n’avez rien d’autre à faire.
+email-ack-needs_url = Nous n’avons pas trouvé l’adresse de l’article (son lien) dans votre message. Répondez à cet e-mail avec le lien de l’article afin que notre rédaction puisse l’examiner.
 email-ack-article = Article :
 email-ack-code = Votre code de suivi :
 email-ack-status = Consultez à tout moment l’état de votre signalement :

@@ -4,6 +4,7 @@
 email-ack-subject = 我们已收到您的举报
 email-ack-greeting = 感谢您的举报。
 email-ack-intro = 我们的编辑将对您举报的文章进行审核。您无需再做任何操作。
+email-ack-needs_url = 我们在您的来信中没有找到文章的网址（链接）。请回复这封邮件并附上文章链接，以便我们的编辑进行审核。
 email-ack-article = 文章：
 email-ack-code = 您的查询码：
 email-ack-status = 您可随时查询举报处理状态：
