@@ -19,6 +19,7 @@ mod intake_form;
 mod languages;
 mod metrics;
 mod notify;
+mod openapi;
 mod pages_scale;
 mod pages_words;
 mod phone_reports;
