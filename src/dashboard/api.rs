@@ -562,7 +562,7 @@ pub struct NoteBody {
 /// `{"status": "noted"}`.
 #[derive(Serialize, ToSchema)]
 struct Noted {
-    #[schema(inline, value_type = NotedStatus)]
+    #[schema(value_type = NotedStatus)]
     status: &'static str,
 }
 

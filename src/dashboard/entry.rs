@@ -471,7 +471,7 @@ pub struct Entered {
     /// The same, worded for people.
     public_status: String,
     status_url: String,
-    #[schema(inline, value_type = crate::reports::entry::EnteredChannel)]
+    #[schema(value_type = crate::reports::entry::EnteredChannel)]
     channel: &'static str,
     article: EnteredArticle,
 }

@@ -23,7 +23,7 @@ const MAX_PHONE_DIGITS: usize = 20;
 #[serde(default, deny_unknown_fields)]
 pub struct EntryInput {
     /// `phone`, `letter` or `in_person`.
-    #[schema(required = true, inline, value_type = EnteredChannel)]
+    #[schema(required = true, value_type = EnteredChannel)]
     pub channel: String,
     /// As in the public API.
     #[schema(required = true, max_length = 2048, format = "uri")]
