@@ -9,6 +9,9 @@ use actix_web::middleware::{NormalizePath, TrailingSlash};
 use actix_web::{App, HttpRequest, HttpServer, web};
 use anyhow::Context;
 use tokio_util::sync::CancellationToken;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_actix_web::scope::{Scope, scope};
 
 use crate::articles::UrlPolicy;
 use crate::config::Settings;
@@ -26,6 +29,7 @@ use crate::reports;
 use crate::reports::service::IntakeContext;
 use crate::routing::http as routing;
 use crate::storage::Db;
+use crate::web::api_docs::{self, ApiDoc, Document};
 use crate::web::limits::IntakeLimits;
 use crate::web::metrics::{self, Metrics};
 use crate::web::state::AppState;
@@ -123,6 +127,7 @@ impl Application {
             None
         };
 
+        let document = web::Data::new(Document::new(&api_document())?);
         let https = settings.server.public_url.starts_with("https://");
         let purge_settings = Arc::new(settings.clone());
         let state = web::Data::new(AppState {
@@ -143,6 +148,9 @@ impl Application {
         });
         let server = HttpServer::new(move || {
             App::new()
+                .into_utoipa_app()
+                .service(api())
+                .into_app()
                 // Innermost: HTML error pages get the publisher's name and their place.
                 .wrap(actix_web::middleware::from_fn(
                     crate::error::error_page_context,
@@ -155,6 +163,7 @@ impl Application {
                 // Outermost: the request's id is on every line logged while serving it.
                 .wrap(actix_web::middleware::from_fn(request_log::log_requests))
                 .app_data(state.clone())
+                .app_data(document.clone())
                 .configure(routes)
                 .configure(|cfg| desk_pages(cfg, &state.db, &state.settings))
                 .configure(extra_routes)
@@ -288,36 +297,55 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(privacy::confirm_page))
                 .route(web::post().to(privacy::confirm)),
         )
-        .service(web::resource("/api/v1/reports").route(web::post().to(reports::http::api_create)))
+        // The API's reference page (the document itself is in `api`).
+        .service(web::resource("/api/docs").route(web::get().to(api_docs::docs_page)))
+        .service(web::resource("/api/docs/{file}").route(web::get().to(api_docs::docs_asset)));
+}
+
+/// The JSON API, public and editors': each route is registered with its OpenAPI description
+/// (utoipa-actix-web takes both from the handler's `#[utoipa::path]`), so none can exist
+/// undocumented. Only `.service(handler)` here: a plain `.route(...)` would be served but not
+/// described.
+fn api() -> Scope<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    scope("/api/v1")
+        .service(api_docs::openapi_json)
+        .service(reports::http::api_create)
+        .service(reports::http::api_get)
         .service(
-            web::resource("/api/v1/reports/{code}").route(web::get().to(reports::http::api_get)),
-        )
-        .service(
-            web::scope("/api/v1/desk")
+            scope("/desk")
                 // Editors' answers carry reports and personal data: no cache keeps them, errors
                 // included.
                 .wrap(no_store())
-                .route("/reports", web::get().to(api::list_reports))
-                .route("/reports", web::post().to(entry::api_create))
-                .route("/articles", web::get().to(api::list_articles))
-                .route("/reports/{code}", web::get().to(api::get_report))
-                .route(
-                    "/reports/{code}/transition",
-                    web::post().to(api::transition),
-                )
-                .route("/reports/{code}/assign", web::post().to(api::assign))
-                .route("/reports/{code}/notes", web::post().to(api::add_note))
-                .route(
-                    "/reports/{code}/article",
-                    web::post().to(api::complete_address),
-                )
-                .route(
-                    "/articles/{id}/resolve",
-                    web::post().to(api::resolve_article),
-                )
-                .route("/outbox/dead", web::get().to(api::dead_messages))
-                .route("/outbox/{id}/retry", web::post().to(api::retry_message)),
-        );
+                .service(api::list_reports)
+                .service(entry::api_create)
+                .service(api::list_articles)
+                .service(api::get_report)
+                .service(api::transition)
+                .service(api::assign)
+                .service(api::add_note)
+                .service(api::complete_address)
+                .service(api::resolve_article)
+                .service(api::dead_messages)
+                .service(api::retry_message),
+        )
+}
+
+/// The OpenAPI document of [`api`], as `GET /api/v1/openapi.json` serves it.
+pub fn api_document() -> utoipa::openapi::OpenApi {
+    App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(api())
+        .split_for_parts()
+        .1
 }
 
 /// The dashboard's pages, behind server-side sessions (public pages set no cookie).

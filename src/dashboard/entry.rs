@@ -6,10 +6,9 @@
 //! grouped, routed and acknowledged like them; the editor is the actor of its `created` event.
 
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use askama::Template;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use super::Editor;
 use super::api::Authenticated;
@@ -24,6 +23,7 @@ use crate::reports::service::{
 };
 use crate::reports::tracking::Spoken;
 use crate::reports::{Category, Channel, FieldErrors, ReportError, TrackingCode};
+use crate::web::api_docs::ErrorResponse;
 use crate::web::state::AppState;
 use crate::web::{Choice, body, page, see_other};
 
@@ -385,6 +385,28 @@ pub async fn entered(
 /// `in_person`), `reporter_phone` and `contact_consent`; unknown fields refused. → 201 with the
 /// tracking code. An `Idempotency-Key` makes a call-centre tool's retry safe, as on the public
 /// API.
+#[utoipa::path(
+    tag = "desk",
+    operation_id = "enter_report",
+    summary = "Enter a report taken by phone, letter or in person",
+    request_body(content = EntryInput, content_type = "application/json"),
+    params(
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255,
+            description = "1 to 255 printable ASCII characters: the same key and body never make two reports."),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Stored.", body = Entered,
+            headers(("Location" = String, description = "`/api/v1/desk/reports/{tracking_code}`"))),
+        (status = 400, description = "Malformed JSON, a field of the wrong type, an unknown field or a bad Idempotency-Key.", body = ErrorResponse),
+        (status = 401, description = "No live bearer token.", body = ErrorResponse),
+        (status = 413, description = "The body is larger than the configured limit.", body = ErrorResponse),
+        (status = 415, description = "Not sent as `application/json`.", body = ErrorResponse),
+        (status = 422, description = "Fields not valid (`fields` names each), or an Idempotency-Key reused with another body.", body = ErrorResponse),
+        (status = 503, description = "Temporarily unavailable.", body = ErrorResponse),
+    )
+)]
+#[post("/reports")]
 pub async fn api_create(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -423,21 +445,41 @@ pub async fn api_create(
     if outcome == SubmitOutcome::Replayed {
         response.insert_header(("Idempotent-Replayed", "true"));
     }
-    Ok(response.json(json!({
-        "tracking_code": submitted.tracking_code,
-        "status": status.as_str(),
-        "public_status": t.t(status.label_id()),
-        "status_url": format!(
+    Ok(response.json(Entered {
+        status_url: format!(
             "{}/status/{}",
             state.settings.server.public_url.trim_end_matches('/'),
             submitted.tracking_code
         ),
-        "channel": channel.as_str(),
-        "article": {
-            "canonical_url": submitted.canonical_url,
-            "report_count": submitted.report_count,
+        status: status.as_str(),
+        public_status: t.t(status.label_id()),
+        channel: channel.as_str(),
+        article: EnteredArticle {
+            canonical_url: submitted.canonical_url,
+            report_count: submitted.report_count,
         },
-    })))
+        tracking_code: submitted.tracking_code,
+    }))
+}
+
+/// A report entered for a reader.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Entered {
+    tracking_code: String,
+    #[schema(value_type = crate::reports::PublicStatus)]
+    status: &'static str,
+    /// The same, worded for people.
+    public_status: String,
+    status_url: String,
+    #[schema(value_type = crate::reports::entry::EnteredChannel)]
+    channel: &'static str,
+    article: EnteredArticle,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct EnteredArticle {
+    canonical_url: String,
+    report_count: i64,
 }
 
 #[cfg(test)]

@@ -19,23 +19,45 @@ const MAX_PHONE_DIGITS: usize = 20;
 
 /// What an editor sends (the dashboard's form or the editor API, the same names). Everything is
 /// optional here so that a missing field gets its message beside it, as on the public form.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct EntryInput {
     /// `phone`, `letter` or `in_person`.
+    #[schema(required = true, value_type = EnteredChannel)]
     pub channel: String,
+    /// As in the public API.
+    #[schema(required = true, max_length = 2048, format = "uri")]
     pub article_url: String,
+    #[schema(required = true, value_type = super::Category)]
     pub category: String,
+    #[schema(max_length = 2000)]
     pub passage: Option<String>,
+    #[schema(required = true, min_length = 10, max_length = 5000)]
     pub explanation: String,
+    #[schema(max_items = 5, inline, value_type = Vec<super::input::EvidenceUrl>)]
     pub evidence_urls: Vec<String>,
+    #[schema(max_length = 35, example = "en")]
     pub language: Option<String>,
+    #[schema(max_length = 200)]
     pub reporter_name: Option<String>,
+    #[schema(max_length = 254, format = Email)]
     pub reporter_email: Option<String>,
+    /// The number the caller agreed to leave (at most 40 characters, 20 digits).
+    #[schema(max_length = 40)]
     pub reporter_phone: Option<String>,
     pub wants_outcome: bool,
     /// The reader agreed that their contact details are kept for this report.
     pub contact_consent: bool,
+}
+
+/// The ways in an editor enters for a reader.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum EnteredChannel {
+    Phone,
+    Letter,
+    InPerson,
 }
 
 /// A checked entry: only valid values.

@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +14,7 @@ use super::service::{
 use super::{Category, Channel, PublicStatus, TrackingCode};
 use crate::error::{AppError, HtmlError};
 use crate::i18n::Messages;
+use crate::web::api_docs::ErrorResponse;
 use crate::web::language::PageLanguage;
 use crate::web::limits::Refused;
 use crate::web::state::AppState;
@@ -563,33 +564,50 @@ pub async fn status_lookup(
 
 // ---------------------------------------------------------------- JSON API
 
-#[derive(Serialize)]
+/// The article a report is about.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = PublicArticle)]
 struct ArticleBody<'a> {
+    /// The article's one address, its variants folded into it.
     canonical_url: &'a str,
+    /// Reports on the article so far (in the answer to a new report only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false, value_type = i64)]
     report_count: Option<i64>,
 }
 
-#[derive(Serialize)]
+/// A report as the public sees it: no personal data.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = PublicReport)]
 struct ReportBody<'a> {
+    /// Three English words and four digits, e.g. `amber-river-falcon-4821`.
     tracking_code: &'a str,
     /// Machine-readable public status (`received`, `under_review`, ...).
+    #[schema(value_type = PublicStatus)]
     status: &'a str,
     /// The same, worded for people.
     public_status: String,
     status_url: String,
     article: ArticleBody<'a>,
+    /// In the status answer only.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false, value_type = Category)]
     category: Option<Category>,
+    /// RFC 3339; in the status answer only.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false, value_type = String, format = DateTime)]
     received_at: Option<String>,
+    /// RFC 3339; in the status answer only.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false, value_type = String, format = DateTime)]
     updated_at: Option<String>,
     /// The editors' note to the reader, once decided.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false, value_type = String)]
     public_note: Option<&'a str>,
     /// The correction or clarification, once decided as one.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false, value_type = String)]
     correction_url: Option<&'a str>,
 }
 
@@ -613,6 +631,33 @@ fn created_body<'a>(state: &AppState, submitted: &'a Submitted, t: &'a Messages)
 }
 
 /// `POST /api/v1/reports`.
+#[utoipa::path(
+    tag = "reports",
+    operation_id = "create_report",
+    summary = "Report an article",
+    description = "Stores the report and answers with its tracking code once it is committed. \
+        Unknown fields are refused. Validation messages are in the `Accept-Language` language; \
+        `language` in the body is the report's own. A retry with the same `Idempotency-Key` and \
+        body replays the first answer (`Idempotent-Replayed: true`) instead of a second report.",
+    request_body(content = ReportInput, content_type = "application/json"),
+    params(
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255,
+            description = "1 to 255 printable ASCII characters: the same key and body never make two reports."),
+    ),
+    responses(
+        (status = 201, description = "Stored.", body = ReportBody,
+            headers(("Location" = String, description = "`/api/v1/reports/{tracking_code}`"))),
+        (status = 400, description = "Malformed JSON, a field of the wrong type, an unknown field or a bad Idempotency-Key.", body = ErrorResponse),
+        (status = 413, description = "The body is larger than the configured limit (64 KiB).", body = ErrorResponse),
+        (status = 415, description = "Not sent as `application/json`.", body = ErrorResponse),
+        (status = 422, description = "Fields not valid (`fields` names each), or an Idempotency-Key reused with another body.", body = ErrorResponse),
+        (status = 429, description = "Too many reports from this client or on this article.", body = ErrorResponse,
+            headers(("Retry-After" = i64, description = "Seconds to wait."))),
+        (status = 503, description = "Temporarily unavailable (database busy or unreachable).", body = ErrorResponse,
+            headers(("Retry-After" = i64, description = "Seconds to wait."))),
+    )
+)]
+#[post("/reports")]
 pub async fn api_create(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -680,6 +725,19 @@ pub async fn api_create(
 }
 
 /// `GET /api/v1/reports/{tracking_code}`: the public status; no personal data.
+#[utoipa::path(
+    tag = "reports",
+    operation_id = "get_report_status",
+    summary = "A report's public status",
+    params(("code" = String, Path, description = "The tracking code.")),
+    responses(
+        (status = 200, description = "The public status.", body = ReportBody),
+        (status = 404, description = "No report has that tracking code.", body = ErrorResponse),
+        (status = 503, description = "Temporarily unavailable.", body = ErrorResponse,
+            headers(("Retry-After" = i64, description = "Seconds to wait."))),
+    )
+)]
+#[get("/reports/{code}")]
 pub async fn api_get(
     state: web::Data<AppState>,
     lang: PageLanguage,

@@ -20,36 +20,71 @@ pub const MAX_EMAIL_CHARS: u64 = 254;
 
 /// A report as submitted. Everything is optional here so that a missing field is reported as a
 /// validation message beside that field, not as a parse failure of the whole body.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, Validate)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, Validate, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(
+    example = json!({
+        "article_url": "https://www.example.com/news/2026/05/12/city-budget",
+        "category": "false_claim",
+        "passage": "The budget doubled in 2025.",
+        "explanation": "The council's published accounts show a 4% increase, not a doubling.",
+        "evidence_urls": ["https://council.example.org/accounts-2025.pdf"],
+        "language": "en",
+        "wants_outcome": false
+    })
+)]
 pub struct ReportInput {
+    /// The article: an address on one of the publisher's hosts (its variants are folded into
+    /// one article).
+    #[schema(required = true, max_length = 2048, format = "uri")]
     pub article_url: String,
     #[validate(custom(function = "known_category"))]
+    #[schema(required = true, value_type = super::Category)]
     pub category: String,
+    /// The words in the article that are wrong.
     #[validate(length(max = MAX_PASSAGE_CHARS, code = "length_max"))]
+    #[schema(max_length = 2000)]
     pub passage: Option<String>,
+    /// What is wrong, and why (counted in characters, surrounding spaces left out).
     #[validate(length(
         min = MIN_EXPLANATION_CHARS,
         max = MAX_EXPLANATION_CHARS,
         code = "length_range"
     ))]
+    #[schema(required = true, min_length = 10, max_length = 5000)]
     pub explanation: String,
+    /// Links to sources that show it (http or https).
     #[validate(
         length(max = MAX_EVIDENCE_URLS, code = "too_many"),
         custom(function = "web_addresses")
     )]
+    #[schema(max_items = 5, inline, value_type = Vec<EvidenceUrl>)]
     pub evidence_urls: Vec<String>,
+    /// The report's language (a BCP 47 tag such as `en`, `zh-Hans`); the default language when
+    /// none is given.
     #[validate(custom(function = "language_tag"))]
+    #[schema(max_length = 35, example = "en")]
     pub language: Option<String>,
+    /// Optional; kept only for the editors, and purged after the retention period.
     #[validate(length(max = MAX_NAME_CHARS, code = "length_max"))]
+    #[schema(max_length = 200)]
     pub reporter_name: Option<String>,
+    /// Optional; needed for `wants_outcome`.
     #[validate(
         length(max = MAX_EMAIL_CHARS, code = "length_max"),
         custom(function = "mailable_email")
     )]
+    #[schema(max_length = 254, format = Email)]
     pub reporter_email: Option<String>,
+    /// Send the outcome to `reporter_email` once the desk decides.
     pub wants_outcome: bool,
 }
+
+/// One evidence link: http or https, at most 2048 characters.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, max_length = 2048, format = "uri")]
+#[allow(dead_code)]
+pub struct EvidenceUrl(String);
 
 /// A report that passed every check: only valid values from here on.
 #[derive(Debug, Clone)]

@@ -32,7 +32,7 @@ pub fn labelled(t: &crate::i18n::Messages, field: &str, message: &str) -> String
 }
 
 /// What the reader says is wrong with the article.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     FalseClaim,
@@ -87,7 +87,7 @@ impl Category {
 }
 
 /// The editorial lifecycle (ARCHITECTURE "Report lifecycle").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportStatus {
     New,
@@ -166,7 +166,7 @@ impl fmt::Display for ReportStatus {
 }
 
 /// The status as the public sees it, without internal detail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PublicStatus {
     Received,
@@ -223,7 +223,7 @@ impl PublicStatus {
 }
 
 /// How the report reached us; every channel lands in the same queue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     WebForm,

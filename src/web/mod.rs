@@ -1,5 +1,6 @@
 //! What every route shares: security headers, client identity, request bodies, pages, assets.
 
+pub mod api_docs;
 pub mod assets;
 pub mod body;
 pub mod brand;

@@ -20,6 +20,7 @@ mod languages;
 mod mail_intake;
 mod metrics;
 mod notify;
+mod openapi;
 mod pages_scale;
 mod pages_words;
 mod phone_reports;
