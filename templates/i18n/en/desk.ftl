@@ -71,6 +71,18 @@ desk-outbox-intro = Messages that could not be delivered stay here until someone
 desk-outbox-counts = Messages by state
 desk-outbox-dead = Undelivered messages
 desk-outbox-kind = Kind
+# What an outbox message is, by its kind (report_ack, …); an unknown kind is shown as it is.
+desk-outbox-kind-name = { $kind ->
+    [report_ack] Acknowledgement to a reader
+    [report_outcome] Outcome to a reader
+    [erasure_confirm] Erasure link to a reader
+    [desk_alert] Alert to a desk
+    [desk_digest] Digest to a desk
+    [desk_roundup] Round-up to a desk
+    [escalation] Escalation
+    [report_assigned] Assignment to an editor
+   *[other] { $kind }
+}
 desk-outbox-recipients = To
 desk-outbox-attempts = Attempts
 desk-outbox-error = Last error
@@ -83,6 +95,8 @@ desk-error_summary = Nothing was changed: correct what is marked
 desk-channel-web_form = Web form
 desk-channel-api = API
 desk-channel-email = Email
+# Reports made by `seed-demo`.
+desk-channel-demo = Demo data
 desk-actor-web_form = Web form
 desk-actor-api = API
 desk-actor-email = Email
@@ -215,6 +229,13 @@ desk-report-contact_withheld_admins = Reporter contact: visible to admins only (
 desk-report-contact_reads = Who saw the reporter's contact
 desk-report-contact_reads_hint = Every showing of the reporter's name or email, on this page or through the API (CSV exports are recorded per export).
 desk-report-contact_reads_none = Nobody yet.
+# Where a reporter's contact details were shown, by the place recorded (page, api, csv).
+desk-report-contact_read-place = { $place ->
+    [page] on the report page
+    [api] through the editor API
+    [csv] in a CSV export
+   *[other] { $place }
+}
 desk-report-wants_outcome = wants to hear the outcome
 desk-report-unsubscribed = unsubscribed from emails
 desk-report-decided = Decided

@@ -24,7 +24,6 @@ form-about_you-hint = Leave these empty to report anonymously. With an email add
 form-privacy-title = What happens to your report and your data
 form-privacy-review = An editor of the desk responsible for the article reads your report, checks the article and decides whether it needs a correction or a clarification. The tracking code you get after sending lets you follow your report.
 form-privacy-stored = We keep the article's address, what you write and the links you give, as the record of the review.
-form-privacy-personal = Your name and email are optional. We use them only to answer you about this report, never publish them, and delete them { $days } days after the decision, or as soon as you ask: your report's status page has a link to erase them.
 form-privacy-network = To protect this form from abuse we keep a coded fingerprint of your connection, never the address itself, for { $hash_days } days.
 
 field-article_url = Address (URL) of the article

@@ -29,10 +29,6 @@ form-about_you-hint = Deje estos campos en blanco si prefiere enviar el aviso de
 form-privacy-title = Qué ocurre con su aviso y con sus datos
 form-privacy-review = Un editor de la sección responsable del artículo lee su aviso, revisa el artículo y decide si necesita una corrección o una aclaración. Con el código de seguimiento que recibirá al enviarlo podrá seguir la tramitación de su aviso.
 form-privacy-stored = Conservamos la dirección del artículo, lo que usted escribe y los enlaces que aporta como registro de la revisión.
-form-privacy-personal = { $days ->
-    [one] Su nombre y su correo electrónico son opcionales. Solo los usamos para responderle sobre este aviso, nunca los publicamos y los borramos un día después de la decisión, o en cuanto usted lo pida: la página de estado de su aviso tiene un enlace para borrarlos.
-   *[other] Su nombre y su correo electrónico son opcionales. Solo los usamos para responderle sobre este aviso, nunca los publicamos y los borramos { $days } días después de la decisión, o en cuanto usted lo pida: la página de estado de su aviso tiene un enlace para borrarlos.
-}
 form-privacy-network = { $hash_days ->
     [one] Para proteger este formulario de usos abusivos, conservamos durante un día una huella codificada de su conexión, nunca la dirección en sí.
    *[other] Para proteger este formulario de usos abusivos, conservamos durante { $hash_days } días una huella codificada de su conexión, nunca la dirección en sí.

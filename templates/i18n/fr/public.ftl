@@ -28,10 +28,6 @@ form-about_you-hint = Laissez ces champs vides pour faire un signalement anonyme
 form-privacy-title = Ce que deviennent votre signalement et vos données
 form-privacy-review = Un membre de la rédaction, au sein du service dont relève l’article, lit votre signalement, vérifie l’article et décide s’il doit faire l’objet d’un rectificatif ou d’une précision. Le code de suivi qui vous est remis après l’envoi vous permet de suivre votre signalement.
 form-privacy-stored = Nous conservons l’adresse de l’article, votre texte et les liens que vous fournissez, afin de garder une trace de l’examen.
-form-privacy-personal = { $days ->
-    [one] Votre nom et votre adresse e-mail sont facultatifs. Nous ne les utilisons que pour vous répondre au sujet de ce signalement, ne les publions jamais et les supprimons { $days } jour après la décision, ou dès que vous le demandez : la page de suivi de votre signalement contient un lien pour les effacer.
-   *[other] Votre nom et votre adresse e-mail sont facultatifs. Nous ne les utilisons que pour vous répondre au sujet de ce signalement, ne les publions jamais et les supprimons { $days } jours après la décision, ou dès que vous le demandez : la page de suivi de votre signalement contient un lien pour les effacer.
-}
 form-privacy-network = { $hash_days ->
     [one] Pour protéger ce formulaire contre les abus, nous conservons pendant { $hash_days } jour une empreinte codée de votre connexion, jamais l’adresse de connexion elle-même.
    *[other] Pour protéger ce formulaire contre les abus, nous conservons pendant { $hash_days } jours une empreinte codée de votre connexion, jamais l’adresse de connexion elle-même.

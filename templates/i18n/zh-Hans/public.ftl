@@ -25,7 +25,6 @@ form-about_you-hint = 如需匿名举报，此处各项均可留空。留下电�
 form-privacy-title = 您的举报和个人数据将如何处理
 form-privacy-review = 负责该文章的编辑部门会有一位编辑阅读您的举报、核查文章，并决定是否需要更正或澄清。提交后您会获得一个查询码，可凭此跟进举报进展。
 form-privacy-stored = 我们会保存文章网址、您填写的内容和您提供的链接，作为审核记录。
-form-privacy-personal = 您的姓名和电子邮箱为选填项，我们仅将其用于就本次举报答复您，绝不会公开，并会在作出决定 { $days } 天后删除；如果您提出要求，我们会立即删除：举报状态页面上提供了删除链接。
 form-privacy-network = 为防止本表单被滥用，我们会保存一份由您的网络连接生成的编码指纹，为期 { $hash_days } 天；我们绝不保存网络地址本身。
 
 field-article_url = 文章网址（URL）

@@ -40,13 +40,16 @@ function artifactsDir(backend) {
 
 const WIDTHS = [1280, 390];
 
-/** Screenshots of the page as it is, full page, at each width; the viewport is put back. */
-async function shoot(page, dir, { scenario, name, lang }) {
+/**
+ * Screenshots of the page as it is, full page, at each width; the viewport is put back. Named
+ * `<scenario>--<name>--<lang>--<width>.png`, or `<stem>--<lang>--<width>.png` when `stem` is given.
+ */
+async function shoot(page, dir, { scenario, name, lang, stem }) {
   const before = page.viewportSize();
   const files = [];
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: 900 });
-    const file = path.join(dir, `${scenario}--${name}--${lang}--${width}.png`);
+    const file = path.join(dir, `${stem || `${scenario}--${name}`}--${lang}--${width}.png`);
     await page.screenshot({ path: file, fullPage: true });
     files.push(file);
   }

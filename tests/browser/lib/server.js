@@ -64,10 +64,12 @@ function runCli(env, args, input) {
 }
 
 /**
- * Starts the server. `smtpPort`: where mail goes; `logFile`: the server's output.
+ * Starts the server. `smtpPort`: where mail goes; `logFile`: the server's output; `prepare`, if
+ * given, is called with `cli(args, input)` (the binary on the same database and settings) before
+ * `serve` starts, e.g. to run `seed-demo`.
  * Returns { base, backend, env, stop(), createUser(email, password, opts) }.
  */
-async function startServer({ smtpPort, logFile }) {
+async function startServer({ smtpPort, logFile, prepare }) {
   if (!fs.existsSync(BIN)) {
     throw new Error(`${BIN} is missing: build it first (cargo build --locked), as scripts/test does`);
   }
@@ -89,6 +91,8 @@ async function startServer({ smtpPort, logFile }) {
     DESK__NOTIFY__INSTANCE_ID: `browser-tests-${port}`,
   };
   delete env.RUST_LOG;
+
+  if (prepare) prepare((args, input = '') => runCli(env, args, input));
 
   const log = fs.openSync(logFile, 'w');
   const child = spawn(BIN, ['serve'], { cwd: ROOT, env, stdio: ['ignore', log, log] });

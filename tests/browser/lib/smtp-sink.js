@@ -6,7 +6,8 @@ const { SMTPServer } = require('smtp-server');
 const { simpleParser } = require('mailparser');
 
 class SmtpSink {
-  constructor() {
+  /** `refuse(address)`: recipients to refuse with a permanent 550, as a bouncing mailbox does. */
+  constructor({ refuse = () => false } = {}) {
     this.messages = [];
     this.waiters = [];
     this.server = new SMTPServer({
@@ -14,6 +15,12 @@ class SmtpSink {
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
       banner: 'disinfo-desk browser tests',
+      onRcptTo: (address, session, callback) => {
+        if (!refuse(address.address)) return callback();
+        const error = new Error('5.1.1 mailbox unavailable');
+        error.responseCode = 550;
+        return callback(error);
+      },
       onData: (stream, session, callback) => {
         simpleParser(stream)
           .then((mail) => {
