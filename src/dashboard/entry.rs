@@ -17,7 +17,7 @@ use super::pages::{DeskNav, language_label};
 use crate::error::{AppError, HtmlError};
 use crate::i18n::{Messages, messages};
 use crate::reports::entry::{Entry, EntryInput, MAX_PHONE_CHARS};
-use crate::reports::input::{IntakeRules, MAX_EVIDENCE_URLS};
+use crate::reports::input::{IntakeRules, evidence_slots};
 use crate::reports::service::{
     self, Acknowledgement, EditorEntry, IdempotencyKey, Submission, SubmitOutcome, Submitted,
 };
@@ -154,14 +154,7 @@ async fn new_report_page<'a>(
             selected: input.channel == c.as_str(),
         })
         .collect();
-    let categories = Category::ALL
-        .into_iter()
-        .map(|c| Choice {
-            value: c.as_str().to_string(),
-            label: t.t(c.label_id()),
-            selected: input.category == c.as_str(),
-        })
-        .collect();
+    let categories = Choice::categories(t, &input.category);
     let intake = &state.settings.intake;
     let chosen = input
         .language
@@ -176,11 +169,7 @@ async fn new_report_page<'a>(
             selected: tag.eq_ignore_ascii_case(&chosen),
         })
         .collect();
-    let mut evidence_slots = input.evidence_urls.clone();
-    evidence_slots.resize(
-        (MAX_EVIDENCE_URLS as usize).max(evidence_slots.len()),
-        String::new(),
-    );
+    let evidence_slots = evidence_slots(&input.evidence_urls);
     Ok(NewReportPage {
         t,
         publisher: &state.settings.publisher.name,

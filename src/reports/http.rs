@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
 
-use super::input::{FieldErrors, IntakeRules, MAX_EVIDENCE_URLS, ReportInput};
+use super::input::{FieldErrors, IntakeRules, ReportInput, evidence_slots};
 use super::service::{
     self, Acknowledgement, IdempotencyKey, SpamReason, StatusView, Submission, SubmitOutcome,
     Submitted,
@@ -107,14 +107,7 @@ impl<'a> ReportFormPage<'a> {
         errors: FieldErrors,
     ) -> Self {
         let t = lang.messages;
-        let categories = Category::ALL
-            .into_iter()
-            .map(|c| Choice {
-                value: c.as_str().to_string(),
-                label: t.t(c.label_id()).to_string(),
-                selected: input.category == c.as_str(),
-            })
-            .collect();
+        let categories = Choice::categories(t, &input.category);
         // The report's language is the page's unless the reader picks another.
         let chosen_language = input
             .language
@@ -131,12 +124,7 @@ impl<'a> ReportFormPage<'a> {
                 selected: tag.eq_ignore_ascii_case(&chosen_language),
             })
             .collect();
-        // Always offer every evidence slot, keeping what the reader typed in the first ones.
-        let mut evidence_slots = input.evidence_urls.clone();
-        evidence_slots.resize(
-            (MAX_EVIDENCE_URLS as usize).max(evidence_slots.len()),
-            String::new(),
-        );
+        let evidence_slots = evidence_slots(&input.evidence_urls);
         Self {
             t,
             frame: Frame::new(&state.settings, lang.chooser),

@@ -144,6 +144,14 @@ pub struct IntakeRules<'a> {
     pub default_language: &'a str,
 }
 
+/// The form's evidence inputs: what was given, then empty ones up to the most a report takes,
+/// so a form always offers every slot and keeps what was typed in the first ones.
+pub fn evidence_slots(given: &[String]) -> Vec<String> {
+    let mut slots = given.to_vec();
+    slots.resize((MAX_EVIDENCE_URLS as usize).max(slots.len()), String::new());
+    slots
+}
+
 impl ReportInput {
     /// Trims text, drops empty optional values and blank evidence lines, normalises line breaks and
     /// strips control characters, so that limits are checked on what will actually be stored.

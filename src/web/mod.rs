@@ -92,3 +92,18 @@ pub struct Choice {
     pub label: String,
     pub selected: bool,
 }
+
+impl Choice {
+    /// The report categories in words, `selected` checked: the public form's and the editors'
+    /// entry form's radio buttons.
+    pub fn categories(t: &crate::i18n::Messages, selected: &str) -> Vec<Choice> {
+        crate::reports::Category::ALL
+            .into_iter()
+            .map(|c| Choice {
+                value: c.as_str().to_string(),
+                label: t.t(c.label_id()),
+                selected: selected == c.as_str(),
+            })
+            .collect()
+    }
+}
