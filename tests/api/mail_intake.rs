@@ -685,6 +685,36 @@ async fn a_retried_delivery_is_stored_once_and_a_flood_is_deferred() {
     assert_eq!(report_count(&app).await, 4);
 }
 
+#[tokio::test]
+async fn the_same_message_delivered_at_the_same_instant_is_stored_once() {
+    let app = spawn_app().await;
+    let message = fixture("plain.eml");
+    // Several deliveries race: each checks for an earlier copy before any has committed.
+    let runs: Vec<Run> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..6)
+            .map(|_| scope.spawn(|| ingest(&app, &message)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("ingest thread"))
+            .collect()
+    });
+    for run in &runs {
+        assert_eq!(
+            run.code, 0,
+            "every delivery is answered as stored: {}",
+            run.stderr
+        );
+    }
+    let first = &runs[0].stdout;
+    assert!(
+        runs.iter().all(|run| &run.stdout == first),
+        "one tracking code for every copy: {:?}",
+        runs.iter().map(|r| r.stdout.as_str()).collect::<Vec<_>>()
+    );
+    assert_eq!(report_count(&app).await, 1);
+}
+
 async fn raw_kept(app: &TestApp) -> i64 {
     app.query(|conn| {
         mail_messages::table
