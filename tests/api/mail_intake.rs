@@ -699,6 +699,20 @@ async fn the_same_message_delivered_at_the_same_instant_is_stored_once() {
             .map(|h| h.join().expect("ingest thread"))
             .collect()
     });
+    // A delivery may be deferred (75: SQLite's file lock was busy); the mail server then
+    // delivers it again, as here.
+    let runs: Vec<Run> = runs
+        .into_iter()
+        .map(|mut run| {
+            for _ in 0..5 {
+                if run.code != 75 {
+                    break;
+                }
+                run = ingest(&app, &message);
+            }
+            run
+        })
+        .collect();
     for run in &runs {
         assert_eq!(
             run.code, 0,
@@ -777,6 +791,18 @@ async fn a_report_without_an_address_can_be_closed_but_not_reopened_into_no_arti
     assert_eq!(move_to("rejected").await.expect("sent").status(), 200);
     assert_eq!(report(&app, &token, &code).await["status"], "rejected");
     assert_eq!(move_to("reopened").await.expect("sent").status(), 409);
+    // Nor does the report page offer what would be refused: it has no decision form left.
+    let mut browser = Browser::new(&app);
+    browser.sign_in("chief@example.com", PASSWORD).await;
+    let page = browser
+        .get(&format!("/desk/reports/{code}"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains(&code), "the report page");
+    assert!(!page.contains(r#"value="reopened""#), "{page}");
+    assert!(!page.contains(&format!(r#"action="/desk/reports/{code}/transition""#)));
 }
 
 #[tokio::test]
