@@ -112,7 +112,11 @@ impl Application {
                 wakeup.clone(),
                 instance_id,
             )
-            .with_metrics(metrics.clone());
+            .with_metrics(metrics.clone())
+            .with_snapshots(Arc::new(crate::evidence::Snapshotter::new(
+                &settings,
+                db.clone(),
+            )?));
             let stop = CancellationToken::new();
             Some(WorkerTask {
                 task: tokio::spawn(worker.run(stop.clone())),
@@ -120,7 +124,13 @@ impl Application {
                 // The sends in flight end within the SMTP deadline; then one write records them
                 // and one hands back the rest.
                 grace: Duration::from_secs(
-                    settings.mail.smtp.timeout_secs.max(1) + WORKER_RECORD_GRACE_SECS,
+                    settings
+                        .mail
+                        .smtp
+                        .timeout_secs
+                        .max(settings.evidence.timeout_secs)
+                        .max(1)
+                        + WORKER_RECORD_GRACE_SECS,
                 ),
             })
         } else {

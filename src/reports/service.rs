@@ -325,6 +325,8 @@ pub(crate) fn queue_messages(
             alert_desk,
         },
     )?;
+    // What the article's page says now, kept before anyone edits it (a job, after the commit).
+    crate::evidence::service::on_report(conn, article, now)?;
     if queued.ack_skipped {
         repo::insert_event(
             conn,
