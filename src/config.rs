@@ -412,6 +412,9 @@ pub struct MailIntakeSettings {
 /// cookies (see `crate::evidence::service::policy`).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct EvidenceSettings {
+    /// Snapshot each article when it gets its first report and when it is resolved. Off, the
+    /// desk fetches only when an editor asks ("Fetch again", `disinfo-desk snapshot`).
+    pub enabled: bool,
     /// Allow loopback, private, link-local and other non-public addresses (a publisher on an
     /// intranet; tests). Off: a host that resolves to one, or a redirect to one, is refused.
     pub allow_private_addresses: bool,

@@ -147,6 +147,7 @@ impl Application {
                 routing,
                 notify: settings.notify.clone(),
                 recipient_key: settings.server.secret_key.clone(),
+                snapshots: settings.evidence.enabled,
             }),
             limits: Arc::new(IntakeLimits::new(&settings.limits)),
             metrics,
@@ -442,6 +443,10 @@ fn desk_pages(cfg: &mut web::ServiceConfig, db: &Db, settings: &Settings) {
             .route(
                 "/articles/{id}/resolve",
                 web::post().to(pages::resolve_article),
+            )
+            .route(
+                "/articles/{id}/snapshot",
+                web::post().to(pages::fetch_again),
             ),
     );
 }

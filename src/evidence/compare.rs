@@ -70,14 +70,31 @@ fn normalise(text: &str) -> (String, Vec<Range<usize>>) {
 /// Where `passage` first occurs in `text`, as a byte range of `text`, comparing with white
 /// space normalised and case folded. `None` when it does not occur, or is too short to look for.
 pub fn find_passage(text: &str, passage: &str) -> Option<Range<usize>> {
-    let (needle, _) = normalise(passage);
-    if needle.chars().count() < MIN_PASSAGE_CHARS {
-        return None;
+    Searchable::new(text).find(passage)
+}
+
+/// A text normalised once, to look for several passages in it.
+pub struct Searchable {
+    normalised: String,
+    origin: Vec<Range<usize>>,
+}
+
+impl Searchable {
+    pub fn new(text: &str) -> Self {
+        let (normalised, origin) = normalise(text);
+        Self { normalised, origin }
     }
-    let (haystack, origin) = normalise(text);
-    let start = haystack.find(&needle)?;
-    let end = start + needle.len();
-    Some(origin[start].start..origin[end - 1].end)
+
+    /// See [`find_passage`].
+    pub fn find(&self, passage: &str) -> Option<Range<usize>> {
+        let (needle, _) = normalise(passage);
+        if needle.chars().count() < MIN_PASSAGE_CHARS {
+            return None;
+        }
+        let start = self.normalised.find(&needle)?;
+        let end = start + needle.len();
+        Some(self.origin[start].start..self.origin[end - 1].end)
+    }
 }
 
 /// A run of text, marked or not.

@@ -195,6 +195,47 @@ pub struct Taken {
     pub changed: Option<bool>,
 }
 
+impl Taken {
+    /// The attempt in lines of `name: value`, as `disinfo-desk snapshot` prints it.
+    pub fn report(&self, article: &Article) -> String {
+        let row = &self.row;
+        let mut lines = vec![
+            format!("article: {} {}", article.id, article.canonical_url),
+            format!(
+                "fetched: {}",
+                row.fetched_at.format("%Y-%m-%d %H:%M:%S UTC")
+            ),
+            format!("requested: {}", row.requested_url),
+        ];
+        let optional = [
+            ("status", row.http_status.map(|s| s.to_string())),
+            ("final url", row.final_url.clone()),
+            ("last-modified", row.last_modified.clone()),
+            ("etag", row.etag.clone()),
+            ("content-type", row.content_type.clone()),
+            ("title", row.title.clone()),
+            ("sha256", row.text_sha256.clone()),
+        ];
+        for (name, value) in optional {
+            if let Some(value) = value {
+                lines.push(format!("{name}: {value}"));
+            }
+        }
+        if let Some(text) = &row.text {
+            lines.push(format!("text: {} characters", text.chars().count()));
+        }
+        if let Some(changed) = self.changed {
+            let words = if changed { "yes" } else { "no" };
+            lines.push(format!("changed since the first snapshot: {words}"));
+        }
+        if let Some(failure) = &self.failure {
+            lines.push(format!("error: {}", failure.message()));
+        }
+        lines.push(String::new());
+        lines.join("\n")
+    }
+}
+
 /// What a snapshot job came to, for the outbox worker.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JobResult {

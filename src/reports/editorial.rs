@@ -294,7 +294,7 @@ pub async fn decide(
             articles::repo::refresh_open(conn, report.article_id)?;
         }
         // The decision that resolves the article's last open report: keep the page as resolved.
-        if decision.to.is_some_and(ReportStatus::is_resolved) {
+        if context.snapshots && decision.to.is_some_and(ReportStatus::is_resolved) {
             crate::evidence::service::on_resolved(conn, report.article_id, now)?;
         }
         load(conn, &code)
@@ -409,7 +409,9 @@ pub async fn resolve_article(
         }
         if done.reports > 0 {
             articles::repo::refresh_open(conn, article_id)?;
-            crate::evidence::service::on_resolved(conn, article_id, now)?;
+            if context.snapshots {
+                crate::evidence::service::on_resolved(conn, article_id, now)?;
+            }
         }
         Ok(Resolution::Applied(done))
     })
