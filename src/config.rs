@@ -857,6 +857,43 @@ mod tests {
     }
 
     #[test]
+    fn evidence_settings_are_checked() {
+        let base = shipped(Environment::Development).expect("loads");
+        assert!(base.evidence.enabled);
+        assert!(!base.evidence.allow_private_addresses);
+        let refused = |change: &dyn Fn(&mut Settings)| {
+            let mut settings = base.clone();
+            change(&mut settings);
+            settings.validate().expect_err("refused").to_string()
+        };
+        let addr: std::net::SocketAddr = "127.0.0.1:8081".parse().expect("addr");
+        let e = refused(&|s| {
+            s.evidence
+                .pinned
+                .insert("news.elsewhere.example".into(), addr);
+        });
+        assert!(
+            e.contains("evidence.pinned") && e.contains("news.elsewhere.example"),
+            "{e}"
+        );
+        let e = refused(&|s| s.evidence.timeout_secs = 0);
+        assert!(e.contains("evidence.timeout_secs"), "{e}");
+        let e = refused(&|s| s.evidence.max_bytes = 10);
+        assert!(e.contains("evidence.max_bytes"), "{e}");
+        // A fetch may take the whole timeout: a batch of them must fit in the lease.
+        let e = refused(&|s| s.evidence.timeout_secs = s.notify.lease_secs);
+        assert!(
+            e.contains("evidence.timeout_secs") && e.contains("notify.lease_secs"),
+            "{e}"
+        );
+        let mut fine = base.clone();
+        fine.evidence.pinned.insert("WWW.example.com".into(), addr);
+        fine.validate().expect("a pin of a publisher host");
+        let test = shipped(Environment::Test).expect("the test config loads");
+        assert!(!test.evidence.enabled, "only the snapshot tests turn it on");
+    }
+
+    #[test]
     fn environment_names_parse() {
         assert_eq!(
             "production".parse::<Environment>().ok(),
