@@ -109,6 +109,7 @@ pub struct Settings {
     pub privacy: PrivacySettings,
     pub metrics: MetricsSettings,
     pub mail_intake: MailIntakeSettings,
+    pub evidence: EvidenceSettings,
 }
 
 fn default_environment() -> Environment {
@@ -406,6 +407,30 @@ pub struct MailIntakeSettings {
     pub sender_per_hour: u32,
 }
 
+/// Article snapshots (`src/evidence`): how their pages are fetched. Only the publisher's hosts
+/// (`publisher.hosts`) are contacted, over https only in production, with our User-Agent and no
+/// cookies (see `crate::evidence::service::policy`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct EvidenceSettings {
+    /// Snapshot each article when it gets its first report and when it is resolved. Off, the
+    /// desk fetches only when an editor asks ("Fetch again", `disinfo-desk snapshot`).
+    pub enabled: bool,
+    /// Allow loopback, private, link-local and other non-public addresses (a publisher on an
+    /// intranet; tests). Off: a host that resolves to one, or a redirect to one, is refused.
+    pub allow_private_addresses: bool,
+    /// Host → `address:port` used instead of DNS for that host, and trusted as configured (not
+    /// checked against the address rules): for tests, or a publisher reached at a fixed address.
+    /// Every host named must be one of `publisher.hosts`.
+    #[serde(default)]
+    pub pinned: BTreeMap<String, std::net::SocketAddr>,
+    /// The whole fetch, connecting to the last byte; the outbox retries a fetch that timed out.
+    pub timeout_secs: u64,
+    /// A larger page is refused (and not retried).
+    pub max_bytes: usize,
+    /// Redirects followed, each checked like the first address.
+    pub max_redirects: usize,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct LogSettings {
     pub format: LogFormat,
@@ -519,6 +544,7 @@ impl Settings {
                 longest_batch - LEASE_MARGIN_SECS,
             )));
         }
+        self.validate_evidence()?;
         let limits = &self.limits;
         if [
             limits.client_per_minute,
@@ -572,6 +598,46 @@ impl Settings {
         }
         self.validate_i18n()?;
         self.validate_brand()
+    }
+
+    fn validate_evidence(&self) -> Result<(), ConfigError> {
+        let evidence = &self.evidence;
+        if evidence.timeout_secs == 0 || evidence.max_bytes < 1024 || evidence.max_redirects > 20 {
+            return Err(ConfigError::Invalid(
+                "evidence.timeout_secs must be at least 1, evidence.max_bytes at least 1024 and \
+                 evidence.max_redirects at most 20"
+                    .into(),
+            ));
+        }
+        for host in evidence.pinned.keys() {
+            if !self
+                .publisher
+                .hosts
+                .iter()
+                .any(|h| h.eq_ignore_ascii_case(host))
+            {
+                return Err(ConfigError::Invalid(format!(
+                    "evidence.pinned names {host:?}, which is not one of publisher.hosts: only \
+                     the publisher's hosts are fetched"
+                )));
+            }
+        }
+        // Snapshot fetches are claimed in the outbox's batches like emails: the lease must cover
+        // a batch of them too.
+        let longest = self.notify.longest_batch_secs(evidence.timeout_secs);
+        if self.notify.lease_secs <= longest {
+            return Err(ConfigError::Invalid(format!(
+                "notify.lease_secs ({}) must be more than {longest}: a batch of \
+                 notify.batch_size ({}) article snapshots fetched notify.concurrency ({}) at a \
+                 time, each allowed evidence.timeout_secs ({}), can take that long; raise \
+                 notify.lease_secs or lower the others",
+                self.notify.lease_secs,
+                self.notify.batch_size,
+                self.notify.concurrency,
+                evidence.timeout_secs,
+            )));
+        }
+        Ok(())
     }
 
     fn validate_brand(&self) -> Result<(), ConfigError> {
@@ -788,6 +854,43 @@ mod tests {
         assert!(settings.validate().is_err());
         settings.notify.concurrency = 50;
         settings.validate().expect("one round of 31 s");
+    }
+
+    #[test]
+    fn evidence_settings_are_checked() {
+        let base = shipped(Environment::Development).expect("loads");
+        assert!(base.evidence.enabled);
+        assert!(!base.evidence.allow_private_addresses);
+        let refused = |change: &dyn Fn(&mut Settings)| {
+            let mut settings = base.clone();
+            change(&mut settings);
+            settings.validate().expect_err("refused").to_string()
+        };
+        let addr: std::net::SocketAddr = "127.0.0.1:8081".parse().expect("addr");
+        let e = refused(&|s| {
+            s.evidence
+                .pinned
+                .insert("news.elsewhere.example".into(), addr);
+        });
+        assert!(
+            e.contains("evidence.pinned") && e.contains("news.elsewhere.example"),
+            "{e}"
+        );
+        let e = refused(&|s| s.evidence.timeout_secs = 0);
+        assert!(e.contains("evidence.timeout_secs"), "{e}");
+        let e = refused(&|s| s.evidence.max_bytes = 10);
+        assert!(e.contains("evidence.max_bytes"), "{e}");
+        // A fetch may take the whole timeout: a batch of them must fit in the lease.
+        let e = refused(&|s| s.evidence.timeout_secs = s.notify.lease_secs);
+        assert!(
+            e.contains("evidence.timeout_secs") && e.contains("notify.lease_secs"),
+            "{e}"
+        );
+        let mut fine = base.clone();
+        fine.evidence.pinned.insert("WWW.example.com".into(), addr);
+        fine.validate().expect("a pin of a publisher host");
+        let test = shipped(Environment::Test).expect("the test config loads");
+        assert!(!test.evidence.enabled, "only the snapshot tests turn it on");
     }
 
     #[test]

@@ -129,6 +129,21 @@ impl From<ReportError> for AppError {
     }
 }
 
+impl From<crate::evidence::EvidenceError> for AppError {
+    fn from(error: crate::evidence::EvidenceError) -> Self {
+        use crate::evidence::EvidenceError;
+        match error {
+            EvidenceError::NotFound => Self::NotFound("No article has that id.".into()),
+            EvidenceError::NoAddress => Self::Conflict {
+                kind: "no_address",
+                message: error.to_string(),
+            },
+            EvidenceError::Setup(e) => Self::Internal(anyhow::anyhow!(e)),
+            EvidenceError::Storage(e) => e.into(),
+        }
+    }
+}
+
 impl From<StorageError> for AppError {
     fn from(error: StorageError) -> Self {
         if error.is_unavailable() {

@@ -7,6 +7,7 @@ pub mod config;
 pub mod dashboard;
 pub mod demo;
 pub mod error;
+pub mod evidence;
 pub mod i18n;
 pub mod notify;
 pub mod outbound;

@@ -67,6 +67,13 @@ enum Command {
     /// at all (printing `ignored: <reason>`). Exit codes follow sysexits: 0 stored or ignored,
     /// 65 unreadable or too large (bounce), 75 try again later, 78 bad configuration.
     IngestMail,
+    /// Fetch an article's page now and keep what it shows (a snapshot, as the article page shows
+    /// it), then print the result; exits 1 when the fetch failed. The article is named by its id
+    /// (as in /desk/articles/<id>) or by any address of it.
+    Snapshot {
+        /// The article's id or address.
+        article: String,
+    },
     /// Inspect the email outbox and send dead messages again.
     Outbox {
         #[command(subcommand)]
@@ -200,6 +207,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Outbox { action } => {
             outbox_command(&settings.database, action).await?;
         }
+        Command::Snapshot { article } => snapshot_command(&settings, &article).await?,
         Command::Export {
             format,
             since,
@@ -317,6 +325,7 @@ async fn ingest_mail() -> u8 {
         routing: std::sync::Arc::new(routing),
         notify: settings.notify.clone(),
         recipient_key: settings.server.secret_key.clone(),
+        snapshots: settings.evidence.enabled,
     });
     let gateway = channels::MailGateway::new(db, intake, &settings);
     match gateway.ingest(raw).await {
@@ -459,6 +468,26 @@ fn token_command(settings: &Settings, action: TokenCommand) -> anyhow::Result<()
             dashboard::revoke_token(&db, id)?;
             println!("revoked token {id}");
         }
+    }
+    Ok(())
+}
+
+async fn snapshot_command(settings: &Settings, article: &str) -> anyhow::Result<()> {
+    use disinfo_desk::evidence::{Reason, Snapshotter, service};
+    let database = settings.database.clone();
+    let db = tokio::task::spawn_blocking(move || open_database(&database)).await??;
+    let urls = disinfo_desk::articles::UrlPolicy::from_settings(&settings.publisher);
+    let Some(found) = service::find_article(&db, &urls, article).await? else {
+        anyhow::bail!(
+            "no article {article:?}: name a reported article by its id or by its address"
+        );
+    };
+    let taken = Snapshotter::new(settings, db)?
+        .take(found.id, Reason::OnDemand)
+        .await?;
+    print!("{}", taken.report(&found));
+    if let Some(failure) = taken.failure {
+        anyhow::bail!("the fetch failed: {}", failure.message());
     }
     Ok(())
 }

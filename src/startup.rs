@@ -113,7 +113,11 @@ impl Application {
                 wakeup.clone(),
                 instance_id,
             )
-            .with_metrics(metrics.clone());
+            .with_metrics(metrics.clone())
+            .with_snapshots(Arc::new(crate::evidence::Snapshotter::new(
+                &settings,
+                db.clone(),
+            )?));
             let stop = CancellationToken::new();
             Some(WorkerTask {
                 task: tokio::spawn(worker.run(stop.clone())),
@@ -121,7 +125,13 @@ impl Application {
                 // The sends in flight end within the SMTP deadline; then one write records them
                 // and one hands back the rest.
                 grace: Duration::from_secs(
-                    settings.mail.smtp.timeout_secs.max(1) + WORKER_RECORD_GRACE_SECS,
+                    settings
+                        .mail
+                        .smtp
+                        .timeout_secs
+                        .max(settings.evidence.timeout_secs)
+                        .max(1)
+                        + WORKER_RECORD_GRACE_SECS,
                 ),
             })
         } else {
@@ -138,6 +148,7 @@ impl Application {
                 routing,
                 notify: settings.notify.clone(),
                 recipient_key: settings.server.secret_key.clone(),
+                snapshots: settings.evidence.enabled,
             }),
             limits: Arc::new(IntakeLimits::new(&settings.limits)),
             metrics,
@@ -438,6 +449,10 @@ fn desk_pages(cfg: &mut web::ServiceConfig, db: &Db, settings: &Settings) {
             .route(
                 "/articles/{id}/resolve",
                 web::post().to(pages::resolve_article),
+            )
+            .route(
+                "/articles/{id}/snapshot",
+                web::post().to(pages::fetch_again),
             ),
     );
 }

@@ -380,6 +380,26 @@ fn enqueue(conn: &mut DbConn, message: Message<'_>) -> QueryResult<()> {
     )
 }
 
+/// A job for the worker that is not an email (an article snapshot): no recipients, about one
+/// article; `key` says what it is for (its handler reads it back).
+pub fn enqueue_job(
+    conn: &mut DbConn,
+    kind: MessageKind,
+    article_id: i64,
+    key: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    enqueue(
+        conn,
+        Message {
+            kind,
+            article_id: Some(article_id),
+            coalesce_key: Some(key),
+            ..Message::new(now)
+        },
+    )
+}
+
 /// The unique left part of the Message-ID, fixed at enqueue time so every retry carries the same
 /// Message-ID (receivers can drop a duplicate of an at-least-once delivery).
 fn new_message_token() -> String {

@@ -193,6 +193,27 @@ pub fn has_message_since(
     .get_result(conn)
 }
 
+/// Whether a message of `kind` about the article (with this coalescing key, when given) is still
+/// waiting or being sent.
+pub fn has_unfinished(
+    conn: &mut DbConn,
+    kind: &str,
+    article_id: i64,
+    key: Option<&str>,
+) -> QueryResult<bool> {
+    let unfinished = outbox::table
+        .filter(outbox::kind.eq(kind))
+        .filter(outbox::article_id.eq(article_id))
+        .filter(outbox::status.eq_any(["pending", "sending"]));
+    match key {
+        Some(key) => diesel::select(diesel::dsl::exists(
+            unfinished.filter(outbox::coalesce_key.eq(key)),
+        ))
+        .get_result(conn),
+        None => diesel::select(diesel::dsl::exists(unfinished)).get_result(conn),
+    }
+}
+
 /// Claims up to `limit` due messages for the worker of instance `claimer`: pending ones whose
 /// time has come, and claimed ones whose lease ran out (their worker died). Runs inside the
 /// caller's transaction.

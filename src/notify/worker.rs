@@ -101,6 +101,8 @@ pub struct Worker {
     /// `notify.instance_id`, resolved: written on every claim this worker takes.
     instance: Arc<str>,
     metrics: Arc<Metrics>,
+    /// Runs the article snapshot jobs (`crate::evidence`).
+    snapshots: Option<Arc<crate::evidence::Snapshotter>>,
 }
 
 /// A row's state after an attempt, to be written.
@@ -144,7 +146,14 @@ impl Worker {
             wakeup,
             instance: instance_id.into(),
             metrics: Arc::default(),
+            snapshots: None,
         }
+    }
+
+    /// Runs the article snapshot jobs queued in the outbox.
+    pub fn with_snapshots(mut self, snapshots: Arc<crate::evidence::Snapshotter>) -> Self {
+        self.snapshots = Some(snapshots);
+        self
     }
 
     /// Records deliveries and errors in the application's metrics (`/metrics`).
@@ -372,7 +381,17 @@ impl Worker {
         Ok(())
     }
 
+    /// One attempt at a row: an email, or a job of another kind.
     async fn attempt(&self, row: &OutboxRow) -> Attempt {
+        match MessageKind::parse(&row.kind) {
+            Some(MessageKind::ArticleSnapshot) => {
+                snapshot_attempt(self.snapshots.as_deref(), row).await
+            }
+            _ => self.send_email(row).await,
+        }
+    }
+
+    async fn send_email(&self, row: &OutboxRow) -> Attempt {
         match self.prepare(row).await {
             Ok(Ok(message)) => match self.mailer.send(message, &row.message_id).await {
                 Ok(()) => Attempt::Sent,
@@ -501,6 +520,33 @@ impl Worker {
     }
 }
 
+/// An article snapshot job: fetched and stored by `crate::evidence`, retried like an email.
+async fn snapshot_attempt(
+    snapshots: Option<&crate::evidence::Snapshotter>,
+    row: &OutboxRow,
+) -> Attempt {
+    use crate::evidence::service::JobResult;
+    let Some(snapshots) = snapshots else {
+        return Attempt::Failed(SendError::Transient(
+            "this instance does not fetch article snapshots".into(),
+        ));
+    };
+    match snapshots
+        .run_job(row.article_id, row.coalesce_key.as_deref())
+        .await
+    {
+        JobResult::Done => Attempt::Sent,
+        JobResult::NotFetchable(_) => {
+            Attempt::Cancelled("the article's address may not be fetched (see its page)")
+        }
+        JobResult::Failed {
+            permanent: true,
+            why,
+        } => Attempt::Failed(SendError::Permanent(why)),
+        JobResult::Failed { why, .. } => Attempt::Failed(SendError::Transient(why)),
+    }
+}
+
 /// Rendering fails either because the database is unreachable (retry) or because the data can
 /// never make an email (dead).
 #[derive(Debug, thiserror::Error)]
@@ -588,6 +634,11 @@ fn render(
     let status_url =
         |code: &str, t: &Messages| format!("{}/status/{code}?lang={}", context.public_url, t.tag());
     let email = match kind {
+        MessageKind::ArticleSnapshot => {
+            return Err(RenderFailure::Unrenderable(
+                "an article snapshot is a job, not an email".into(),
+            ));
+        }
         MessageKind::ReportOutcome => {
             let (report, article) = reports_repo::find_by_id(conn, row.report_id.unwrap_or(-1))?
                 .ok_or_else(|| missing("report"))?;

@@ -287,9 +287,14 @@ pub async fn decide(
 ) -> Result<ReportRow, ReportError> {
     db.write(move |conn| {
         let report = load_locked(conn, &code)?;
-        let checked = check(conn, &report, &decision, now())?;
+        let now = now();
+        let checked = check(conn, &report, &decision, now)?;
         if apply(conn, &context, &editor, &report, &checked)?.open_changed {
             articles::repo::refresh_open(conn, report.article_id)?;
+        }
+        // The decision that resolves the article's last open report: keep the page as resolved.
+        if context.snapshots && decision.to.is_some_and(ReportStatus::is_resolved) {
+            crate::evidence::service::on_resolved(conn, report.article_id, now)?;
         }
         load(conn, &code)
     })
@@ -403,6 +408,9 @@ pub async fn resolve_article(
         }
         if done.reports > 0 {
             articles::repo::refresh_open(conn, article_id)?;
+            if context.snapshots {
+                crate::evidence::service::on_resolved(conn, article_id, now)?;
+            }
         }
         Ok(Resolution::Applied(done))
     })

@@ -145,6 +145,8 @@ pub struct IntakeContext {
     pub notify: NotifySettings,
     /// Keys the hashes of recipient addresses kept for the daily acknowledgement cap.
     pub recipient_key: crate::config::Secret,
+    /// Queue article snapshots on first reports and resolutions (`[evidence] enabled`).
+    pub snapshots: bool,
 }
 
 pub async fn submit(
@@ -325,6 +327,10 @@ pub(crate) fn queue_messages(
             alert_desk,
         },
     )?;
+    // What the article's page says now, kept before anyone edits it (a job, after the commit).
+    if context.snapshots {
+        crate::evidence::service::on_report(conn, article, now)?;
+    }
     if queued.ack_skipped {
         repo::insert_event(
             conn,

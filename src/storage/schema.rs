@@ -230,7 +230,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    article_snapshots (id) {
+        id -> BigInt,
+        article_id -> BigInt,
+        reason -> Text,
+        requested_url -> Text,
+        fetched_at -> Timestamp,
+        http_status -> Nullable<Integer>,
+        final_url -> Nullable<Text>,
+        last_modified -> Nullable<Text>,
+        etag -> Nullable<Text>,
+        content_type -> Nullable<Text>,
+        title -> Nullable<Text>,
+        text -> Nullable<Text>,
+        text_sha256 -> Nullable<Text>,
+        error -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(reports -> articles (article_id));
+diesel::joinable!(article_snapshots -> articles (article_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(desk_members -> users (user_id));
 diesel::joinable!(desk_members -> desks (desk_id));
@@ -258,4 +278,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     routing_rule_changes,
     contact_reads,
     mail_messages,
+    article_snapshots,
 );

@@ -28,4 +28,5 @@ mod privacy;
 mod routing_admin;
 mod schema;
 mod smtp_sink;
+mod snapshots;
 mod status;

@@ -2,6 +2,10 @@
 //! with its confirmation step.
 
 use super::*;
+use crate::evidence::compare::{self, Searchable};
+use crate::evidence::repo::SnapshotRow;
+use crate::evidence::service::{self as snapshots, ArticleEvidence, Requested};
+use crate::evidence::{EvidenceError, Reason};
 
 pub struct ArticleReport {
     pub code: String,
@@ -11,6 +15,188 @@ pub struct ArticleReport {
     pub passage: String,
     pub explanation: String,
     pub received: String,
+    /// Whether the passage is in the first snapshot, in words (none without a snapshot).
+    pub passage_note: Option<String>,
+    pub passage_found: bool,
+}
+
+/// A snapshot's facts, as the page lists them.
+pub struct SnapshotFacts {
+    pub fetched: String,
+    pub reason: String,
+    pub status: String,
+    pub url: String,
+    pub title: String,
+    pub last_modified: String,
+    pub etag: String,
+    pub sha256: String,
+}
+
+impl SnapshotFacts {
+    fn of(t: &Messages, row: &SnapshotRow) -> Self {
+        Self {
+            fetched: time(row.fetched_at),
+            reason: reason_label(t, &row.reason),
+            status: row.http_status.map(|s| s.to_string()).unwrap_or_default(),
+            url: row
+                .final_url
+                .clone()
+                .unwrap_or_else(|| row.requested_url.clone()),
+            title: visible(row.title.clone().unwrap_or_default()),
+            last_modified: row.last_modified.clone().unwrap_or_default(),
+            etag: row.etag.clone().unwrap_or_default(),
+            sha256: row.text_sha256.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// A run of a snapshot's text; `marked` when it is a reported passage.
+pub struct TextRun {
+    pub text: String,
+    pub marked: bool,
+}
+
+/// A run of the diff between the first and the latest snapshot: `same`, `inserted`, `deleted`.
+pub struct DiffRun {
+    pub kind: &'static str,
+    pub text: String,
+}
+
+/// One fetch in the history.
+pub struct AttemptShown {
+    pub fetched: String,
+    pub reason: String,
+    pub status: String,
+    pub result: String,
+    pub failed: bool,
+}
+
+/// What the page showed: the first snapshot (passages highlighted), the changes since, the
+/// fetches.
+#[derive(Default)]
+pub struct SnapshotPanel {
+    pub first: Option<SnapshotFacts>,
+    pub text: Vec<TextRun>,
+    pub latest: Option<SnapshotFacts>,
+    pub changed: bool,
+    pub diff: Vec<DiffRun>,
+    pub diff_summary: String,
+    pub diff_truncated: bool,
+    /// The latest attempt failed: (when, why).
+    pub last_error: Option<(String, String)>,
+    pub queued: bool,
+    pub attempts: Vec<AttemptShown>,
+    pub attempt_total: usize,
+    /// Not the bucket of reports waiting for an address: it has a page to fetch.
+    pub fetchable: bool,
+}
+
+fn reason_label(t: &Messages, reason: &str) -> String {
+    match Reason::parse(reason) {
+        Some(r) => t.t(&format!("desk-snapshot-reason-{}", r.as_str())),
+        None => reason.to_string(),
+    }
+}
+
+/// The snapshot panel and, for each report (by tracking code), whether its passage was found.
+/// Pure work on texts of up to `[evidence] max_bytes`: run off the async threads.
+fn snapshot_panel(
+    t: &Messages,
+    evidence: ArticleEvidence,
+    passages: &[(String, String)],
+    fetchable: bool,
+) -> (SnapshotPanel, Vec<(String, bool, String)>) {
+    let mut notes = Vec::new();
+    let mut panel = SnapshotPanel {
+        queued: evidence.queued,
+        fetchable,
+        attempt_total: usize::try_from(evidence.attempt_total).unwrap_or_default(),
+        last_error: evidence.last_error().map(|a| {
+            (
+                time(a.fetched_at),
+                visible(a.error.clone().unwrap_or_default()),
+            )
+        }),
+        changed: evidence.changed(),
+        ..SnapshotPanel::default()
+    };
+    panel.attempts = evidence
+        .attempts
+        .iter()
+        .map(|a| AttemptShown {
+            fetched: time(a.fetched_at),
+            reason: reason_label(t, &a.reason),
+            status: a.http_status.map(|s| s.to_string()).unwrap_or_default(),
+            result: match &a.error {
+                Some(error) => visible(error.clone()),
+                None => t.t("desk-snapshot-result-ok"),
+            },
+            failed: a.error.is_some(),
+        })
+        .collect();
+    let Some(first) = &evidence.first else {
+        return (panel, notes);
+    };
+    let first_text = first.text.as_deref().unwrap_or_default();
+    let searchable = Searchable::new(first_text);
+    let latest = evidence
+        .latest
+        .as_ref()
+        .filter(|_| panel.changed)
+        .and_then(|l| l.text.as_deref())
+        .map(Searchable::new);
+    let mut ranges = Vec::new();
+    for (code, passage) in passages {
+        match searchable.find(passage) {
+            Some(range) => {
+                ranges.push(range);
+                let gone = latest.as_ref().is_some_and(|l| l.find(passage).is_none());
+                let mut note = t.t("desk-snapshot-passage_found");
+                if gone {
+                    note = format!("{note} {}", t.t("desk-snapshot-passage_gone"));
+                }
+                notes.push((code.clone(), true, note));
+            }
+            None => notes.push((code.clone(), false, t.t("desk-snapshot-passage_not_found"))),
+        }
+    }
+    panel.text = compare::highlight(first_text, &ranges)
+        .into_iter()
+        .map(|s| TextRun {
+            text: visible(s.text),
+            marked: s.marked,
+        })
+        .collect();
+    panel.first = Some(SnapshotFacts::of(t, first));
+    if let Some(latest) = &evidence.latest {
+        panel.latest = Some(SnapshotFacts::of(t, latest));
+        if panel.changed {
+            let diff = compare::word_diff(first_text, latest.text.as_deref().unwrap_or_default());
+            panel.diff_summary = t.t_with(
+                "desk-snapshot-diff_summary",
+                &[
+                    (
+                        "added",
+                        &t.t_count("desk-snapshot-words_added", diff.inserted_words, &[]),
+                    ),
+                    (
+                        "removed",
+                        &t.t_count("desk-snapshot-words_removed", diff.deleted_words, &[]),
+                    ),
+                ],
+            );
+            panel.diff_truncated = diff.truncated;
+            panel.diff = diff
+                .changes
+                .into_iter()
+                .map(|c| DiffRun {
+                    kind: c.kind.as_str(),
+                    text: visible(c.text),
+                })
+                .collect();
+        }
+    }
+    (panel, notes)
 }
 
 #[derive(Template)]
@@ -42,6 +228,7 @@ pub struct ArticleView<'a> {
     pub input: DecisionForm,
     pub errors: FieldErrors,
     pub message: Option<String>,
+    pub snapshot: SnapshotPanel,
 }
 
 /// Which page of an article's reports and of its timeline to show (`?page=2&events=3`).
@@ -138,6 +325,23 @@ async fn article_view<'a>(
     let total: i64 = detail.by_status.iter().map(|(_, n)| n).sum();
     let pages = ((total + per - 1) / per).max(1);
     let (page_no, events_no) = (paging.reports, paging.events);
+    let evidence = snapshots::article_evidence(&state.db, article.id).await?;
+    let passages: Vec<(String, String)> = detail
+        .reports
+        .iter()
+        .filter_map(|r| Some((r.tracking_code.clone(), r.passage.clone()?)))
+        .collect();
+    let fetchable = article.canonical_url != crate::articles::repo::AWAITING_ADDRESS_URL;
+    let (snapshot, notes) =
+        tokio::task::spawn_blocking(move || snapshot_panel(t, evidence, &passages, fetchable))
+            .await
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("snapshot panel: {e}")))?;
+    let note_of = |code: &str| {
+        notes
+            .iter()
+            .find(|(c, _, _)| c == code)
+            .map(|(_, found, note)| (*found, note.clone()))
+    };
     Ok(ArticleView {
         t,
         publisher: &state.settings.publisher.name,
@@ -165,14 +369,19 @@ async fn article_view<'a>(
         reports: detail
             .reports
             .into_iter()
-            .map(|r| ArticleReport {
-                status_label: status_label(t, &r.status),
-                category: category_label(t, &r.category),
-                passage: visible(r.passage.unwrap_or_default()),
-                explanation: visible(r.explanation),
-                received: time(r.created_at),
-                status: r.status,
-                code: r.tracking_code,
+            .map(|r| {
+                let note = note_of(&r.tracking_code);
+                ArticleReport {
+                    status_label: status_label(t, &r.status),
+                    category: category_label(t, &r.category),
+                    passage: visible(r.passage.unwrap_or_default()),
+                    explanation: visible(r.explanation),
+                    received: time(r.created_at),
+                    status: r.status,
+                    code: r.tracking_code,
+                    passage_found: note.as_ref().is_some_and(|(found, _)| *found),
+                    passage_note: note.map(|(_, text)| text),
+                }
             })
             .collect(),
         timeline: detail
@@ -189,7 +398,44 @@ async fn article_view<'a>(
         input,
         errors,
         message,
+        snapshot,
     })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FetchAgainForm {
+    csrf: String,
+}
+
+/// `POST /desk/articles/{id}/snapshot` ("Fetch again"): queues a new snapshot of the article's
+/// page for the outbox worker and comes back to the article, which shows it once taken.
+pub async fn fetch_again(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    path: web::Path<i64>,
+    payload: web::Payload,
+) -> Result<HttpResponse, HtmlError> {
+    let article_id = path.into_inner();
+    let form: FetchAgainForm =
+        body::form_body(&req, payload, state.settings.server.max_body_bytes).await?;
+    auth::check_csrf(&signed_in.session, &form.csrf)?;
+    let t = messages(PAGE_LANGUAGE);
+    match snapshots::request(&state.db, article_id).await {
+        Ok(Requested::Queued) => {
+            state.wakeup.wake();
+            set_flash(&signed_in.session, t.t("desk-snapshot-requested"))?;
+        }
+        Ok(Requested::AlreadyQueued) => {
+            set_flash(&signed_in.session, t.t("desk-snapshot-already_queued"))?;
+        }
+        Err(EvidenceError::NoAddress) => {
+            set_warning(&signed_in.session, t.t("desk-snapshot-no_address"))?;
+        }
+        Err(other) => return Err(AppError::from(other).into()),
+    }
+    Ok(see_other(&format!("/desk/articles/{article_id}#snapshot")))
 }
 
 /// `GET /desk/articles/{id}` (`?page=` for the reports, `?events=` for the timeline).

@@ -11,7 +11,7 @@ mod list;
 mod queue;
 mod report;
 
-pub use article::{ArticleView, ResolveConfirmView, article_page, resolve_article};
+pub use article::{ArticleView, ResolveConfirmView, article_page, fetch_again, resolve_article};
 pub use list::{BulkForm, ListView, bulk, export_csv, list_page};
 pub use queue::{QueueView, queue_page};
 pub use report::{

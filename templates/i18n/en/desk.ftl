@@ -81,6 +81,7 @@ desk-outbox-kind-name = { $kind ->
     [desk_roundup] Round-up to a desk
     [escalation] Escalation
     [report_assigned] Assignment to an editor
+    [article_snapshot] Fetch of an article's page
    *[other] { $kind }
 }
 desk-outbox-recipients = To
@@ -289,6 +290,54 @@ desk-article-by_status = By status
 desk-article-by_category = By category
 desk-article-order_hint = Open reports first (the longest waiting at the top), then decided ones, newest first.
 desk-article-page = Page { $page } of { $pages }
+# Article snapshots: what the article's page showed when the desk fetched it.
+desk-snapshot-title = What the page showed
+desk-snapshot-hint = The desk fetches the article's page when it gets its first report and when it is resolved, and keeps its main text: what readers read, and what changed since.
+desk-snapshot-none = No snapshot of this page yet.
+desk-snapshot-queued = A fetch of the page is waiting or under way: reload this page in a moment.
+desk-snapshot-fetch_again = Fetch again
+desk-snapshot-requested = A new fetch of the article's page is queued; its snapshot appears here once taken.
+desk-snapshot-already_queued = A fetch of the article's page is already waiting; its snapshot appears here once taken.
+desk-snapshot-no_address = These reports are waiting for their article's address: there is no page to fetch.
+desk-snapshot-error = The last fetch failed ({ $time }):
+desk-snapshot-as_seen = As the reader saw it
+desk-snapshot-fetched = Fetched
+desk-snapshot-status = HTTP status
+desk-snapshot-url = Address
+desk-snapshot-page_title = Page title
+desk-snapshot-last_modified = Last modified
+desk-snapshot-why = Why
+desk-snapshot-result = Result
+desk-snapshot-result-ok = Snapshot taken
+desk-snapshot-reason-first_report = after the first report
+desk-snapshot-reason-resolved = when the article was resolved
+desk-snapshot-reason-on_demand = on request
+desk-snapshot-passage_start = Reported passage:
+desk-snapshot-passage_end = (end of the reported passage)
+desk-snapshot-passage_found = Found in the page as fetched (marked in "What the page showed").
+desk-snapshot-passage_gone = No longer in the page at the latest fetch.
+desk-snapshot-passage_not_found = Not found in the page as fetched: perhaps already edited.
+desk-snapshot-changed_title = Changed since the first report
+desk-snapshot-changed_between = The page's text changed between { $first } and { $latest } ({ $reason }):
+desk-snapshot-diff_summary = { $added }, { $removed }.
+desk-snapshot-words_added = { $count ->
+    [one] { $count } word added
+   *[other] { $count } words added
+}
+desk-snapshot-words_removed = { $count ->
+    [one] { $count } word removed
+   *[other] { $count } words removed
+}
+desk-snapshot-diff_truncated = The page is long: only the beginning of each text is compared.
+desk-snapshot-unchanged = Unchanged at the latest fetch ({ $time }).
+desk-snapshot-history = { $count ->
+    [one] { $count } fetch
+   *[other] { $count } fetches, newest first
+}
+desk-diff-inserted_start = [added:
+desk-diff-inserted_end = end of addition]
+desk-diff-deleted_start = [removed:
+desk-diff-deleted_end = end of removal]
 desk-timeline-count = { $count ->
     [one] { $count } event
    *[other] { $count } events, newest first
