@@ -132,6 +132,20 @@ pub struct DatabaseSettings {
     pub connect_timeout_secs: u64,
     pub sqlite_synchronous: SqliteSynchronous,
     pub sqlite_busy_timeout_ms: u32,
+    /// SQLite: the most writes the writer commits in one transaction (group commit).
+    #[serde(default = "default_write_batch_max")]
+    pub write_batch_max: usize,
+    /// SQLite: the most writes waiting for the writer; one more is refused at once (503).
+    #[serde(default = "default_write_queue_max")]
+    pub write_queue_max: usize,
+}
+
+fn default_write_batch_max() -> usize {
+    256
+}
+
+fn default_write_queue_max() -> usize {
+    1024
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
@@ -481,6 +495,16 @@ impl Settings {
         if self.database.pool_size == 0 {
             return Err(ConfigError::Invalid(
                 "database.pool_size must be at least 1".into(),
+            ));
+        }
+        if !(1..=10_000).contains(&self.database.write_batch_max) {
+            return Err(ConfigError::Invalid(
+                "database.write_batch_max must be between 1 and 10000".into(),
+            ));
+        }
+        if !(1..=1_000_000).contains(&self.database.write_queue_max) {
+            return Err(ConfigError::Invalid(
+                "database.write_queue_max must be between 1 and 1000000".into(),
             ));
         }
         if self.server.max_body_bytes < 1024 {
