@@ -340,9 +340,6 @@ pub struct DashboardSettings {
     /// How long a sign-in form stays valid (its CSRF token lives in a signed cookie, not in a
     /// session: no row is stored before a sign-in succeeds).
     pub login_form_ttl_secs: u64,
-    /// How long the counts per status in the navigation are reused (per filter, per instance):
-    /// counting a million reports on every page view would cost more than the page.
-    pub counts_cache_secs: u64,
 }
 
 /// Abuse limits on public intake (see docs/SECURITY.md). Per instance: with several instances

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use chrono::NaiveDateTime;
 
 use super::input::FieldErrors;
+use super::counts::CountChanges;
 use super::repo::{self, EventRow, ReportFilter, ReportRow, StatusChange};
 use super::service::{IntakeContext, ReportError};
 use super::{ReportStatus, TrackingCode};
@@ -225,13 +226,15 @@ struct Applied {
     emailed: bool,
 }
 
-/// Applies one checked move: the report, the event, the reporter's email.
+/// Applies one checked move: the report, the event, the reporter's email; the change of the
+/// status counts is added to `counts` (written at the end of the transaction).
 fn apply(
     conn: &mut DbConn,
     context: &IntakeContext,
     editor: &Editor,
     report: &ReportRow,
     checked: &Checked,
+    counts: &mut CountChanges,
 ) -> Result<Applied, ReportError> {
     let change = &checked.change;
     if !repo::change_status(conn, report.id, change)? {
@@ -241,6 +244,7 @@ fn apply(
         ReportStatus::parse(change.from).unwrap_or(ReportStatus::New),
         ReportStatus::parse(change.to).unwrap_or(ReportStatus::New),
     );
+    counts.moved(report.desk_id, from, report.desk_id, to);
     repo::insert_event(
         conn,
         &repo::InsertEvent {
@@ -289,10 +293,13 @@ pub async fn decide(
     db.write(move |conn| {
         let report = load_locked(conn, &code)?;
         let checked = check(conn, &report, &decision, now())?;
-        if apply(conn, &context, &editor, &report, &checked)?.open_changed {
+        let mut counts = CountChanges::default();
+        if apply(conn, &context, &editor, &report, &checked, &mut counts)?.open_changed {
             articles::repo::refresh_open(conn, report.article_id)?;
         }
-        load(conn, &code)
+        let report = load(conn, &code)?;
+        counts.write(conn)?;
+        Ok(report)
     })
     .await
 }
@@ -393,18 +400,21 @@ pub async fn resolve_article(
             return Ok(Resolution::Changed(now_counts));
         }
         let mut done = ResolutionCounts::default();
+        let mut counts = CountChanges::default();
         for mut report in open {
             if let Some(step) = reviewed_again(conn, &mut report, now)? {
-                apply(conn, &context, &editor, &report, &step)?;
+                apply(conn, &context, &editor, &report, &step, &mut counts)?;
             }
             let checked = check(conn, &report, &decision, now)?;
-            let applied = apply(conn, &context, &editor, &report, &checked)?;
+            let applied = apply(conn, &context, &editor, &report, &checked, &mut counts)?;
             done.reports += 1;
             done.emails += usize::from(applied.emailed);
         }
         if done.reports > 0 {
             articles::repo::refresh_open(conn, article_id)?;
         }
+        // Last, in one order: see `reports::counts`.
+        counts.write(conn)?;
         Ok(Resolution::Applied(done))
     })
     .await
@@ -698,6 +708,14 @@ pub async fn complete_address(
         )?;
         let row = load(conn, &code)?;
         super::service::queue_messages(conn, &context, &row, &article, desk_id, desk, false, true)?;
+        let mut counts = CountChanges::default();
+        counts.moved(
+            report.desk_id,
+            ReportStatus::NeedsUrl,
+            desk_id,
+            ReportStatus::New,
+        );
+        counts.write(conn)?;
         Ok(row)
     })
     .await
