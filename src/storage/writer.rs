@@ -122,6 +122,7 @@ pub(super) struct Counters {
     failed_batches: AtomicU64,
     refused_full: AtomicU64,
     largest_batch: AtomicU64,
+    exclusive_turns: AtomicU64,
 }
 
 /// The writer as `/metrics` shows it.
@@ -138,6 +139,8 @@ pub struct WriterStats {
     /// Writes refused at once because the queue was full.
     pub refused_full: u64,
     pub largest_batch: u64,
+    /// Turns given to `write_blocking` (the CLI, start-up, the periodic purge).
+    pub exclusive_turns: u64,
 }
 
 /// The handle every clone of `Db` shares: the queue's sending side.
@@ -231,6 +234,7 @@ impl Writer {
             failed_batches: c.failed_batches.load(Ordering::Relaxed),
             refused_full: c.refused_full.load(Ordering::Relaxed),
             largest_batch: c.largest_batch.load(Ordering::Relaxed),
+            exclusive_turns: c.exclusive_turns.load(Ordering::Relaxed),
         }
     }
 }
@@ -290,6 +294,7 @@ impl WriterThread {
             let mut batch: Vec<Box<dyn Request>> = match first {
                 Job::Exclusive { granted, done } => {
                     exclusive_turn(granted, done);
+                    self.counters.exclusive_turns.fetch_add(1, Ordering::Relaxed);
                     continue;
                 }
                 Job::Write(request) => vec![request],
