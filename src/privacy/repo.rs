@@ -41,7 +41,9 @@ pub fn purge_reporter_data(
         .and(reports::created_at.lt(spam_before)));
     lock_in_id_order!(
         conn,
-        reports::table.filter(has_data.clone()).filter(expired.clone())
+        reports::table
+            .filter(has_data)
+            .filter(expired)
     );
     diesel::update(reports::table.filter(has_data).filter(expired))
         .set((

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 
-use super::input::FieldErrors;
 use super::counts::CountChanges;
+use super::input::FieldErrors;
 use super::repo::{self, EventRow, ReportFilter, ReportRow, StatusChange};
 use super::service::{IntakeContext, ReportError};
 use super::{ReportStatus, TrackingCode};

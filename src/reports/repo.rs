@@ -965,7 +965,11 @@ pub fn counted_by_status(
 pub fn counted_by_desk_and_status(conn: &mut DbConn) -> QueryResult<Vec<(i64, String, i64)>> {
     let mut totals: std::collections::BTreeMap<(i64, String), i64> = Default::default();
     for (desk, status, n) in report_counts::table
-        .select((report_counts::desk_id, report_counts::status, report_counts::n))
+        .select((
+            report_counts::desk_id,
+            report_counts::status,
+            report_counts::n,
+        ))
         .load::<(i64, String, i64)>(conn)?
     {
         *totals.entry((desk, status)).or_default() += n;

@@ -6,8 +6,8 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::input::{FieldErrors, NewReport, ReportInput};
 use super::counts::CountChanges;
+use super::input::{FieldErrors, NewReport, ReportInput};
 use super::tracking::{RandomnessError, TrackingCode};
 use super::{Category, Channel, PublicStatus, ReportStatus, repo};
 use crate::articles;
@@ -171,7 +171,10 @@ pub async fn submit(
 }
 
 /// `Err(())` when `result` lost a unique-constraint race that another try may win.
-fn unique_race<T>(result: Result<T, ReportError>, attempt: usize) -> Result<Result<T, ReportError>, ()> {
+fn unique_race<T>(
+    result: Result<T, ReportError>,
+    attempt: usize,
+) -> Result<Result<T, ReportError>, ()> {
     match result {
         Err(ReportError::Storage(StorageError::Query(DieselError::DatabaseError(
             DatabaseErrorKind::UniqueViolation,

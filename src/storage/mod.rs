@@ -490,7 +490,9 @@ impl Db {
         let mut conn = self.checkout()?;
         let conn: &mut DbConn = &mut conn;
         match conn {
-            DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+            DbConn::Sqlite(c) => {
+                AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+            }
             DbConn::Postgres(_) => return conn.transaction(work),
         }
         type Manager = <DbConn as diesel::Connection>::TransactionManager;
@@ -926,7 +928,9 @@ mod tests {
     }
 
     /// Occupies the writer until the returned sender is dropped; returns once it is inside.
-    async fn hold_writer(db: &Db) -> (std::sync::mpsc::SyncSender<()>, tokio::task::JoinHandle<()>) {
+    async fn hold_writer(
+        db: &Db,
+    ) -> (std::sync::mpsc::SyncSender<()>, tokio::task::JoinHandle<()>) {
         let (inside, entered) = std::sync::mpsc::channel();
         let (release, released) = std::sync::mpsc::sync_channel::<()>(0);
         let writer = db.clone();
@@ -964,7 +968,8 @@ mod tests {
         let db = db.clone();
         tokio::spawn(async move {
             db.write(move |conn| {
-                diesel::sql_query(format!("INSERT INTO parent (id) VALUES ({id})")).execute(conn)?;
+                diesel::sql_query(format!("INSERT INTO parent (id) VALUES ({id})"))
+                    .execute(conn)?;
                 then()
             })
             .await
@@ -1020,7 +1025,11 @@ mod tests {
         assert_eq!(parents(&db), vec![1, 4]);
 
         let after = db.writer_stats().expect("sqlite");
-        assert_eq!(after.batches - before.batches, 2, "the holding write, then the four");
+        assert_eq!(
+            after.batches - before.batches,
+            2,
+            "the holding write, then the four"
+        );
         assert_eq!(after.largest_batch, 4);
         assert_eq!(after.failed_batches, 0);
         insert_parent(&db, 5, || Ok(()))
@@ -1064,7 +1073,10 @@ mod tests {
             match outcome {
                 Err(TestError::Storage(error @ StorageError::BatchFailed(_))) => {
                     assert!(error.is_unavailable(), "{name}: a 503");
-                    assert!(error.to_string().contains("COMMIT failed"), "{name}: {error}");
+                    assert!(
+                        error.to_string().contains("COMMIT failed"),
+                        "{name}: {error}"
+                    );
                 }
                 other => panic!("{name}: expected BatchFailed, got {other:?}"),
             }

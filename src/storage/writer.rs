@@ -78,7 +78,7 @@ where
         // the writer rolls it back (see `leave_savepoints`).
         let outcome = catch_unwind(AssertUnwindSafe(|| conn.transaction(work)));
         self.outcome = Some(outcome.unwrap_or_else(|panic| {
-            let message = panic_message(&panic);
+            let message = panic_message(panic.as_ref());
             tracing::error!(%message, "a write panicked; only its own request fails");
             Err(E::from(StorageError::Panicked(message)))
         }));
@@ -96,7 +96,7 @@ where
     }
 }
 
-fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     panic
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
@@ -294,7 +294,9 @@ impl WriterThread {
             let mut batch: Vec<Box<dyn Request>> = match first {
                 Job::Exclusive { granted, done } => {
                     exclusive_turn(granted, done);
-                    self.counters.exclusive_turns.fetch_add(1, Ordering::Relaxed);
+                    self.counters
+                        .exclusive_turns
+                        .fetch_add(1, Ordering::Relaxed);
                     continue;
                 }
                 Job::Write(request) => vec![request],
@@ -437,8 +439,7 @@ fn rollback(conn: Option<&mut DbConn>) {
             .transaction_depth()
         {
             Ok(Some(_)) => {
-                if <DbConn as Connection>::TransactionManager::rollback_transaction(conn).is_err()
-                {
+                if <DbConn as Connection>::TransactionManager::rollback_transaction(conn).is_err() {
                     return;
                 }
             }

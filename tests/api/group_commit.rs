@@ -107,7 +107,11 @@ async fn queue(
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        (status, retry_after, response.json().await.unwrap_or(Value::Null))
+        (
+            status,
+            retry_after,
+            response.json().await.unwrap_or(Value::Null),
+        )
     });
     hold.until_queued(app, n).await;
     sent
@@ -158,7 +162,13 @@ async fn a_failing_request_in_a_batch_gets_its_own_error_and_the_others_commit()
 
     let hold = Hold::writer(&app, |_| {}).await;
     let before = app.db.writer_stats();
-    let a = queue(&app, &hold, 1, post_report(&app, &report_on("/world/a"), None)).await;
+    let a = queue(
+        &app,
+        &hold,
+        1,
+        post_report(&app, &report_on("/world/a"), None),
+    )
+    .await;
     // The same key with another body: refused inside the transaction, nothing stored.
     let reused = queue(
         &app,
@@ -178,7 +188,13 @@ async fn a_failing_request_in_a_batch_gets_its_own_error_and_the_others_commit()
             .json(&json!({"to": "reopened", "internal_note": "try"})),
     )
     .await;
-    let d = queue(&app, &hold, 4, post_report(&app, &report_on("/world/d"), None)).await;
+    let d = queue(
+        &app,
+        &hold,
+        4,
+        post_report(&app, &report_on("/world/d"), None),
+    )
+    .await;
     hold.release().await;
 
     let (status, _, a) = a.await.expect("joins");
@@ -204,7 +220,10 @@ async fn a_failing_request_in_a_batch_gets_its_own_error_and_the_others_commit()
                 .get_result(conn)
         })
         .await;
-    assert_eq!(other_body, 0, "the refused request stored nothing, not even its article");
+    assert_eq!(
+        other_body, 0,
+        "the refused request stored nothing, not even its article"
+    );
     let status: String = app
         .query(move |conn| {
             reports::table
@@ -241,9 +260,27 @@ async fn a_failed_commit_answers_503_to_the_whole_batch_and_stores_none() {
         .expect("test tables");
     })
     .await;
-    let first = queue(&app, &hold, 1, post_report(&app, &report_on("/world/first"), None)).await;
-    let second = queue(&app, &hold, 2, post_report(&app, &report_on("/world/second"), None)).await;
-    let third = queue(&app, &hold, 3, post_report(&app, &report_on("/world/third"), None)).await;
+    let first = queue(
+        &app,
+        &hold,
+        1,
+        post_report(&app, &report_on("/world/first"), None),
+    )
+    .await;
+    let second = queue(
+        &app,
+        &hold,
+        2,
+        post_report(&app, &report_on("/world/second"), None),
+    )
+    .await;
+    let third = queue(
+        &app,
+        &hold,
+        3,
+        post_report(&app, &report_on("/world/third"), None),
+    )
+    .await;
     let breaks_commit = {
         let db = app.db.clone();
         tokio::spawn(async move {
@@ -268,7 +305,10 @@ async fn a_failed_commit_answers_503_to_the_whole_batch_and_stores_none() {
         breaks_commit.await.expect("joins"),
         Err(StorageError::BatchFailed(_))
     ));
-    assert!(stored_codes(&app).await.is_empty(), "nothing of the batch was stored");
+    assert!(
+        stored_codes(&app).await.is_empty(),
+        "nothing of the batch was stored"
+    );
     let articles: i64 = app
         .query(|conn| articles::table.count().get_result(conn))
         .await;
@@ -295,8 +335,20 @@ async fn a_full_write_queue_answers_503_with_retry_after_at_once() {
         return;
     }
     let hold = Hold::writer(&app, |_| {}).await;
-    let one = queue(&app, &hold, 1, post_report(&app, &report_on("/world/one"), None)).await;
-    let two = queue(&app, &hold, 2, post_report(&app, &report_on("/world/two"), None)).await;
+    let one = queue(
+        &app,
+        &hold,
+        1,
+        post_report(&app, &report_on("/world/one"), None),
+    )
+    .await;
+    let two = queue(
+        &app,
+        &hold,
+        2,
+        post_report(&app, &report_on("/world/two"), None),
+    )
+    .await;
     let refused = post_report(&app, &report_on("/world/three"), None)
         .send()
         .await
@@ -317,7 +369,11 @@ async fn a_full_write_queue_answers_503_with_retry_after_at_once() {
         let (status, _, body) = queued.await.expect("joins");
         assert_eq!(status, 201, "{body}");
     }
-    assert_eq!(stored_codes(&app).await.len(), 2, "the queued ones are not lost");
+    assert_eq!(
+        stored_codes(&app).await.len(),
+        2,
+        "the queued ones are not lost"
+    );
 }
 
 #[tokio::test]
@@ -410,7 +466,11 @@ async fn the_kept_status_counts_equal_a_recount_after_random_intake_and_decision
                 crate::mail_intake::stored(&app, message.as_bytes())
             })
             .collect();
-        assert_eq!(kept_counts(&app).await, recount(&app).await, "seed {seed}: mail");
+        assert_eq!(
+            kept_counts(&app).await,
+            recount(&app).await,
+            "seed {seed}: mail"
+        );
         for step in 0..40 {
             let choice = rng.below(11);
             if choice == 10 && !waiting.is_empty() {
@@ -426,8 +486,7 @@ async fn the_kept_status_counts_equal_a_recount_after_random_intake_and_decision
                     .expect("sent");
                 assert_eq!(response.status(), 200, "seed {seed} step {step}");
                 codes.push(code);
-            } else
-            if codes.is_empty() || choice < 4 {
+            } else if codes.is_empty() || choice < 4 {
                 // Intake, sometimes several at once (one batch on SQLite).
                 let n = 1 + rng.below(3);
                 let sends: Vec<_> = (0..n)
@@ -451,7 +510,10 @@ async fn the_kept_status_counts_equal_a_recount_after_random_intake_and_decision
                         let to = targets[rng.below(targets.len())];
                         let other = &codes[rng.below(codes.len())];
                         let mut body = json!({"to": to, "internal_note": "model test"});
-                        if matches!(to, "corrected" | "clarified" | "no_error" | "duplicate" | "rejected") {
+                        if matches!(
+                            to,
+                            "corrected" | "clarified" | "no_error" | "duplicate" | "rejected"
+                        ) {
                             body["public_note"] = json!("We looked into it.");
                         }
                         if matches!(to, "corrected" | "clarified") {
@@ -493,7 +555,11 @@ async fn the_kept_status_counts_equal_a_recount_after_random_intake_and_decision
                     .send()
                     .await
                     .expect("sent");
-                assert!(matches!(response.status().as_u16(), 200 | 409), "{}", response.status());
+                assert!(
+                    matches!(response.status().as_u16(), 200 | 409),
+                    "{}",
+                    response.status()
+                );
             }
             assert_eq!(
                 kept_counts(&app).await,

@@ -474,7 +474,8 @@ async fn database_unavailable_is_503_and_nothing_is_acknowledged() {
     let mut held = app.db.get().expect("the one connection");
     if app.db.backend() == disinfo_desk::storage::Backend::Sqlite {
         use diesel::connection::SimpleConnection;
-        held.batch_execute("BEGIN IMMEDIATE").expect("the write lock");
+        held.batch_execute("BEGIN IMMEDIATE")
+            .expect("the write lock");
     }
     let response = app.post_report(&valid_report()).await;
     assert_eq!(response.status(), 503);
