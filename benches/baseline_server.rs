@@ -3,13 +3,20 @@
 //! `baseline_server --serve` starts the real application (every real route, `/healthz` and
 //! `POST /api/v1/reports` included) on the database named by the project's settings
 //! (`config/`, `DESK_ENV`, `DESK__…` variables, exactly as `disinfo-desk serve` reads them), plus
-//! one extra route, `POST /bench/baseline`: it reads the body and stores it with exactly one
-//! INSERT through `Db::write`, so it shares the pool, the SQLite pragmas and the writer lock with
-//! intake. That endpoint is the floor intake is measured against. Once listening it prints
-//! `listening on 127.0.0.1:PORT`.
+//! two extra routes that read the body and store it with exactly one INSERT:
 //!
-//! `baseline_server --count` prints the row counts of `reports` and `bench_baseline` (one
-//! `table count` pair a line), so the script can check that nothing acknowledged was lost.
+//! - `POST /bench/baseline` through `Db::write`, like intake: on SQLite it goes through the same
+//!   writer thread and is batched (group commit) like every other write;
+//! - `POST /bench/baseline-single`: one INSERT committed on its own per request, which is what the
+//!   issue calls "an endpoint that commits one INSERT per request" (one fsync each): a pooled
+//!   connection in its own transaction (BEGIN IMMEDIATE on SQLite, one at a time behind a mutex,
+//!   as main's writer lock did; on PostgreSQL without one).
+//!
+//! Once listening it prints `listening on 127.0.0.1:PORT`.
+//!
+//! `baseline_server --count` prints the row counts of `reports`, `bench_baseline` and
+//! `bench_baseline_single` (one `table count` pair a line), so the script can check that nothing
+//! acknowledged was lost.
 //!
 //! Without either flag (a plain `cargo bench`) it says what it is and exits.
 
@@ -20,7 +27,7 @@ use diesel::prelude::*;
 
 use disinfo_desk::config::Settings;
 use disinfo_desk::startup::Application;
-use disinfo_desk::storage::{Backend, Db, StorageError};
+use disinfo_desk::storage::{Backend, Db, DbConn, StorageError};
 use disinfo_desk::telemetry;
 use disinfo_desk::web::state::AppState;
 
@@ -32,10 +39,22 @@ diesel::table! {
     }
 }
 
-const CREATE_SQLITE: &str = "CREATE TABLE IF NOT EXISTS bench_baseline (\
+diesel::table! {
+    bench_baseline_single (id) {
+        id -> BigInt,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+const TABLES: [&str; 2] = ["bench_baseline", "bench_baseline_single"];
+const CREATE_SQLITE: &str = "CREATE TABLE IF NOT EXISTS {table} (\
      id INTEGER PRIMARY KEY NOT NULL, body TEXT NOT NULL, created_at TIMESTAMP NOT NULL)";
-const CREATE_POSTGRES: &str = "CREATE TABLE IF NOT EXISTS bench_baseline (\
+const CREATE_POSTGRES: &str = "CREATE TABLE IF NOT EXISTS {table} (\
      id BIGSERIAL PRIMARY KEY, body TEXT NOT NULL, created_at TIMESTAMP NOT NULL)";
+
+/// SQLite: the one-at-a-time baseline's writers queue here, as they queued on main's writer lock.
+static SINGLE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 #[derive(QueryableByName)]
 struct Count {
@@ -80,14 +99,16 @@ fn open() -> anyhow::Result<(Settings, Db)> {
         Backend::Sqlite => CREATE_SQLITE,
         Backend::Postgres => CREATE_POSTGRES,
     };
-    diesel::sql_query(create).execute(&mut db.get()?)?;
+    for table in TABLES {
+        diesel::sql_query(create.replace("{table}", table)).execute(&mut db.get()?)?;
+    }
     Ok((settings, db))
 }
 
 fn count() -> anyhow::Result<()> {
     let (_, db) = open()?;
     let mut conn = db.get()?;
-    for table in ["reports", "bench_baseline"] {
+    for table in ["reports", "bench_baseline", "bench_baseline_single"] {
         let row: Count = diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
             .get_result(&mut conn)?;
         println!("{table} {}", row.n);
@@ -105,7 +126,8 @@ async fn serve() -> anyhow::Result<()> {
 }
 
 fn baseline_routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/bench/baseline").route(web::post().to(baseline)));
+    cfg.service(web::resource("/bench/baseline").route(web::post().to(baseline)))
+        .service(web::resource("/bench/baseline-single").route(web::post().to(baseline_single)));
 }
 
 /// One INSERT of the body as received, in one `Db::write` transaction, like intake's.
@@ -125,5 +147,41 @@ async fn baseline(state: web::Data<AppState>, body: web::Bytes) -> actix_web::Re
         })
         .await
         .map_err(actix_web::error::ErrorInternalServerError)?;
+    Ok(HttpResponse::Created().json(serde_json::json!({"status": "created"})))
+}
+
+/// One INSERT committed on its own: a pooled connection, its own transaction, one fsync.
+async fn baseline_single(
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> actix_web::Result<HttpResponse> {
+    let body = String::from_utf8(body.to_vec())
+        .map_err(|_| actix_web::error::ErrorBadRequest("body is not UTF-8"))?;
+    let now: NaiveDateTime = Utc::now().naive_utc();
+    let db = state.db.clone();
+    tokio::task::spawn_blocking(move || -> Result<usize, StorageError> {
+        let insert = diesel::insert_into(bench_baseline_single::table).values((
+            bench_baseline_single::body.eq(&body),
+            bench_baseline_single::created_at.eq(now),
+        ));
+        match db.backend() {
+            Backend::Sqlite => {
+                let _one = SINGLE_WRITER.lock().unwrap_or_else(|p| p.into_inner());
+                let mut conn = db.get()?;
+                match &mut *conn {
+                    DbConn::Sqlite(c) => Ok(c.immediate_transaction(|c| insert.execute(c))?),
+                    DbConn::Postgres(c) => Ok(c.transaction(|c| insert.execute(c))?),
+                }
+            }
+            Backend::Postgres => {
+                let mut conn = db.get()?;
+                let conn: &mut DbConn = &mut conn;
+                Ok(conn.transaction(|c| insert.execute(c))?)
+            }
+        }
+    })
+    .await
+    .map_err(actix_web::error::ErrorInternalServerError)?
+    .map_err(actix_web::error::ErrorInternalServerError)?;
     Ok(HttpResponse::Created().json(serde_json::json!({"status": "created"})))
 }

@@ -133,6 +133,20 @@ pub struct DatabaseSettings {
     pub connect_timeout_secs: u64,
     pub sqlite_synchronous: SqliteSynchronous,
     pub sqlite_busy_timeout_ms: u32,
+    /// SQLite: the most writes the writer commits in one transaction (group commit).
+    #[serde(default = "default_write_batch_max")]
+    pub write_batch_max: usize,
+    /// SQLite: the most writes waiting for the writer; one more is refused at once (503).
+    #[serde(default = "default_write_queue_max")]
+    pub write_queue_max: usize,
+}
+
+fn default_write_batch_max() -> usize {
+    256
+}
+
+fn default_write_queue_max() -> usize {
+    1024
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
@@ -327,9 +341,6 @@ pub struct DashboardSettings {
     /// How long a sign-in form stays valid (its CSRF token lives in a signed cookie, not in a
     /// session: no row is stored before a sign-in succeeds).
     pub login_form_ttl_secs: u64,
-    /// How long the counts per status in the navigation are reused (per filter, per instance):
-    /// counting a million reports on every page view would cost more than the page.
-    pub counts_cache_secs: u64,
 }
 
 /// Abuse limits on public intake (see docs/SECURITY.md). Per instance: with several instances
@@ -506,6 +517,16 @@ impl Settings {
         if self.database.pool_size == 0 {
             return Err(ConfigError::Invalid(
                 "database.pool_size must be at least 1".into(),
+            ));
+        }
+        if !(1..=10_000).contains(&self.database.write_batch_max) {
+            return Err(ConfigError::Invalid(
+                "database.write_batch_max must be between 1 and 10000".into(),
+            ));
+        }
+        if !(1..=1_000_000).contains(&self.database.write_queue_max) {
+            return Err(ConfigError::Invalid(
+                "database.write_queue_max must be between 1 and 1000000".into(),
             ));
         }
         if self.server.max_body_bytes < 1024 {

@@ -182,8 +182,13 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         self.log();
         let mut response = HttpResponse::build(self.status_code());
-        if matches!(self, Self::Unavailable(_)) {
-            response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("5")));
+        if let Self::Unavailable(cause) = self {
+            // A full write queue drains in milliseconds; an outage takes longer.
+            let after = match cause.downcast_ref::<StorageError>() {
+                Some(StorageError::QueueFull) => "1",
+                _ => "5",
+            };
+            response.insert_header((header::RETRY_AFTER, HeaderValue::from_static(after)));
         }
         if let Self::RateLimited {
             retry_after_secs, ..

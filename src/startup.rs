@@ -153,9 +153,6 @@ impl Application {
             limits: Arc::new(IntakeLimits::new(&settings.limits)),
             metrics,
             wakeup,
-            status_counts: crate::articles::queue::StatusCounts::new(
-                std::time::Duration::from_secs(settings.dashboard.counts_cache_secs),
-            ),
             settings: Arc::new(settings),
         });
         let server = HttpServer::new(move || {

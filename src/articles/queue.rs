@@ -3,8 +3,6 @@
 //! keyset so that a deep page costs what the first one does.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
 
@@ -212,73 +210,30 @@ pub async fn queue(
     .await
 }
 
-/// When a filter's counts were taken, and the counts.
-type Counted = (Instant, Vec<(ReportStatus, i64)>);
-
-/// Counts per status, kept for a short while per filter: the navigation shows them on every
-/// page, and counting every report each time costs more than the page itself.
-pub struct StatusCounts {
-    ttl: Duration,
-    kept: Mutex<HashMap<String, Counted>>,
-}
-
-impl StatusCounts {
-    /// Enough distinct filters for a newsroom's editors; beyond that the oldest are dropped.
-    const MAX_KEPT: usize = 256;
-
-    pub fn new(ttl: Duration) -> Self {
-        Self {
-            ttl,
-            kept: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// How many reports matching `filter` (its statuses aside) are in each status, at most
-    /// `ttl` old.
-    pub async fn get(
-        &self,
-        db: &Db,
-        mut filter: ReportFilter,
-    ) -> Result<Vec<(ReportStatus, i64)>, StorageError> {
-        filter.statuses.clear();
-        filter.limit = 0;
-        filter.before_id = None;
-        let key = format!("{filter:?}");
-        if !self.ttl.is_zero()
-            && let Some((at, counts)) = self.lock().get(&key)
-            && at.elapsed() < self.ttl
-        {
-            return Ok(counts.clone());
-        }
-        let counts = status_counts(db, filter).await?;
-        if !self.ttl.is_zero() {
-            let mut kept = self.lock();
-            if kept.len() >= Self::MAX_KEPT {
-                let ttl = self.ttl;
-                kept.retain(|_, (at, _)| at.elapsed() < ttl);
-                if kept.len() >= Self::MAX_KEPT {
-                    kept.clear();
-                }
-            }
-            kept.insert(key, (Instant::now(), counts.clone()));
-        }
-        Ok(counts)
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Counted>> {
-        // A poisoned lock only means a panic elsewhere mid-insert; the map is still usable.
-        self.kept.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
 /// How many reports matching `filter` (its statuses aside) are in each status, in lifecycle order.
+/// The navigation shows them on every page: a filter of at most a desk (the queue's, the lists'
+/// plain views) reads `report_counts`, a few rows whatever the number of reports, exact at once;
+/// any other filter (category, language, words, dates, assignee, article) counts the matching
+/// reports.
 pub async fn status_counts(
     db: &Db,
     mut filter: ReportFilter,
 ) -> Result<Vec<(ReportStatus, i64)>, StorageError> {
     filter.statuses.clear();
+    filter.limit = 0;
+    filter.before_id = None;
+    let desk_only = ReportFilter {
+        desk_id: filter.desk_id,
+        ..ReportFilter::default()
+    };
     let counts: HashMap<String, i64> = db
-        .read(move |conn| Ok::<_, StorageError>(reports_repo::status_counts(conn, &filter)?))
+        .read(move |conn| {
+            Ok::<_, StorageError>(if filter == desk_only {
+                reports_repo::counted_by_status(conn, filter.desk_id)?
+            } else {
+                reports_repo::status_counts(conn, &filter)?
+            })
+        })
         .await?
         .into_iter()
         .collect();

@@ -22,59 +22,129 @@ pub struct NewArticle<'a> {
     pub newest_open_at: Option<NaiveDateTime>,
 }
 
-/// Finds or creates the article for `url` and counts one more (open) report on it, in one statement.
+/// Finds or creates the article for `url` and counts one more open report on it, in one statement.
 pub fn record_report(
     conn: &mut DbConn,
     url: &CanonicalUrl,
     now: NaiveDateTime,
 ) -> QueryResult<Article> {
-    let new = NewArticle {
+    RecordReport {
         canonical_url: url.as_str(),
         host: url.host(),
         path: url.path(),
-        report_count: 1,
-        open_report_count: 1,
-        first_reported_at: now,
-        last_reported_at: now,
-        oldest_open_at: Some(now),
-        newest_open_at: Some(now),
-    };
-    let bump = (
-        articles::report_count.eq(articles::report_count + 1),
-        articles::open_report_count.eq(articles::open_report_count + 1),
-        articles::last_reported_at.eq(diesel::dsl::sql::<Timestamp>(
-            "CASE WHEN articles.last_reported_at < excluded.last_reported_at \
-             THEN excluded.last_reported_at ELSE articles.last_reported_at END",
-        )),
-        // `excluded` is the row we tried to insert, in both dialects. Two intakes may commit in
-        // the other order than their clocks read: never move these times the wrong way.
-        articles::newest_open_at.eq(diesel::dsl::sql::<Nullable<Timestamp>>(
-            "CASE WHEN articles.newest_open_at IS NULL \
-                  OR articles.newest_open_at < excluded.newest_open_at \
-             THEN excluded.newest_open_at ELSE articles.newest_open_at END",
-        )),
-        articles::oldest_open_at.eq(diesel::dsl::sql::<Nullable<Timestamp>>(
-            "CASE WHEN articles.oldest_open_at IS NULL \
-                  OR articles.oldest_open_at > excluded.oldest_open_at \
-             THEN excluded.oldest_open_at ELSE articles.oldest_open_at END",
-        )),
-    );
-    // The multi-backend connection has no ON CONFLICT; both backends do, so dispatch on the variant.
-    match conn {
-        DbConn::Sqlite(c) => diesel::insert_into(articles::table)
-            .values(&new)
-            .on_conflict(articles::canonical_url)
-            .do_update()
-            .set(bump)
-            .returning(articles::all_columns)
-            .get_result(c),
-        DbConn::Postgres(c) => diesel::insert_into(articles::table)
-            .values(&new)
-            .on_conflict(articles::canonical_url)
-            .do_update()
-            .set(bump)
-            .returning(articles::all_columns)
-            .get_result(c),
+        open: 1,
+        open_at: Some(now),
+        now,
+    }
+    .run(conn)
+}
+
+/// [`record_report`] for a report that is not open (held as spam): counted on its article, but
+/// not in its open count or times.
+pub fn record_closed_report(
+    conn: &mut DbConn,
+    url: &CanonicalUrl,
+    now: NaiveDateTime,
+) -> QueryResult<Article> {
+    RecordReport {
+        canonical_url: url.as_str(),
+        host: url.host(),
+        path: url.path(),
+        open: 0,
+        open_at: None,
+        now,
+    }
+    .run(conn)
+}
+
+/// `INSERT … ON CONFLICT (canonical_url) DO UPDATE … RETURNING`: one statement finds or creates
+/// the article and counts the report. Written out rather than with diesel's `on_conflict()`,
+/// which diesel never caches: this text is the same for every report, so each connection
+/// prepares it once. `excluded` is the row we tried to insert, in both dialects. Two intakes
+/// may commit in the other order than their clocks read: the times never move the wrong way.
+struct RecordReport<'a> {
+    canonical_url: &'a str,
+    host: &'a str,
+    path: &'a str,
+    /// 1 for an open report, 0 for one that is not (its times are then `None`).
+    open: i64,
+    open_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+}
+
+impl RecordReport<'_> {
+    fn run(self, conn: &mut DbConn) -> QueryResult<Article> {
+        match conn {
+            DbConn::Sqlite(c) => self.get_result(c),
+            DbConn::Postgres(c) => self.get_result(c),
+        }
+    }
+}
+
+impl diesel::query_builder::QueryId for RecordReport<'_> {
+    type QueryId = RecordReport<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl diesel::query_builder::Query for RecordReport<'_> {
+    type SqlType = articles::SqlType;
+}
+
+impl<C: Connection> RunQueryDsl<C> for RecordReport<'_> {}
+
+impl<DB> diesel::query_builder::QueryFragment<DB> for RecordReport<'_>
+where
+    DB: diesel::backend::Backend,
+    DB: diesel::sql_types::HasSqlType<diesel::sql_types::Text>
+        + diesel::sql_types::HasSqlType<BigInt>
+        + diesel::sql_types::HasSqlType<Timestamp>,
+    str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+    i64: diesel::serialize::ToSql<BigInt, DB>,
+    NaiveDateTime: diesel::serialize::ToSql<Timestamp, DB>,
+    Option<NaiveDateTime>: diesel::serialize::ToSql<Nullable<Timestamp>, DB>,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> QueryResult<()> {
+        use diesel::sql_types::Text;
+        out.push_sql(
+            "INSERT INTO articles (canonical_url, host, path, report_count, open_report_count, \
+             first_reported_at, last_reported_at, oldest_open_at, newest_open_at) VALUES (",
+        );
+        out.push_bind_param::<Text, _>(self.canonical_url)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(self.host)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(self.path)?;
+        out.push_sql(", 1, ");
+        out.push_bind_param::<BigInt, _>(&self.open)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, _>(&self.now)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, _>(&self.now)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Timestamp>, _>(&self.open_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Timestamp>, _>(&self.open_at)?;
+        out.push_sql(
+            ") ON CONFLICT (canonical_url) DO UPDATE SET \
+             report_count = articles.report_count + 1, \
+             open_report_count = articles.open_report_count + excluded.open_report_count, \
+             last_reported_at = CASE WHEN articles.last_reported_at < excluded.last_reported_at \
+                 THEN excluded.last_reported_at ELSE articles.last_reported_at END, \
+             newest_open_at = CASE WHEN articles.newest_open_at IS NULL \
+                 OR articles.newest_open_at < excluded.newest_open_at \
+                 THEN COALESCE(excluded.newest_open_at, articles.newest_open_at) \
+                 ELSE articles.newest_open_at END, \
+             oldest_open_at = CASE WHEN articles.oldest_open_at IS NULL \
+                 OR articles.oldest_open_at > excluded.oldest_open_at \
+                 THEN COALESCE(excluded.oldest_open_at, articles.oldest_open_at) \
+                 ELSE articles.oldest_open_at END \
+             RETURNING id, canonical_url, host, path, report_count, open_report_count, \
+             first_reported_at, last_reported_at, oldest_open_at, newest_open_at",
+        );
+        Ok(())
     }
 }
 
@@ -304,40 +374,18 @@ pub fn insert_many(conn: &mut DbConn, new: &[NewArticle<'_>]) -> QueryResult<Vec
 /// it never shows in the article queue; the dashboard lists its reports by their status instead.
 pub const AWAITING_ADDRESS_URL: &str = "urn:disinfo-desk:awaiting-article-address";
 
-/// The [`AWAITING_ADDRESS_URL`] row, created on first use, counting one more report.
+/// The [`AWAITING_ADDRESS_URL`] row, created on first use, counting one more report (never an
+/// open one: `needs_url` is not open), in one statement.
 pub fn record_awaiting_address(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Article> {
-    let existing = articles::table
-        .filter(articles::canonical_url.eq(AWAITING_ADDRESS_URL))
-        .select(Article::as_select())
-        .first(conn)
-        .optional()?;
-    let article = match existing {
-        Some(article) => article,
-        None => {
-            let new = NewArticle {
-                canonical_url: AWAITING_ADDRESS_URL,
-                host: "",
-                path: "",
-                report_count: 0,
-                open_report_count: 0,
-                first_reported_at: now,
-                last_reported_at: now,
-                oldest_open_at: None,
-                newest_open_at: None,
-            };
-            diesel::insert_into(articles::table)
-                .values(&new)
-                .returning(articles::all_columns)
-                .get_result(conn)?
-        }
-    };
-    diesel::update(articles::table.find(article.id))
-        .set((
-            articles::report_count.eq(articles::report_count + 1),
-            articles::last_reported_at.eq(now),
-        ))
-        .returning(articles::all_columns)
-        .get_result(conn)
+    RecordReport {
+        canonical_url: AWAITING_ADDRESS_URL,
+        host: "",
+        path: "",
+        open: 0,
+        open_at: None,
+        now,
+    }
+    .run(conn)
 }
 
 /// A report left the [`AWAITING_ADDRESS_URL`] row for its real article: one report fewer there.

@@ -481,7 +481,6 @@ mod tests {
             login_window_secs: 900,
             login_max_delay_secs: 60,
             login_form_ttl_secs: 3600,
-            counts_cache_secs: 0,
         }
     }
 

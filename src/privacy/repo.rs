@@ -10,6 +10,21 @@ use crate::storage::schema::{
     sessions,
 };
 
+/// PostgreSQL: locks the reports an UPDATE of many is about to change, in id order, the order
+/// every other transaction that changes several reports takes them in (an article's reports are
+/// resolved in id order): the UPDATE's own scan order could otherwise deadlock with them.
+macro_rules! lock_in_id_order {
+    ($conn:expr, $reports:expr) => {
+        if let DbConn::Postgres(c) = $conn {
+            $reports
+                .select(reports::id)
+                .order(reports::id.asc())
+                .for_update()
+                .load::<i64>(c)?;
+        }
+    };
+}
+
 /// Decided reports older than `decided_before`, and spam older than `spam_before`: no more
 /// reporter name, email or phone number (nor wish to hear the outcome, which needs the email).
 pub fn purge_reporter_data(
@@ -24,6 +39,12 @@ pub fn purge_reporter_data(
     let expired = reports::decided_at.lt(decided_before).or(reports::status
         .eq("spam")
         .and(reports::created_at.lt(spam_before)));
+    lock_in_id_order!(
+        conn,
+        reports::table
+            .filter(has_data)
+            .filter(expired)
+    );
     diesel::update(reports::table.filter(has_data).filter(expired))
         .set((
             reports::reporter_name.eq(None::<String>),
@@ -35,6 +56,12 @@ pub fn purge_reporter_data(
 }
 
 pub fn purge_report_client_hashes(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
+    lock_in_id_order!(
+        conn,
+        reports::table
+            .filter(reports::client_hash.is_not_null())
+            .filter(reports::created_at.lt(before))
+    );
     diesel::update(
         reports::table
             .filter(reports::client_hash.is_not_null())

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 
+use super::counts::CountChanges;
 use super::input::FieldErrors;
 use super::repo::{self, EventRow, ReportFilter, ReportRow, StatusChange};
 use super::service::{IntakeContext, ReportError};
@@ -224,13 +225,15 @@ struct Applied {
     emailed: bool,
 }
 
-/// Applies one checked move: the report, the event, the reporter's email.
+/// Applies one checked move: the report, the event, the reporter's email; the change of the
+/// status counts is added to `counts` (written at the end of the transaction).
 fn apply(
     conn: &mut DbConn,
     context: &IntakeContext,
     editor: &Editor,
     report: &ReportRow,
     checked: &Checked,
+    counts: &mut CountChanges,
 ) -> Result<Applied, ReportError> {
     let change = &checked.change;
     if !repo::change_status(conn, report.id, change)? {
@@ -240,6 +243,7 @@ fn apply(
         ReportStatus::parse(change.from).unwrap_or(ReportStatus::New),
         ReportStatus::parse(change.to).unwrap_or(ReportStatus::New),
     );
+    counts.moved(report.desk_id, from, report.desk_id, to);
     repo::insert_event(
         conn,
         &repo::InsertEvent {
@@ -289,14 +293,17 @@ pub async fn decide(
         let report = load_locked(conn, &code)?;
         let now = now();
         let checked = check(conn, &report, &decision, now)?;
-        if apply(conn, &context, &editor, &report, &checked)?.open_changed {
+        let mut counts = CountChanges::default();
+        if apply(conn, &context, &editor, &report, &checked, &mut counts)?.open_changed {
             articles::repo::refresh_open(conn, report.article_id)?;
         }
         // The decision that resolves the article's last open report: keep the page as resolved.
         if context.snapshots && decision.to.is_some_and(ReportStatus::is_resolved) {
             crate::evidence::service::on_resolved(conn, report.article_id, now)?;
         }
-        load(conn, &code)
+        let report = load(conn, &code)?;
+        counts.write(conn)?;
+        Ok(report)
     })
     .await
 }
@@ -397,12 +404,13 @@ pub async fn resolve_article(
             return Ok(Resolution::Changed(now_counts));
         }
         let mut done = ResolutionCounts::default();
+        let mut counts = CountChanges::default();
         for mut report in open {
             if let Some(step) = reviewed_again(conn, &mut report, now)? {
-                apply(conn, &context, &editor, &report, &step)?;
+                apply(conn, &context, &editor, &report, &step, &mut counts)?;
             }
             let checked = check(conn, &report, &decision, now)?;
-            let applied = apply(conn, &context, &editor, &report, &checked)?;
+            let applied = apply(conn, &context, &editor, &report, &checked, &mut counts)?;
             done.reports += 1;
             done.emails += usize::from(applied.emailed);
         }
@@ -412,6 +420,8 @@ pub async fn resolve_article(
                 crate::evidence::service::on_resolved(conn, article_id, now)?;
             }
         }
+        // Last, in one order: see `reports::counts`.
+        counts.write(conn)?;
         Ok(Resolution::Applied(done))
     })
     .await
@@ -715,6 +725,14 @@ pub async fn complete_address(
         )?;
         let row = load(conn, &code)?;
         super::service::queue_messages(conn, &context, &row, &article, desk_id, desk, false, true)?;
+        let mut counts = CountChanges::default();
+        counts.moved(
+            report.desk_id,
+            ReportStatus::NeedsUrl,
+            desk_id,
+            ReportStatus::New,
+        );
+        counts.write(conn)?;
         Ok(row)
     })
     .await

@@ -1,6 +1,7 @@
 //! Reader reports: domain types, validation at the edge, the intake service and its storage.
 
 pub mod archive;
+pub mod counts;
 pub mod editorial;
 pub mod entry;
 pub mod http;

@@ -8,7 +8,7 @@ use diesel::sql_types::{Nullable, Text};
 use crate::articles::Article;
 use crate::articles::repo::{QueueCursor, QueueKey, QueueOrder, micros_to_time};
 use crate::storage::DbConn;
-use crate::storage::schema::{articles, idempotency_keys, report_events, reports};
+use crate::storage::schema::{articles, idempotency_keys, report_counts, report_events, reports};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = reports)]
@@ -387,7 +387,7 @@ pub fn open_reports_of_article(conn: &mut DbConn, article_id: i64) -> QueryResul
 }
 
 /// Filters of the editors' report list; every one optional.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReportFilter {
     pub statuses: Vec<String>,
     pub desk_id: Option<i64>,
@@ -796,14 +796,15 @@ pub fn add_decision_events_after(
     .execute(conn)
 }
 
-/// Reports in the open statuses, counted per desk and status (for `/metrics`): a count over the
-/// `(desk_id, status, ...)` index, not a read of the reports.
+/// Reports in the open statuses, counted per desk and status (for `/metrics`): from
+/// `report_counts`, not a read of the reports.
 pub fn open_counts_by_desk(conn: &mut DbConn) -> QueryResult<Vec<(Option<i64>, String, i64)>> {
-    reports::table
-        .filter(reports::status.eq_any(["new", "triaged", "investigating", "reopened"]))
-        .group_by((reports::desk_id, reports::status))
-        .select((reports::desk_id, reports::status, diesel::dsl::count_star()))
-        .load(conn)
+    const OPEN: [&str; 4] = ["new", "triaged", "investigating", "reopened"];
+    Ok(counted_by_desk_and_status(conn)?
+        .into_iter()
+        .filter(|(_, status, _)| OPEN.contains(&status.as_str()))
+        .map(|(desk, status, n)| ((desk != 0).then_some(desk), status, n))
+        .collect())
 }
 
 /// A page of reports for an archive export: ids after `after_id`, oldest first, received since
@@ -868,4 +869,126 @@ pub fn complete_address(
     ))
     .execute(conn)
     .map(|n| n == 1)
+}
+
+/// How many rows of `report_counts` PostgreSQL spreads one desk and status over (see
+/// `reports::counts`).
+pub const COUNT_SHARDS_POSTGRES: i32 = 16;
+
+/// Adds `n` (fewer when negative) to the count of desk `desk_id`'s (0: none) reports in `status`,
+/// in row `shard`, in one statement that each connection prepares once.
+pub fn add_to_count(
+    conn: &mut DbConn,
+    desk_id: i64,
+    status: &str,
+    shard: i32,
+    n: i64,
+) -> QueryResult<()> {
+    let change = AddToCount {
+        desk_id,
+        status,
+        shard,
+        n,
+    };
+    match conn {
+        DbConn::Sqlite(c) => change.execute(c),
+        DbConn::Postgres(c) => change.execute(c),
+    }
+    .map(|_| ())
+}
+
+/// `INSERT … ON CONFLICT DO UPDATE` written out: diesel never caches its own `on_conflict()`.
+struct AddToCount<'a> {
+    desk_id: i64,
+    status: &'a str,
+    shard: i32,
+    n: i64,
+}
+
+impl diesel::query_builder::QueryId for AddToCount<'_> {
+    type QueryId = AddToCount<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<C: Connection> RunQueryDsl<C> for AddToCount<'_> {}
+
+impl<DB> diesel::query_builder::QueryFragment<DB> for AddToCount<'_>
+where
+    DB: diesel::backend::Backend
+        + diesel::sql_types::HasSqlType<Text>
+        + diesel::sql_types::HasSqlType<diesel::sql_types::BigInt>
+        + diesel::sql_types::HasSqlType<diesel::sql_types::Integer>,
+    str: diesel::serialize::ToSql<Text, DB>,
+    i64: diesel::serialize::ToSql<diesel::sql_types::BigInt, DB>,
+    i32: diesel::serialize::ToSql<diesel::sql_types::Integer, DB>,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> QueryResult<()> {
+        use diesel::sql_types::{BigInt, Integer};
+        out.push_sql("INSERT INTO report_counts (desk_id, status, shard, n) VALUES (");
+        out.push_bind_param::<BigInt, _>(&self.desk_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(self.status)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Integer, _>(&self.shard)?;
+        out.push_sql(", ");
+        out.push_bind_param::<BigInt, _>(&self.n)?;
+        out.push_sql(
+            ") ON CONFLICT (desk_id, status, shard) DO UPDATE SET n = report_counts.n + excluded.n",
+        );
+        Ok(())
+    }
+}
+
+/// How many reports are in each status, from `report_counts`: of desk `desk_id`, or of all.
+/// A few rows per status, whatever the number of reports.
+pub fn counted_by_status(
+    conn: &mut DbConn,
+    desk_id: Option<i64>,
+) -> QueryResult<Vec<(String, i64)>> {
+    let mut query = report_counts::table
+        .select((report_counts::status, report_counts::n))
+        .into_boxed();
+    if let Some(desk) = desk_id {
+        query = query.filter(report_counts::desk_id.eq(desk));
+    }
+    let mut totals: std::collections::BTreeMap<String, i64> = Default::default();
+    for (status, n) in query.load::<(String, i64)>(conn)? {
+        *totals.entry(status).or_default() += n;
+    }
+    Ok(totals.into_iter().collect())
+}
+
+/// Every (desk id or 0, status, count) in `report_counts`, summed over shards, zeros left out.
+pub fn counted_by_desk_and_status(conn: &mut DbConn) -> QueryResult<Vec<(i64, String, i64)>> {
+    let mut totals: std::collections::BTreeMap<(i64, String), i64> = Default::default();
+    for (desk, status, n) in report_counts::table
+        .select((
+            report_counts::desk_id,
+            report_counts::status,
+            report_counts::n,
+        ))
+        .load::<(i64, String, i64)>(conn)?
+    {
+        *totals.entry((desk, status)).or_default() += n;
+    }
+    Ok(totals
+        .into_iter()
+        .filter(|(_, n)| *n != 0)
+        .map(|((desk, status), n)| (desk, status, n))
+        .collect())
+}
+
+/// Rebuilds `report_counts` from the reports themselves (after a bulk load).
+pub fn recount_status_counts(conn: &mut DbConn) -> QueryResult<()> {
+    diesel::delete(report_counts::table).execute(conn)?;
+    diesel::sql_query(
+        "INSERT INTO report_counts (desk_id, status, shard, n) \
+         SELECT COALESCE(desk_id, 0), status, 0, COUNT(*) FROM reports \
+         GROUP BY COALESCE(desk_id, 0), status",
+    )
+    .execute(conn)
+    .map(|_| ())
 }

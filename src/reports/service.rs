@@ -6,13 +6,14 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::counts::CountChanges;
 use super::input::{FieldErrors, NewReport, ReportInput};
 use super::tracking::{RandomnessError, TrackingCode};
 use super::{Category, Channel, PublicStatus, ReportStatus, repo};
 use crate::articles;
 use crate::config::NotifySettings;
 use crate::notify::outbox::{self, DeskRef, NewReportEvent};
-use crate::routing::{RouteInput, Routing};
+use crate::routing::{LiveRules, RouteInput, Routing};
 use crate::storage::{Db, DbConn, StorageError, now};
 
 /// A unique-constraint race (tracking code collision, or two requests with one idempotency key)
@@ -154,10 +155,42 @@ pub async fn submit(
     context: std::sync::Arc<IntakeContext>,
     submission: Submission,
 ) -> Result<(Submitted, SubmitOutcome), ReportError> {
-    write_with_retry(db, move |conn| {
-        submit_in_transaction(conn, &context, &submission)
-    })
-    .await
+    let submission = std::sync::Arc::new(submission);
+    let mut attempt = 1;
+    loop {
+        // Everything that needs no database is done here, off the writer: the tracking code
+        // (new on each try), the route under the rules this instance has, the evidence JSON.
+        let prepared = Prepared::new(&context, &submission)?;
+        let (context, submission) = (context.clone(), submission.clone());
+        let result = db
+            .write(move |conn| store(conn, &context, &submission, prepared))
+            .await;
+        match unique_race(result, attempt) {
+            Ok(done) => return done,
+            Err(()) => attempt += 1,
+        }
+    }
+}
+
+/// `Err(())` when `result` lost a unique-constraint race that another try may win.
+fn unique_race<T>(
+    result: Result<T, ReportError>,
+    attempt: usize,
+) -> Result<Result<T, ReportError>, ()> {
+    match result {
+        Err(ReportError::Storage(StorageError::Query(DieselError::DatabaseError(
+            DatabaseErrorKind::UniqueViolation,
+            info,
+        )))) if attempt < MAX_ATTEMPTS => {
+            tracing::info!(
+                attempt,
+                detail = info.message(),
+                "unique race during intake; retrying"
+            );
+            Err(())
+        }
+        other => Ok(other),
+    }
 }
 
 /// [`Db::write`], retried when a unique constraint lost a race (see [`MAX_ATTEMPTS`]).
@@ -170,27 +203,61 @@ where
     let mut attempt = 1;
     loop {
         let this_try = work.clone();
-        match db.write(move |conn| this_try(conn)).await {
-            Err(ReportError::Storage(StorageError::Query(DieselError::DatabaseError(
-                DatabaseErrorKind::UniqueViolation,
-                info,
-            )))) if attempt < MAX_ATTEMPTS => {
-                tracing::info!(
-                    attempt,
-                    detail = info.message(),
-                    "unique race during intake; retrying"
-                );
-                attempt += 1;
-            }
-            other => return other,
+        match unique_race(db.write(move |conn| this_try(conn)).await, attempt) {
+            Ok(done) => return done,
+            Err(()) => attempt += 1,
         }
     }
 }
 
+/// What intake works out before its transaction.
+pub(crate) struct Prepared {
+    code: TrackingCode,
+    /// The rules the report was routed by, and the desk they chose.
+    rules: std::sync::Arc<LiveRules>,
+    desk_slug: String,
+    evidence: String,
+}
+
+impl Prepared {
+    fn new(context: &IntakeContext, submission: &Submission) -> Result<Self, ReportError> {
+        let rules = context.routing.current();
+        let desk_slug = route(&rules, &submission.report).slug.clone();
+        Ok(Self {
+            code: TrackingCode::generate()?,
+            rules,
+            desk_slug,
+            evidence: serde_json::to_string(&submission.report.evidence_urls)
+                .unwrap_or_else(|_| "[]".into()),
+        })
+    }
+}
+
+fn route<'a>(rules: &'a LiveRules, report: &NewReport) -> &'a crate::routing::Desk {
+    rules.table.route(&RouteInput {
+        host: report.article.host(),
+        path: report.article.path(),
+        category: report.category,
+        language: &report.language,
+    })
+}
+
+/// Intake inside a transaction that is already open (the mail gateway's).
 pub(crate) fn submit_in_transaction(
     conn: &mut DbConn,
     context: &IntakeContext,
     submission: &Submission,
+) -> Result<(Submitted, SubmitOutcome), ReportError> {
+    let prepared = Prepared::new(context, submission)?;
+    store(conn, context, submission, prepared)
+}
+
+/// The intake transaction: the article, the report, its event, its messages, the counts.
+fn store(
+    conn: &mut DbConn,
+    context: &IntakeContext,
+    submission: &Submission,
+    prepared: Prepared,
 ) -> Result<(Submitted, SubmitOutcome), ReportError> {
     let now = now();
     if let Some(key) = &submission.idempotency
@@ -206,21 +273,6 @@ pub(crate) fn submit_in_transaction(
     let report = &submission.report;
     let entered = submission.entered.as_ref();
     let awaiting_address = report.article.is_awaiting_address();
-    let article = if awaiting_address {
-        articles::repo::record_awaiting_address(conn, now)?
-    } else {
-        articles::repo::record_report(conn, &report.article, now)?
-    };
-    // The rules committed before this transaction, whichever instance changed them.
-    let rules = context.routing.refresh(conn)?;
-    let desk = rules.table.route(&RouteInput {
-        host: report.article.host(),
-        path: report.article.path(),
-        category: report.category,
-        language: &report.language,
-    });
-    let desk_id = context.routing.desk_id(&desk.slug);
-    let code = TrackingCode::generate()?;
     let status = if submission.spam.is_some() {
         ReportStatus::Spam
     } else if awaiting_address {
@@ -228,18 +280,33 @@ pub(crate) fn submit_in_transaction(
     } else {
         ReportStatus::New
     };
-    let evidence = serde_json::to_string(&report.evidence_urls).unwrap_or_else(|_| "[]".into());
+    let article = if awaiting_address {
+        articles::repo::record_awaiting_address(conn, now)?
+    } else if status.is_open() {
+        articles::repo::record_report(conn, &report.article, now)?
+    } else {
+        // Held for review: counted on its article (it was received) but not open.
+        articles::repo::record_closed_report(conn, &report.article, now)?
+    };
+    // The rules committed before this transaction, whichever instance changed them: one
+    // primary-key read; the route taken before it stands unless they changed meanwhile.
+    let live = context.routing.refresh(conn)?;
+    let desk = match prepared.rules.table.desk(&prepared.desk_slug) {
+        Some(desk) if live.version == prepared.rules.version => desk,
+        _ => route(&live, report),
+    };
+    let desk_id = context.routing.desk_id(&desk.slug);
     let row = repo::insert_report(
         conn,
         &repo::InsertReport {
-            tracking_code: code.as_str(),
+            tracking_code: prepared.code.as_str(),
             article_id: article.id,
             submitted_url: &report.submitted_url,
             channel: submission.channel.as_str(),
             category: report.category.as_str(),
             passage: report.passage.as_deref(),
             explanation: &report.explanation,
-            evidence_urls: &evidence,
+            evidence_urls: &prepared.evidence,
             language: &report.language,
             reporter_name: report.reporter_name.as_deref(),
             reporter_email: report.reporter_email.as_deref(),
@@ -272,16 +339,16 @@ pub(crate) fn submit_in_transaction(
         status = status.as_str(),
         "report stored"
     );
-    if submission.spam.is_some() {
-        // Held for review: counted on its article (it was received) but not open, and nobody is
-        // mailed: no alert, no escalation, no acknowledgement to an address a bot typed.
-        articles::repo::refresh_open(conn, article.id)?;
-    } else {
+    // Held as spam: nobody is mailed (no alert, no escalation, no acknowledgement to an
+    // address a bot typed).
+    if submission.spam.is_none() {
         let alert_desk = !awaiting_address;
         queue_messages(
             conn, context, &row, &article, desk_id, desk, true, alert_desk,
         )?;
     }
+    let mut counts = CountChanges::default();
+    counts.added(desk_id, status);
     let submitted = Submitted {
         tracking_code: row.tracking_code,
         status: row.status,
@@ -292,6 +359,8 @@ pub(crate) fn submit_in_transaction(
         let body = serde_json::to_string(&submitted).unwrap_or_default();
         repo::store_response(conn, &key.key, &key.request_hash, 201, &body, now)?;
     }
+    // Last: on PostgreSQL the count rows are locked only until the COMMIT that follows.
+    counts.write(conn)?;
     Ok((submitted, SubmitOutcome::Created))
 }
 

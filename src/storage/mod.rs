@@ -1,13 +1,20 @@
 //! One connection type over SQLite and PostgreSQL, the pool, migrations, and the blocking bridge.
 //!
 //! diesel is synchronous: every database call goes through [`Db::read`] or [`Db::write`], which run it
-//! on tokio's blocking pool so the async workers never wait on the database.
+//! off the async workers so they never wait on the database: reads on tokio's blocking pool with a
+//! pooled connection; writes on SQLite through the one writer thread (group commit, see
+//! [`writer`]), on PostgreSQL on the blocking pool, each in its own transaction.
 
 pub mod schema;
+mod writer;
+
+pub use writer::WriterStats;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
@@ -70,13 +77,31 @@ pub enum StorageError {
     Corrupt(String),
     #[error("database task was cancelled")]
     Cancelled,
+    /// The writer's queue is full (`database.write_queue_max`): refused at once, not queued.
+    #[error("too many writes are waiting; please try again in a moment")]
+    QueueFull,
+    /// The batch this write was part of did not commit (a failed COMMIT, a full disk): nothing
+    /// of it was stored.
+    #[error("the write was not stored: {0}")]
+    BatchFailed(String),
+    /// The write's own code panicked: only this request fails.
+    #[error("the write failed unexpectedly: {0}")]
+    Panicked(String),
+    #[error("the database writer has stopped")]
+    WriterStopped,
 }
 
 impl StorageError {
     /// True when the database cannot be reached right now (503), as opposed to a fault in a query.
     pub fn is_unavailable(&self) -> bool {
         match self {
-            Self::Pool(_) | Self::Connect(_) | Self::Unreachable(_) | Self::Cancelled => true,
+            Self::Pool(_)
+            | Self::Connect(_)
+            | Self::Unreachable(_)
+            | Self::Cancelled
+            | Self::QueueFull
+            | Self::BatchFailed(_)
+            | Self::WriterStopped => true,
             Self::Query(error) => lost_connection(error),
             _ => false,
         }
@@ -246,32 +271,38 @@ impl Availability {
 /// meanwhile (by the pool's own connection attempt), to stop waiting at once.
 const CHECK_OUTAGE_EVERY: Duration = Duration::from_millis(50);
 
-/// Per-connection SQLite settings, applied when the pool opens a connection.
-#[derive(Debug)]
+/// Per-connection SQLite settings, applied when the pool or the writer opens a connection.
+#[derive(Debug, Clone, Copy)]
 struct SqlitePragmas {
     busy_timeout_ms: u32,
     synchronous: SqliteSynchronous,
 }
 
+impl SqlitePragmas {
+    fn apply(&self, conn: &mut SqliteConnection) -> QueryResult<()> {
+        let synchronous = match self.synchronous {
+            SqliteSynchronous::Full => "FULL",
+            SqliteSynchronous::Normal => "NORMAL",
+        };
+        // busy_timeout first, so the pragmas after it wait instead of failing on a busy file.
+        conn.batch_execute(&format!(
+            "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = {synchronous};",
+            self.busy_timeout_ms
+        ))
+    }
+}
+
 impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut DbConn) -> Result<(), diesel::r2d2::Error> {
         if let DbConn::Sqlite(conn) = conn {
-            let synchronous = match self.synchronous {
-                SqliteSynchronous::Full => "FULL",
-                SqliteSynchronous::Normal => "NORMAL",
-            };
-            // busy_timeout first, so the pragmas after it wait instead of failing on a busy file.
-            conn.batch_execute(&format!(
-                "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = {synchronous};",
-                self.busy_timeout_ms
-            ))
-            .map_err(diesel::r2d2::Error::QueryError)?;
+            self.apply(conn).map_err(diesel::r2d2::Error::QueryError)?;
         }
         Ok(())
     }
 }
 
-/// The database handle shared by the whole app: a pool plus, for SQLite, one writer at a time.
+/// The database handle shared by the whole app: a pool for reads (and PostgreSQL's writes) plus,
+/// for SQLite, the one writer thread that commits every write in batches.
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<DbConnectionManager>,
@@ -279,11 +310,10 @@ pub struct Db {
     availability: Arc<Availability>,
     /// The longest a request waits for a free connection while the database is reachable.
     checkout_timeout: Duration,
-    /// SQLite allows one writer; queueing writers here is fairer and faster than spinning on
-    /// SQLITE_BUSY, and avoids the snapshot upgrade failures of deferred transactions. Writers
-    /// queue here before they take a pooled connection, so they hold one connection between
-    /// them and the rest of the pool stays free for reads.
-    sqlite_writer: Arc<Mutex<()>>,
+    /// SQLite allows one writer: one thread with its own connection takes every write queued
+    /// at that moment and commits them together (group commit). None on PostgreSQL, which has
+    /// row locks and many writers at once.
+    writer: Option<Arc<writer::Writer>>,
     waits: Arc<PoolWaits>,
 }
 
@@ -319,9 +349,25 @@ impl Db {
             }
             DatabaseLocation::Sqlite(path) => prepare_sqlite_file(path)?,
         }
+        let pragmas = SqlitePragmas {
+            busy_timeout_ms: settings.sqlite_busy_timeout_ms,
+            synchronous: settings.sqlite_synchronous,
+        };
         let availability = Arc::new(Availability::default());
         let checkout_timeout = Duration::from_secs(settings.connect_timeout_secs.max(1));
         let backend = location.backend();
+        let writer = match &location {
+            DatabaseLocation::Sqlite(path) => Some(Arc::new(writer::Writer::start(
+                writer::WriterConfig {
+                    path: path.clone(),
+                    pragmas,
+                    batch_max: settings.write_batch_max.max(1),
+                    queue_max: settings.write_queue_max.max(1),
+                },
+                availability.clone(),
+            )?)),
+            DatabaseLocation::Postgres(_) => None,
+        };
         let manager = DbConnectionManager {
             location,
             availability: availability.clone(),
@@ -329,10 +375,7 @@ impl Db {
         let pool = Pool::builder()
             .max_size(settings.pool_size)
             .connection_timeout(checkout_timeout)
-            .connection_customizer(Box::new(SqlitePragmas {
-                busy_timeout_ms: settings.sqlite_busy_timeout_ms,
-                synchronous: settings.sqlite_synchronous,
-            }))
+            .connection_customizer(Box::new(pragmas))
             // Failed attempts are logged by `Availability`, once per outage: r2d2's own handler
             // would log every retry of every missing connection.
             .error_handler(Box::new(diesel::r2d2::NopErrorHandler))
@@ -342,7 +385,7 @@ impl Db {
             backend,
             availability,
             checkout_timeout,
-            sqlite_writer: Arc::new(Mutex::new(())),
+            writer,
             waits: Arc::default(),
         })
     }
@@ -361,6 +404,11 @@ impl Db {
             waited_micros: self.waits.waited_micros.load(Ordering::Relaxed),
             timed_out: self.waits.timed_out.load(Ordering::Relaxed),
         }
+    }
+
+    /// The SQLite writer's queue and batches (None on PostgreSQL).
+    pub fn writer_stats(&self) -> Option<WriterStats> {
+        self.writer.as_ref().map(|w| w.stats())
     }
 
     /// Applies pending migrations; returns the names of those applied.
@@ -388,46 +436,76 @@ impl Db {
         .map_err(|_| StorageError::Cancelled)?
     }
 
-    /// Runs `work` in one transaction: committed when it returns Ok, rolled back on Err.
+    /// Runs `work` in one transaction: committed when it returns Ok, rolled back on Err; the
+    /// answer comes only after the COMMIT.
+    ///
+    /// On SQLite `work` runs on the writer thread, in a SAVEPOINT of a transaction it shares with
+    /// every write queued at the same moment: its Err rolls back only its own savepoint; a failed
+    /// COMMIT fails the whole batch ([`StorageError::BatchFailed`], 503); a full queue is refused
+    /// at once ([`StorageError::QueueFull`], 503). Keep long reads out of it: use [`Db::read`].
     pub async fn write<T, E, F>(&self, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<StorageError> + From<diesel::result::Error> + Send + 'static,
     {
+        if let Some(writer) = &self.writer {
+            let (reply, answer) = tokio::sync::oneshot::channel();
+            writer.submit(Box::new(writer::Write::new(
+                work,
+                Box::new(move |outcome| {
+                    // The caller may have gone (a client that hung up): its write stands.
+                    let _ = reply.send(outcome);
+                }),
+            )))?;
+            return answer.await.map_err(|_| StorageError::WriterStopped)?;
+        }
         let db = self.clone();
         let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || {
             let _entered = span.enter();
-            db.write_blocking(work)
+            let mut conn = db.checkout()?;
+            let conn: &mut DbConn = &mut conn;
+            conn.transaction(work)
         })
         .await
         .map_err(|_| StorageError::Cancelled)?
     }
 
-    /// The synchronous twin of [`Db::write`], for CLI commands and blocking contexts.
+    /// The synchronous twin of [`Db::write`], for CLI commands and blocking contexts: `work` runs
+    /// on the calling thread in a transaction of its own. On SQLite it first waits for an
+    /// exclusive turn from the writer (which runs nothing meanwhile), so there is still one
+    /// writer at a time, and takes the write lock at once (BEGIN IMMEDIATE).
     pub fn write_blocking<T, E, F>(&self, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConn) -> Result<T, E>,
         E: From<StorageError> + From<diesel::result::Error>,
     {
-        // The lock first, then the connection: a writer waiting its turn while holding a pooled
-        // connection would let a queue of writers take every connection and starve the reads
-        // (/readyz, the worker's rendering). A dedicated writer connection would do as well, but
-        // would lose the pool's checks and its replacement of a broken connection.
-        let _writer = match self.backend {
-            // A poisoned lock only means another writer panicked; the database itself is fine.
-            Backend::Sqlite => Some(
-                self.sqlite_writer
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner()),
-            ),
-            // PostgreSQL has row locks and many writers at once: no queue here.
-            Backend::Postgres => None,
+        // The turn first, then the connection: a writer waiting its turn while holding a pooled
+        // connection would take it from the reads.
+        let _turn = match &self.writer {
+            Some(writer) => Some(writer.exclusive()?),
+            None => None,
         };
         let mut conn = self.checkout()?;
         let conn: &mut DbConn = &mut conn;
-        conn.transaction(work)
+        match conn {
+            DbConn::Sqlite(c) => {
+                AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+            }
+            DbConn::Postgres(_) => return conn.transaction(work),
+        }
+        type Manager = <DbConn as diesel::Connection>::TransactionManager;
+        match work(conn) {
+            Ok(value) => {
+                Manager::commit_transaction(conn)?;
+                Ok(value)
+            }
+            Err(error) => match Manager::rollback_transaction(conn) {
+                Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
+                Err(rollback) => Err(rollback.into()),
+            },
+        }
     }
 
     /// Readiness: a round trip to the database.
@@ -720,6 +798,8 @@ mod tests {
             connect_timeout_secs: 30,
             sqlite_synchronous: SqliteSynchronous::Normal,
             sqlite_busy_timeout_ms: 5000,
+            write_batch_max: 256,
+            write_queue_max: 1024,
         })
         .expect("connects");
         assert_eq!(db.outage(), None);
@@ -762,6 +842,8 @@ mod tests {
             connect_timeout_secs: 1,
             sqlite_synchronous: SqliteSynchronous::Normal,
             sqlite_busy_timeout_ms: 5000,
+            write_batch_max: 256,
+            write_queue_max: 1024,
         })
         .expect("connects");
 
@@ -801,5 +883,330 @@ mod tests {
         for write in queued {
             write.await.expect("joins").expect("queued write");
         }
+    }
+
+    /// A write's own failure, told apart from the storage's.
+    #[derive(Debug)]
+    enum TestError {
+        Storage(StorageError),
+        Own(&'static str),
+    }
+
+    impl From<StorageError> for TestError {
+        fn from(e: StorageError) -> Self {
+            Self::Storage(e)
+        }
+    }
+
+    impl From<diesel::result::Error> for TestError {
+        fn from(e: diesel::result::Error) -> Self {
+            Self::Storage(StorageError::Query(e))
+        }
+    }
+
+    fn sqlite_db(dir: &Path, queue_max: usize) -> Db {
+        let db = Db::connect(&DatabaseSettings {
+            url: crate::config::Secret::new(format!("sqlite://{}", dir.join("t.db").display())),
+            pool_size: 2,
+            connect_timeout_secs: 5,
+            sqlite_synchronous: SqliteSynchronous::Normal,
+            sqlite_busy_timeout_ms: 5000,
+            write_batch_max: 256,
+            write_queue_max: queue_max,
+        })
+        .expect("connects");
+        db.write_blocking(|conn| {
+            conn.batch_execute(
+                "CREATE TABLE parent (id INTEGER PRIMARY KEY NOT NULL, body BLOB); \
+                 CREATE TABLE child (id INTEGER PRIMARY KEY NOT NULL, \
+                     parent_id INTEGER NOT NULL REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)",
+            )
+            .map_err(StorageError::from)
+        })
+        .expect("tables");
+        db
+    }
+
+    /// Occupies the writer until the returned sender is dropped; returns once it is inside.
+    async fn hold_writer(
+        db: &Db,
+    ) -> (std::sync::mpsc::SyncSender<()>, tokio::task::JoinHandle<()>) {
+        let (inside, entered) = std::sync::mpsc::channel();
+        let (release, released) = std::sync::mpsc::sync_channel::<()>(0);
+        let writer = db.clone();
+        let held = tokio::spawn(async move {
+            writer
+                .write(move |_conn| {
+                    let _ = inside.send(());
+                    let _ = released.recv();
+                    Ok::<_, StorageError>(())
+                })
+                .await
+                .expect("the holding write commits");
+        });
+        tokio::task::spawn_blocking(move || entered.recv())
+            .await
+            .expect("joins")
+            .expect("the writer took the holding write");
+        (release, held)
+    }
+
+    /// Waits until `n` writes wait in the queue (they then go into one batch, in this order).
+    async fn queued(db: &Db, n: u64) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while db.writer_stats().expect("sqlite").queued < n {
+            assert!(Instant::now() < deadline, "{n} writes never queued");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    fn insert_parent(
+        db: &Db,
+        id: i64,
+        then: fn() -> Result<(), TestError>,
+    ) -> tokio::task::JoinHandle<Result<(), TestError>> {
+        let db = db.clone();
+        tokio::spawn(async move {
+            db.write(move |conn| {
+                diesel::sql_query(format!("INSERT INTO parent (id) VALUES ({id})"))
+                    .execute(conn)?;
+                then()
+            })
+            .await
+        })
+    }
+
+    fn parents(db: &Db) -> Vec<i64> {
+        #[derive(QueryableByName)]
+        struct Id {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            id: i64,
+        }
+        let mut conn = db.get().expect("connection");
+        diesel::sql_query("SELECT id FROM parent ORDER BY id")
+            .load::<Id>(&mut conn)
+            .expect("reads")
+            .into_iter()
+            .map(|r| r.id)
+            .collect()
+    }
+
+    /// One batch of four: the one that fails and the one that panics store nothing and get their
+    /// own errors; the two others commit; the writer goes on.
+    #[tokio::test]
+    async fn a_failing_write_in_a_batch_rolls_back_only_its_own_savepoint() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = sqlite_db(dir.path(), 64);
+        let before = db.writer_stats().expect("sqlite");
+        let (release, held) = hold_writer(&db).await;
+        let first = insert_parent(&db, 1, || Ok(()));
+        queued(&db, 1).await;
+        let failing = insert_parent(&db, 2, || Err(TestError::Own("refused")));
+        queued(&db, 2).await;
+        let panicking = insert_parent(&db, 3, || panic!("a bug in a write"));
+        queued(&db, 3).await;
+        let last = insert_parent(&db, 4, || Ok(()));
+        queued(&db, 4).await;
+        drop(release);
+        held.await.expect("joins");
+
+        assert!(matches!(first.await.expect("joins"), Ok(())));
+        assert!(matches!(
+            failing.await.expect("joins"),
+            Err(TestError::Own("refused"))
+        ));
+        match panicking.await.expect("joins") {
+            Err(TestError::Storage(StorageError::Panicked(message))) => {
+                assert!(message.contains("a bug in a write"), "{message}")
+            }
+            other => panic!("expected the panic as its own error, got {other:?}"),
+        }
+        assert!(matches!(last.await.expect("joins"), Ok(())));
+        assert_eq!(parents(&db), vec![1, 4]);
+
+        let after = db.writer_stats().expect("sqlite");
+        assert_eq!(
+            after.batches - before.batches,
+            2,
+            "the holding write, then the four"
+        );
+        assert_eq!(after.largest_batch, 4);
+        assert_eq!(after.failed_batches, 0);
+        insert_parent(&db, 5, || Ok(()))
+            .await
+            .expect("joins")
+            .expect("the writer goes on");
+        assert_eq!(parents(&db), vec![1, 4, 5]);
+    }
+
+    /// A COMMIT that fails (a deferred foreign key checked only then) fails every write of the
+    /// batch with BatchFailed (503) and stores none; the next batch commits.
+    #[tokio::test]
+    async fn a_failed_commit_fails_every_write_of_the_batch_and_stores_none() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = sqlite_db(dir.path(), 64);
+        let (release, held) = hold_writer(&db).await;
+        let first = insert_parent(&db, 1, || Ok(()));
+        queued(&db, 1).await;
+        let breaks_commit = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                db.write(|conn| {
+                    diesel::sql_query("INSERT INTO child (id, parent_id) VALUES (1, 999)")
+                        .execute(conn)?;
+                    Ok::<_, TestError>(())
+                })
+                .await
+            })
+        };
+        queued(&db, 2).await;
+        let last = insert_parent(&db, 3, || Ok(()));
+        queued(&db, 3).await;
+        drop(release);
+        held.await.expect("joins");
+
+        for (name, outcome) in [
+            ("first", first.await.expect("joins")),
+            ("breaks_commit", breaks_commit.await.expect("joins")),
+            ("last", last.await.expect("joins")),
+        ] {
+            match outcome {
+                Err(TestError::Storage(error @ StorageError::BatchFailed(_))) => {
+                    assert!(error.is_unavailable(), "{name}: a 503");
+                    assert!(
+                        error.to_string().contains("COMMIT failed"),
+                        "{name}: {error}"
+                    );
+                }
+                other => panic!("{name}: expected BatchFailed, got {other:?}"),
+            }
+        }
+        assert_eq!(parents(&db), Vec::<i64>::new());
+        assert_eq!(db.writer_stats().expect("sqlite").failed_batches, 1);
+        insert_parent(&db, 4, || Ok(()))
+            .await
+            .expect("joins")
+            .expect("the connection is usable again");
+        assert_eq!(parents(&db), vec![4]);
+    }
+
+    /// A full disk (a tiny max_page_count) in the middle of a batch fails all of it, the writes
+    /// before the full one included.
+    #[tokio::test]
+    async fn a_full_disk_fails_the_whole_batch() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = sqlite_db(dir.path(), 64);
+        let (release, held) = hold_writer(&db).await;
+        // On the writer's own connection: the file may not grow any more.
+        let cap = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                db.write(|conn| {
+                    conn.batch_execute("PRAGMA max_page_count = 1")?;
+                    Ok::<_, TestError>(())
+                })
+                .await
+            })
+        };
+        queued(&db, 1).await;
+        let small = insert_parent(&db, 1, || Ok(()));
+        queued(&db, 2).await;
+        let big = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                db.write(|conn| {
+                    diesel::sql_query("INSERT INTO parent (id, body) VALUES (2, zeroblob(200000))")
+                        .execute(conn)?;
+                    Ok::<_, TestError>(())
+                })
+                .await
+            })
+        };
+        queued(&db, 3).await;
+        drop(release);
+        held.await.expect("joins");
+
+        for (name, outcome) in [
+            ("cap", cap.await.expect("joins")),
+            ("small", small.await.expect("joins")),
+            ("big", big.await.expect("joins")),
+        ] {
+            match outcome {
+                Err(TestError::Storage(error @ StorageError::BatchFailed(_))) => {
+                    assert!(error.to_string().contains("full"), "{name}: {error}")
+                }
+                other => panic!("{name}: expected BatchFailed, got {other:?}"),
+            }
+        }
+        assert_eq!(parents(&db), Vec::<i64>::new());
+        db.write(|conn| {
+            conn.batch_execute("PRAGMA max_page_count = 1073741823")?;
+            diesel::sql_query("INSERT INTO parent (id, body) VALUES (3, zeroblob(200000))")
+                .execute(conn)?;
+            Ok::<_, TestError>(())
+        })
+        .await
+        .expect("usable again once there is room");
+        assert_eq!(parents(&db), vec![3]);
+    }
+
+    /// A full queue refuses the next write at once; the queued ones are not lost.
+    #[tokio::test]
+    async fn a_full_queue_refuses_at_once() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = sqlite_db(dir.path(), 2);
+        let (release, held) = hold_writer(&db).await;
+        let first = insert_parent(&db, 1, || Ok(()));
+        let second = insert_parent(&db, 2, || Ok(()));
+        queued(&db, 2).await;
+        let refused = db
+            .write(|conn| {
+                diesel::sql_query("INSERT INTO parent (id) VALUES (3)").execute(conn)?;
+                Ok::<_, TestError>(())
+            })
+            .await;
+        match refused {
+            Err(TestError::Storage(error @ StorageError::QueueFull)) => {
+                assert!(error.is_unavailable())
+            }
+            other => panic!("expected QueueFull, got {other:?}"),
+        }
+        assert_eq!(db.writer_stats().expect("sqlite").refused_full, 1);
+        drop(release);
+        held.await.expect("joins");
+        first.await.expect("joins").expect("first");
+        second.await.expect("joins").expect("second");
+        assert_eq!(parents(&db), vec![1, 2]);
+    }
+
+    /// `write_blocking` takes a turn between batches and writes in its own transaction; its
+    /// failure rolls back only its own work.
+    #[tokio::test]
+    async fn write_blocking_takes_its_turn() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = sqlite_db(dir.path(), 64);
+        let (release, held) = hold_writer(&db).await;
+        let blocking = {
+            let db = db.clone();
+            tokio::task::spawn_blocking(move || {
+                db.write_blocking(|conn| {
+                    diesel::sql_query("INSERT INTO parent (id) VALUES (7)").execute(conn)?;
+                    Ok::<_, TestError>(())
+                })
+            })
+        };
+        queued(&db, 1).await;
+        let after = insert_parent(&db, 8, || Ok(()));
+        queued(&db, 2).await;
+        drop(release);
+        held.await.expect("joins");
+        blocking.await.expect("joins").expect("blocking write");
+        after.await.expect("joins").expect("batched write after it");
+        let refused = db.write_blocking(|conn| {
+            diesel::sql_query("INSERT INTO parent (id) VALUES (9)").execute(conn)?;
+            Err::<(), _>(TestError::Own("no"))
+        });
+        assert!(matches!(refused, Err(TestError::Own("no"))));
+        assert_eq!(parents(&db), vec![7, 8]);
     }
 }

@@ -260,6 +260,15 @@ diesel::joinable!(routing_rules -> desks (desk_id));
 diesel::joinable!(contact_reads -> users (user_id));
 diesel::joinable!(mail_messages -> reports (report_id));
 
+diesel::table! {
+    report_counts (desk_id, status, shard) {
+        desk_id -> BigInt,
+        status -> Text,
+        shard -> Integer,
+        n -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     articles,
     reports,
@@ -279,4 +288,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     contact_reads,
     mail_messages,
     article_snapshots,
+    report_counts,
 );

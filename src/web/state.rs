@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use crate::articles::UrlPolicy;
-use crate::articles::queue::StatusCounts;
 use crate::config::Settings;
 use crate::notify::Wakeup;
 use crate::reports::service::IntakeContext;
@@ -20,8 +19,6 @@ pub struct AppState {
     pub intake: Arc<IntakeContext>,
     /// Tells the outbox worker that a commit queued mail.
     pub wakeup: Wakeup,
-    /// The dashboard navigation's counts per status.
-    pub status_counts: StatusCounts,
     /// Rate limits on public intake (per instance).
     pub limits: Arc<IntakeLimits>,
     /// What `/metrics` shows (per instance).

@@ -11,7 +11,7 @@ use disinfo_desk::dashboard::{self, accounts::Role};
 use disinfo_desk::storage::schema::{articles, report_events, reports};
 use serde_json::json;
 
-use crate::helpers::{Browser, TestApp, spawn_app, spawn_app_with, valid_report};
+use crate::helpers::{Browser, TestApp, spawn_app, valid_report};
 
 const PASSWORD: &str = "a long and unusual passphrase";
 
@@ -1057,8 +1057,8 @@ async fn report_text_is_escaped_and_searchable_in_any_script() {
 }
 
 #[tokio::test]
-async fn the_status_counts_are_reused_for_a_while_per_filter() {
-    let app = spawn_app_with(|settings| settings.dashboard.counts_cache_secs = 3600).await;
+async fn the_status_counts_are_exact_at_once_per_filter() {
+    let app = spawn_app().await;
     account(&app, "writer@example.com", Role::Editor, &["world"]).await;
     submit(&app, "/world/2026/11/counted").await;
     let mut browser = signed_in(&app, "writer@example.com").await;
@@ -1072,7 +1072,15 @@ async fn the_status_counts_are_reused_for_a_while_per_filter() {
     assert_eq!(count(&html), "1");
     submit(&app, "/world/2026/11/counted").await;
     let html = browser.get("/desk").await.text().await.expect("html");
-    assert_eq!(count(&html), "1", "reused, not recounted");
+    assert_eq!(count(&html), "2", "counted at once, not cached");
+    // A filter beyond the desk is counted from the reports.
+    let html = browser
+        .get("/desk/reports?category=other")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert_eq!(count(&html), "0", "a filter of its own");
     // The queue opens on the editor's own desk (world); every desk is another filter.
     let html = browser
         .get("/desk?desk=any")

@@ -460,19 +460,32 @@ async fn concurrent_reports_on_a_hot_article_are_all_kept() {
     assert_eq!((reports, count), (40, 40));
 }
 
+/// The database cannot take the write: on PostgreSQL no connection is free (the pool's only one
+/// is held); on SQLite, whose writer has a connection of its own, another connection holds the
+/// file's write lock for longer than `sqlite_busy_timeout_ms`.
 #[tokio::test]
 async fn database_unavailable_is_503_and_nothing_is_acknowledged() {
     let app = spawn_app_with(|s| {
         s.database.pool_size = 1;
         s.database.connect_timeout_secs = 1;
+        s.database.sqlite_busy_timeout_ms = 200;
     })
     .await;
-    let held = app.db.get().expect("the one connection");
+    let mut held = app.db.get().expect("the one connection");
+    if app.db.backend() == disinfo_desk::storage::Backend::Sqlite {
+        use diesel::connection::SimpleConnection;
+        held.batch_execute("BEGIN IMMEDIATE")
+            .expect("the write lock");
+    }
     let response = app.post_report(&valid_report()).await;
     assert_eq!(response.status(), 503);
     assert!(response.headers().contains_key("retry-after"));
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["error"], "unavailable");
+    if app.db.backend() == disinfo_desk::storage::Backend::Sqlite {
+        use diesel::connection::SimpleConnection;
+        held.batch_execute("ROLLBACK").expect("the lock released");
+    }
     drop(held);
     let stored: i64 = app
         .query(|conn| reports::table.count().get_result(conn))

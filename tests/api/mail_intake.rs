@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::helpers::{Browser, PASSWORD, TestApp, spawn_app};
 
-fn fixture(name: &str) -> Vec<u8> {
+pub(crate) fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/tests/fixtures/mail/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
@@ -59,7 +59,7 @@ fn ingest(app: &TestApp, message: &[u8]) -> Run {
 }
 
 /// Stored: exit 0 and a tracking code on stdout.
-fn stored(app: &TestApp, message: &[u8]) -> String {
+pub(crate) fn stored(app: &TestApp, message: &[u8]) -> String {
     let run = ingest(app, message);
     assert_eq!(run.code, 0, "stderr: {}", run.stderr);
     assert_eq!(run.stdout.len(), 13, "a tracking code: {:?}", run.stdout);

@@ -11,6 +11,7 @@ mod desk_pages;
 mod editor_api;
 mod embed;
 mod faults;
+mod group_commit;
 mod health;
 mod helpers;
 mod instances;

@@ -95,9 +95,7 @@ impl DeskNav {
                     ..query.clone()
                 }
                 .to_query_string(false);
-                state
-                    .status_counts
-                    .get(&state.db, filter)
+                crate::articles::queue::status_counts(&state.db, filter)
                     .await?
                     .into_iter()
                     .map(|(status, count)| {
