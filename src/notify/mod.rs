@@ -6,6 +6,7 @@ pub mod emails;
 pub mod mailer;
 pub mod outbox;
 pub mod repo;
+pub mod webhooks;
 pub mod worker;
 
 use std::sync::Arc;
@@ -33,10 +34,12 @@ pub enum MessageKind {
     ErasureConfirm,
     /// To the desk: a reporter replied by email; the reply is on the report's timeline.
     ReaderReply,
+    /// To a registered endpoint: a signed HTTP POST of an event (`notify::webhooks`).
+    Webhook,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 9] = [
+    pub const ALL: [MessageKind; 10] = [
         Self::ReportAck,
         Self::DeskAlert,
         Self::DeskDigest,
@@ -46,6 +49,7 @@ impl MessageKind {
         Self::DeskRoundup,
         Self::ErasureConfirm,
         Self::ReaderReply,
+        Self::Webhook,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -59,6 +63,7 @@ impl MessageKind {
             Self::DeskRoundup => "desk_roundup",
             Self::ErasureConfirm => "erasure_confirm",
             Self::ReaderReply => "reader_reply",
+            Self::Webhook => "webhook",
         }
     }
 
@@ -112,6 +117,7 @@ mod tests {
             MessageKind::DeskRoundup,
             MessageKind::ErasureConfirm,
             MessageKind::ReaderReply,
+            MessageKind::Webhook,
         ] {
             match kind {
                 MessageKind::ReportAck
@@ -122,7 +128,8 @@ mod tests {
                 | MessageKind::ReportAssigned
                 | MessageKind::DeskRoundup
                 | MessageKind::ErasureConfirm
-                | MessageKind::ReaderReply => assert!(listed(kind), "{kind:?} missing from ALL"),
+                | MessageKind::ReaderReply
+                | MessageKind::Webhook => assert!(listed(kind), "{kind:?} missing from ALL"),
             }
         }
     }

@@ -16,7 +16,7 @@ use super::emails::{
 };
 use super::mailer::{Mailer, SendError};
 use super::repo::{self, OutboxRow};
-use super::{MessageKind, Wakeup, status};
+use super::{MessageKind, Wakeup, status, webhooks};
 use crate::articles;
 use crate::config::{NotifySettings, Secret, Settings};
 use crate::i18n::{Messages, messages};
@@ -39,6 +39,8 @@ pub struct RenderContext {
     pub erasure_link_hours: u64,
     /// The publisher's own hosts: an editor email names their articles by path alone.
     pub publisher_hosts: Vec<String>,
+    /// Sends the outbox's webhooks.
+    pub webhooks: Arc<webhooks::Webhooks>,
 }
 
 impl RenderContext {
@@ -57,6 +59,10 @@ impl RenderContext {
             escalation_window_secs: settings.notify.escalation_window_secs,
             erasure_link_hours: settings.privacy.erasure_link_hours,
             publisher_hosts: settings.publisher.hosts.clone(),
+            webhooks: Arc::new(
+                webhooks::Webhooks::from_settings(settings)
+                    .map_err(|e| format!("webhooks: {e}"))?,
+            ),
         })
     }
 }
@@ -125,6 +131,17 @@ enum Attempt {
     Sent,
     Cancelled(&'static str),
     Failed(SendError),
+}
+
+impl From<webhooks::Delivery> for Attempt {
+    fn from(delivery: webhooks::Delivery) -> Self {
+        match delivery {
+            webhooks::Delivery::Sent => Self::Sent,
+            webhooks::Delivery::Cancelled(why) => Self::Cancelled(why),
+            webhooks::Delivery::Retry(why) => Self::Failed(SendError::Transient(why)),
+            webhooks::Delivery::Dead(why) => Self::Failed(SendError::Permanent(why)),
+        }
+    }
 }
 
 impl Worker {
@@ -373,6 +390,14 @@ impl Worker {
     }
 
     async fn attempt(&self, row: &OutboxRow) -> Attempt {
+        // Not every message is an email.
+        match MessageKind::parse(&row.kind) {
+            Some(MessageKind::Webhook) => self.context.webhooks.deliver(&self.db, row).await.into(),
+            _ => self.send_email(row).await,
+        }
+    }
+
+    async fn send_email(&self, row: &OutboxRow) -> Attempt {
         match self.prepare(row).await {
             Ok(Ok(message)) => match self.mailer.send(message, &row.message_id).await {
                 Ok(()) => Attempt::Sent,
@@ -588,6 +613,8 @@ fn render(
     let status_url =
         |code: &str, t: &Messages| format!("{}/status/{code}?lang={}", context.public_url, t.tag());
     let email = match kind {
+        // Sent by `webhooks::Webhooks::deliver`, never rendered as an email.
+        MessageKind::Webhook => return Err(missing("an email form (it is a webhook)")),
         MessageKind::ReportOutcome => {
             let (report, article) = reports_repo::find_by_id(conn, row.report_id.unwrap_or(-1))?
                 .ok_or_else(|| missing("report"))?;

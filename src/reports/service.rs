@@ -12,6 +12,7 @@ use super::{Category, Channel, PublicStatus, ReportStatus, repo};
 use crate::articles;
 use crate::config::NotifySettings;
 use crate::notify::outbox::{self, DeskRef, NewReportEvent};
+use crate::notify::webhooks::service as webhooks;
 use crate::routing::{RouteInput, Routing};
 use crate::storage::{Db, DbConn, StorageError, now};
 
@@ -279,6 +280,7 @@ pub(crate) fn submit_in_transaction(
         queue_messages(
             conn, context, &row, &article, desk_id, desk, true, alert_desk,
         )?;
+        webhooks::on_report_created(conn, &context.routing, row.id, now)?;
     }
     let submitted = Submitted {
         tracking_code: row.tracking_code,

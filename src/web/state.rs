@@ -7,6 +7,7 @@ use crate::articles::UrlPolicy;
 use crate::articles::queue::StatusCounts;
 use crate::config::Settings;
 use crate::notify::Wakeup;
+use crate::notify::webhooks::Webhooks;
 use crate::reports::service::IntakeContext;
 use crate::storage::Db;
 use crate::web::limits::IntakeLimits;
@@ -26,4 +27,6 @@ pub struct AppState {
     pub limits: Arc<IntakeLimits>,
     /// What `/metrics` shows (per instance).
     pub metrics: Arc<Metrics>,
+    /// Checks the addresses of webhook endpoints as they are registered, and seals their secrets.
+    pub webhooks: Arc<Webhooks>,
 }
