@@ -13,6 +13,14 @@ use std::time::Duration;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use url::{Host, Url};
 
+/// Makes ring the process's TLS crypto provider, once. reqwest (here, and in the test suites'
+/// own clients, which share its features) needs one installed before any client is built; the
+/// application does this as it starts, and so must a program that builds a reqwest client first.
+pub fn install_crypto_provider() {
+    // Err only when a provider is already installed, which is all this asks for.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// What may be contacted, and how.
 #[derive(Debug, Clone)]
 pub struct Policy {
@@ -80,6 +88,7 @@ pub struct Client {
 
 impl Client {
     pub fn new(mut policy: Policy) -> Result<Client, OutboundError> {
+        install_crypto_provider();
         for host in policy.allowed_hosts.iter_mut().flatten() {
             *host = host.to_ascii_lowercase();
         }

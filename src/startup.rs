@@ -92,6 +92,7 @@ impl Application {
         db: Db,
         extra_routes: fn(&mut web::ServiceConfig),
     ) -> anyhow::Result<Self> {
+        crate::outbound::install_crypto_provider();
         let routing = Arc::new(crate::routing::load_and_sync(&db, &settings.routing.file)?);
         let wakeup = Wakeup::default();
         let listener = TcpListener::bind(&settings.server.bind)

@@ -401,7 +401,7 @@ async fn no_personal_data_reaches_the_logs_at_the_most_verbose_level() {
         .spawn()
         .expect("server starts");
     let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::builder()
+    let client = crate::helpers::http_client_builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");

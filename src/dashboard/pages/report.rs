@@ -136,11 +136,8 @@ async fn report_view<'a>(
         None => String::new(),
     };
     let from = ReportStatus::parse(&report.status).unwrap_or(ReportStatus::New);
-    let targets = transition_choices(
-        t,
-        from.next().iter().copied(),
-        Some(kept.decision.to.as_str()),
-    );
+    let moves = editorial::moves_from(from, &article);
+    let targets = transition_choices(t, moves.iter().copied(), Some(kept.decision.to.as_str()));
     let assignees = assignee_choices(&roster, report.desk_id, &signed_in.editor);
     let editor = &signed_in.editor;
     let contact = ContactView::of(editor, &report, &state.intake.routing);
@@ -232,7 +229,7 @@ async fn report_view<'a>(
             .collect(),
         contact_reads,
         targets,
-        offers: Offers::of(from.next()),
+        offers: Offers::of(&moves),
         assignees,
         input: kept.decision,
         note: kept.note,
