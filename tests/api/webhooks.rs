@@ -341,6 +341,10 @@ fn assert_well_formed(delivery: &Delivered) {
         "{}",
         delivery.id
     );
+    assert!(
+        (chrono::Utc::now().timestamp() - delivery.timestamp).abs() < 300,
+        "webhook-timestamp is the attempt's unix time"
+    );
     assert_eq!(delivery.content_type, "application/json");
     assert!(
         delivery.json["timestamp"]
@@ -431,7 +435,7 @@ async fn every_event_arrives_signed_with_its_payload_and_personal_data_only_when
     .await;
 
     // report.created, from the API.
-    let first = report_as(&app, "198.51.100.1", "/world/2026/12/marmots").await;
+    let first = report_as(&app, "198.51.100.1", "/world/2026/12/evacuations").await;
     let created = all
         .wait_for_event("report.created", |d| d["report"]["tracking_code"] == first)
         .await;
@@ -448,7 +452,7 @@ async fn every_event_arrives_signed_with_its_payload_and_personal_data_only_when
     let article = &created.json["data"]["article"];
     assert_eq!(
         article["canonical_url"],
-        "https://www.example.com/world/2026/12/marmots"
+        "https://www.example.com/world/2026/12/evacuations"
     );
     let article_id = article["id"].as_i64().expect("article id");
     assert!(created.json["data"].get("transition").is_none());
@@ -473,7 +477,7 @@ async fn every_event_arrives_signed_with_its_payload_and_personal_data_only_when
     );
 
     // A second reader on the same article escalates it (threshold 2).
-    let second = report_as(&app, "198.51.100.2", "/world/2026/12/marmots").await;
+    let second = report_as(&app, "198.51.100.2", "/world/2026/12/evacuations").await;
     let escalated = all.wait_for_event("article.escalated", |_| true).await;
     assert_well_formed(&escalated);
     let data = &escalated.json["data"];
@@ -541,7 +545,7 @@ async fn every_event_arrives_signed_with_its_payload_and_personal_data_only_when
         json!({
             "outcome": "corrected",
             "public_note": "We corrected the figure.",
-            "correction_url": "https://www.example.com/corrections/marmots"
+            "correction_url": "https://www.example.com/corrections/evacuations"
         }),
     )
     .await;
@@ -555,7 +559,7 @@ async fn every_event_arrives_signed_with_its_payload_and_personal_data_only_when
     assert_eq!(data["public_status"], "corrected");
     assert_eq!(
         data["correction_url"],
-        "https://www.example.com/corrections/marmots"
+        "https://www.example.com/corrections/evacuations"
     );
     let codes: BTreeSet<&str> = data["reports"]
         .as_array()
@@ -577,7 +581,7 @@ async fn every_event_arrives_signed_with_its_payload_and_personal_data_only_when
         assert!(report["decided_at"].is_string());
         assert_eq!(
             report["correction_url"],
-            "https://www.example.com/corrections/marmots"
+            "https://www.example.com/corrections/evacuations"
         );
         assert!(
             !decided.text().contains("We corrected the figure."),
@@ -625,6 +629,7 @@ async fn report_created_is_sent_for_every_channel() {
     let mut phone = valid_report();
     phone["article_url"] = json!("https://www.example.com/world/2026/12/phone");
     phone["channel"] = json!("phone");
+    phone["contact_consent"] = json!(true);
     let (status, body) = api_post(&app, &token, "/api/v1/desk/reports", phone).await;
     assert_eq!(status, 201, "{body}");
     let phoned = body["tracking_code"].as_str().expect("code").to_string();
