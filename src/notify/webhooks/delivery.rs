@@ -125,8 +125,8 @@ impl Webhooks {
         ];
         match self.client.post(&url, &headers, body).await {
             Ok(answer) => self.judge(db, endpoint.id, answer.status).await,
-            Err(error) if error.is_permanent() => Delivery::Dead(error.to_string()),
-            Err(error) => Delivery::Retry(error.to_string()),
+            Err(error) if error.is_permanent() => Delivery::Dead(without_address(&error, &url)),
+            Err(error) => Delivery::Retry(without_address(&error, &url)),
         }
     }
 
@@ -159,4 +159,26 @@ impl Webhooks {
 /// examples do. Hex digits only, so it can hold no `.` (the signed content's separator).
 pub fn webhook_id(message_token: &str) -> String {
     format!("msg_{message_token}")
+}
+
+/// An error as it is stored and logged: without the endpoint's address, whose path or query may
+/// hold a token of the receiving system (the outbox page shows the address to admins anyway).
+fn without_address(error: &OutboundError, url: &Url) -> String {
+    error.to_string().replace(url.as_str(), "the endpoint")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_do_not_repeat_the_endpoints_address() {
+        let url = Url::parse("https://hooks.example.com/services/T0/B0/s3cr3t").expect("url");
+        let error = OutboundError::Network(format!(
+            "error sending request for url ({url}): connection refused"
+        ));
+        let shown = without_address(&error, &url);
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+        assert!(shown.contains("connection refused"), "{shown}");
+    }
 }

@@ -9,7 +9,7 @@ use crate::notify::{MessageKind, status};
 use crate::storage::DbConn;
 use crate::storage::schema::{outbox, webhook_endpoints};
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Clone, Queryable, Selectable)]
 #[diesel(table_name = webhook_endpoints)]
 pub struct EndpointRow {
     pub id: i64,
@@ -24,6 +24,20 @@ pub struct EndpointRow {
     pub enabled: bool,
     pub disabled_reason: Option<String>,
     pub disabled_at: Option<NaiveDateTime>,
+}
+
+impl std::fmt::Debug for EndpointRow {
+    /// Everything but the secret, even sealed: it is never logged.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EndpointRow")
+            .field("id", &self.id)
+            .field("url", &self.url)
+            .field("events", &self.events)
+            .field("trusted", &self.trusted)
+            .field("secret", &"********")
+            .field("enabled", &self.enabled)
+            .finish_non_exhaustive()
+    }
 }
 
 impl EndpointRow {
