@@ -331,6 +331,7 @@ fn api() -> Scope<
                 .service(entry::api_create)
                 .service(api::list_articles)
                 .service(api::get_report)
+                .service(api::erase_reporter)
                 .service(api::transition)
                 .service(api::assign)
                 .service(api::add_note)
@@ -436,6 +437,10 @@ fn desk_pages(cfg: &mut web::ServiceConfig, db: &Db, settings: &Settings) {
             )
             .route("/reports/{code}/assign", web::post().to(pages::assign))
             .route("/reports/{code}/notes", web::post().to(pages::add_note))
+            .route(
+                "/reports/{code}/erase",
+                web::post().to(pages::erase_reporter),
+            )
             .route(
                 "/reports/{code}/article",
                 web::post().to(pages::complete_address),

@@ -56,6 +56,10 @@ pub struct ReportView<'a> {
     pub note: String,
     /// The article address form (for a `needs_url` report), as typed.
     pub article_url: String,
+    /// Admins, while the report holds contact details: the erasure form is shown.
+    pub can_erase: bool,
+    /// The erasure form's account of the request, as typed.
+    pub erase_how: String,
     /// The emails behind the report (the mail gateway), oldest first.
     pub mails: Vec<MailView>,
     pub errors: FieldErrors,
@@ -105,6 +109,7 @@ struct Kept {
     note: String,
     /// The article address typed for a `needs_url` report.
     article_url: String,
+    erase_how: String,
 }
 
 async fn report_view<'a>(
@@ -144,6 +149,10 @@ async fn report_view<'a>(
     if contact.is_shown() {
         contact::record_read(&state.db, editor, report.id, Place::Page).await?;
     }
+    let can_erase = editor.is_admin()
+        && (report.reporter_name.is_some()
+            || report.reporter_email.is_some()
+            || report.reporter_phone.is_some());
     let contact_reads = if editor.is_admin() {
         Some(
             contact::reads_of(&state.db, report.id)
@@ -234,6 +243,8 @@ async fn report_view<'a>(
         input: kept.decision,
         note: kept.note,
         article_url: kept.article_url,
+        can_erase,
+        erase_how: kept.erase_how,
         mails,
         errors,
         message,
@@ -464,4 +475,51 @@ pub async fn raw_mail(
         .content_type("text/plain; charset=utf-8")
         .insert_header(("Content-Disposition", "inline"))
         .body(String::from_utf8_lossy(&raw).into_owned()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EraseForm {
+    csrf: String,
+    #[serde(default)]
+    how: String,
+}
+
+/// `POST /desk/reports/{code}/erase`: an admin erases the reporter's contact details because the
+/// reporter asked by phone, letter or in person.
+pub async fn erase_reporter(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, HtmlError> {
+    let code = tracking_code(&path)?;
+    let form: EraseForm =
+        body::form_body(&req, payload, state.settings.server.max_body_bytes).await?;
+    auth::check_csrf(&signed_in.session, &form.csrf)?;
+    let t = messages(PAGE_LANGUAGE);
+    if !signed_in.editor.is_admin() {
+        return Err(AppError::Forbidden(t.t("desk-erase-admins_only")).into());
+    }
+    let result = crate::privacy::service::erase_for_reporter(
+        &state.db,
+        &signed_in.editor,
+        code.clone(),
+        &form.how,
+    )
+    .await
+    .map(|erased| {
+        t.t(if erased {
+            "desk-erase-done"
+        } else {
+            "desk-erase-nothing"
+        })
+    })
+    .map_err(ReportError::from);
+    let kept = Kept {
+        erase_how: form.how,
+        ..Kept::default()
+    };
+    after_report_change(&state, &signed_in, code, result, kept).await
 }
