@@ -110,6 +110,7 @@ pub struct Settings {
     pub metrics: MetricsSettings,
     pub mail_intake: MailIntakeSettings,
     pub evidence: EvidenceSettings,
+    pub webhooks: WebhookSettings,
 }
 
 fn default_environment() -> Environment {
@@ -442,6 +443,19 @@ pub struct EvidenceSettings {
     pub max_redirects: usize,
 }
 
+/// Outbound webhook deliveries (docs/WEBHOOKS.md). Only `https://` endpoints in production.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct WebhookSettings {
+    /// Let endpoints be on loopback, private, link-local and other internal addresses. Off by
+    /// default: anyone who may register an endpoint could otherwise make this server call the
+    /// services of its own network (SSRF). For tests and an intranet only.
+    pub allow_private_addresses: bool,
+    /// The longest one delivery may take, connecting to the last byte of the answer.
+    pub timeout_secs: u64,
+    /// The most of an endpoint's answer read; a longer one counts as a failed delivery.
+    pub max_response_bytes: usize,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct LogSettings {
     pub format: LogFormat,
@@ -551,17 +565,24 @@ impl Settings {
         }
         // A lease that runs out while its worker is still sending lets another instance (or this
         // one) claim the same messages and send them again.
-        let longest_batch = self.notify.longest_batch_secs(self.mail.smtp.timeout_secs);
+        if self.webhooks.timeout_secs == 0 || self.webhooks.max_response_bytes == 0 {
+            return Err(ConfigError::Invalid(
+                "webhooks.timeout_secs and webhooks.max_response_bytes must be at least 1".into(),
+            ));
+        }
+        // A batch may hold emails, webhooks and article fetches: each is allowed the longest.
+        let (slowest_key, slowest_secs) = self.slowest_delivery();
+        let longest_batch = self.notify.longest_batch_secs(slowest_secs);
         if self.notify.lease_secs <= longest_batch {
             return Err(ConfigError::Invalid(format!(
                 "notify.lease_secs ({}) must be more than {longest_batch}: a batch of \
                  notify.batch_size ({}) messages sent notify.concurrency ({}) at a time, each \
-                 allowed mail.smtp.timeout_secs ({}), can take {} s, plus {LEASE_MARGIN_SECS} s \
+                 allowed {slowest_key} ({}), can take {} s, plus {LEASE_MARGIN_SECS} s \
                  to claim and record them; raise notify.lease_secs or lower the others",
                 self.notify.lease_secs,
                 self.notify.batch_size,
                 self.notify.concurrency,
-                self.mail.smtp.timeout_secs,
+                slowest_secs,
                 longest_batch - LEASE_MARGIN_SECS,
             )));
         }
@@ -718,6 +739,20 @@ impl Settings {
         Ok(())
     }
 
+    /// The longest one outbox delivery may take, and the key that sets it: the SMTP deadline, the
+    /// webhook timeout or the article fetch's, whichever is longest.
+    pub fn slowest_delivery(&self) -> (&'static str, u64) {
+        [
+            ("mail.smtp.timeout_secs", self.mail.smtp.timeout_secs),
+            ("webhooks.timeout_secs", self.webhooks.timeout_secs),
+            ("evidence.timeout_secs", self.evidence.timeout_secs),
+        ]
+        .into_iter()
+        .fold(("mail.smtp.timeout_secs", 0), |slowest, next| {
+            if next.1 > slowest.1 { next } else { slowest }
+        })
+    }
+
     /// The effective configuration as TOML, secrets masked (for `check-config`).
     pub fn to_masked_toml(&self) -> String {
         toml::to_string_pretty(self).unwrap_or_else(|e| format!("# could not render: {e}\n"))
@@ -830,7 +865,7 @@ mod tests {
             let settings = shipped(environment).expect("loads");
             let notify = &settings.notify;
             assert!(
-                notify.lease_secs > notify.longest_batch_secs(settings.mail.smtp.timeout_secs),
+                notify.lease_secs > notify.longest_batch_secs(settings.slowest_delivery().1),
                 "{environment:?}"
             );
         }
@@ -875,6 +910,17 @@ mod tests {
         assert!(settings.validate().is_err());
         settings.notify.concurrency = 50;
         settings.validate().expect("one round of 31 s");
+
+        // A webhook slower than the SMTP deadline sets the bound, and is named.
+        settings.notify.lease_secs = 40 + LEASE_MARGIN_SECS;
+        settings.webhooks.timeout_secs = 40;
+        let message = settings.validate().expect_err("a 40 s webhook").to_string();
+        assert!(message.contains("webhooks.timeout_secs (40)"), "{message}");
+        settings.notify.lease_secs += 1;
+        settings.validate().expect("one round of 40 s fits");
+        settings.webhooks.timeout_secs = 0;
+        let message = settings.validate().expect_err("no time at all").to_string();
+        assert!(message.contains("webhooks.timeout_secs"), "{message}");
     }
 
     #[test]

@@ -74,11 +74,36 @@ enum Command {
         /// The article's id or address.
         article: String,
     },
-    /// Inspect the email outbox and send dead messages again.
+    /// Inspect the outbox (emails and webhooks) and send dead messages again.
     Outbox {
         #[command(subcommand)]
         action: OutboxCommand,
     },
+    /// Manage webhook endpoints: signed HTTP POSTs of events (docs/WEBHOOKS.md).
+    Webhook {
+        #[command(subcommand)]
+        action: WebhookCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum WebhookCommand {
+    /// Register an endpoint; prints its id and its signing secret (shown this once).
+    Add {
+        url: String,
+        /// An event to send it: report.created, report.status_changed, article.resolved,
+        /// article.escalated; repeat for several.
+        #[arg(long = "event", required = true)]
+        events: Vec<String>,
+        /// Also send the reporter's name, email and phone number and the texts the reader
+        /// wrote (only to a system of your own newsroom that may hold them).
+        #[arg(long)]
+        trusted: bool,
+    },
+    /// List the endpoints (never their secrets).
+    List,
+    /// Remove an endpoint and its secret; what was still waiting for it is not sent.
+    Remove { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -208,6 +233,9 @@ async fn main() -> anyhow::Result<()> {
             outbox_command(&settings.database, action).await?;
         }
         Command::Snapshot { article } => snapshot_command(&settings, &article).await?,
+        Command::Webhook { action } => {
+            webhook_command(&settings, action).await?;
+        }
         Command::Export {
             format,
             since,
@@ -518,6 +546,43 @@ async fn outbox_command(database: &DatabaseSettings, action: OutboxCommand) -> a
             }
             let retried = outbox::admin::retry(&db, ids).await?;
             println!("queued {retried} message(s) again");
+        }
+    }
+    Ok(())
+}
+
+async fn webhook_command(settings: &Settings, action: WebhookCommand) -> anyhow::Result<()> {
+    use disinfo_desk::notify::webhooks::{Webhooks, service};
+    let database = settings.database.clone();
+    let db = tokio::task::spawn_blocking(move || open_database(&database)).await??;
+    match action {
+        WebhookCommand::Add {
+            url,
+            events,
+            trusted,
+        } => {
+            let webhooks = Webhooks::from_settings(settings)?;
+            let input = service::Registration {
+                url,
+                events,
+                trusted,
+            };
+            let registered = service::register(&db, &webhooks, input, "cli".into())
+                .await
+                .map_err(|e| anyhow::anyhow!(e.for_command_line()))?;
+            println!("id: {}", registered.endpoint.id);
+            println!("secret: {}", registered.secret);
+        }
+        WebhookCommand::List => {
+            for line in service::list(&db).await?.iter().map(service::list_line) {
+                println!("{line}");
+            }
+        }
+        WebhookCommand::Remove { id } => {
+            let removed = service::remove(&db, id)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.for_command_line()))?;
+            println!("removed {id} ({})", removed.url);
         }
     }
     Ok(())

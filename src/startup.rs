@@ -23,6 +23,7 @@ use crate::dashboard::password;
 use crate::error::{AppError, HtmlError};
 use crate::notify::Wakeup;
 use crate::notify::mailer::Mailer;
+use crate::notify::webhooks::{self, Webhooks};
 use crate::notify::worker::{RenderContext, Worker};
 use crate::privacy::http as privacy;
 use crate::reports;
@@ -122,16 +123,10 @@ impl Application {
             Some(WorkerTask {
                 task: tokio::spawn(worker.run(stop.clone())),
                 stop,
-                // The sends in flight end within the SMTP deadline; then one write records them
-                // and one hands back the rest.
+                // The sends in flight end within the SMTP deadline (or the webhook timeout);
+                // then one write records them and one hands back the rest.
                 grace: Duration::from_secs(
-                    settings
-                        .mail
-                        .smtp
-                        .timeout_secs
-                        .max(settings.evidence.timeout_secs)
-                        .max(1)
-                        + WORKER_RECORD_GRACE_SECS,
+                    settings.slowest_delivery().1.max(1) + WORKER_RECORD_GRACE_SECS,
                 ),
             })
         } else {
@@ -152,6 +147,7 @@ impl Application {
             }),
             limits: Arc::new(IntakeLimits::new(&settings.limits)),
             metrics,
+            webhooks: Arc::new(Webhooks::from_settings(&settings).context("webhooks")?),
             wakeup,
             settings: Arc::new(settings),
         });
@@ -404,6 +400,16 @@ fn desk_pages(cfg: &mut web::ServiceConfig, db: &Db, settings: &Settings) {
             .route("/mail/{id}", web::get().to(desk::received_mail_raw))
             .route("/outbox/retry-all", web::post().to(desk::retry))
             .route("/outbox/{id}/retry", web::post().to(desk::retry))
+            .route("/webhooks", web::get().to(webhooks::http::webhooks_page))
+            .route("/webhooks", web::post().to(webhooks::http::add))
+            .route(
+                "/webhooks/{id}/remove",
+                web::post().to(webhooks::http::remove),
+            )
+            .route(
+                "/webhooks/{id}/enable",
+                web::post().to(webhooks::http::enable),
+            )
             .route("", web::get().to(pages::queue_page))
             .route("/reports", web::get().to(pages::list_page))
             .route("/reports.csv", web::get().to(pages::export_csv))

@@ -6,6 +6,7 @@ pub mod emails;
 pub mod mailer;
 pub mod outbox;
 pub mod repo;
+pub mod webhooks;
 pub mod worker;
 
 use std::sync::Arc;
@@ -35,10 +36,12 @@ pub enum MessageKind {
     ReaderReply,
     /// Not an email: fetch the article's page and keep what it showed (`crate::evidence`).
     ArticleSnapshot,
+    /// To a registered endpoint: a signed HTTP POST of an event (`notify::webhooks`).
+    Webhook,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 10] = [
+    pub const ALL: [MessageKind; 11] = [
         Self::ReportAck,
         Self::DeskAlert,
         Self::DeskDigest,
@@ -49,6 +52,7 @@ impl MessageKind {
         Self::ErasureConfirm,
         Self::ReaderReply,
         Self::ArticleSnapshot,
+        Self::Webhook,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -63,6 +67,7 @@ impl MessageKind {
             Self::ErasureConfirm => "erasure_confirm",
             Self::ReaderReply => "reader_reply",
             Self::ArticleSnapshot => "article_snapshot",
+            Self::Webhook => "webhook",
         }
     }
 
@@ -117,6 +122,7 @@ mod tests {
             MessageKind::ErasureConfirm,
             MessageKind::ReaderReply,
             MessageKind::ArticleSnapshot,
+            MessageKind::Webhook,
         ] {
             match kind {
                 MessageKind::ReportAck
@@ -128,9 +134,8 @@ mod tests {
                 | MessageKind::DeskRoundup
                 | MessageKind::ErasureConfirm
                 | MessageKind::ReaderReply
-                | MessageKind::ArticleSnapshot => {
-                    assert!(listed(kind), "{kind:?} missing from ALL")
-                }
+                | MessageKind::ArticleSnapshot
+                | MessageKind::Webhook => assert!(listed(kind), "{kind:?} missing from ALL"),
             }
         }
     }

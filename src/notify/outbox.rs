@@ -97,6 +97,14 @@ pub fn on_report_submitted(conn: &mut DbConn, event: &NewReportEvent<'_>) -> Que
         && escalate(conn, event, desk)?
     {
         queued.kinds.push(MessageKind::Escalation);
+        super::webhooks::service::on_article_escalated(
+            conn,
+            event.article,
+            report,
+            &desk.desk.slug,
+            event.settings,
+            event.now,
+        )?;
     }
     Ok(queued)
 }
@@ -402,7 +410,7 @@ pub fn enqueue_job(
 
 /// The unique left part of the Message-ID, fixed at enqueue time so every retry carries the same
 /// Message-ID (receivers can drop a duplicate of an at-least-once delivery).
-fn new_message_token() -> String {
+pub(crate) fn new_message_token() -> String {
     let mut bytes = [0u8; 16];
     // On the (theoretical) failure of the OS generator, a time-based token is still unique enough
     // for a Message-ID; the outbox row's UNIQUE constraint catches a collision.

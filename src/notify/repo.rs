@@ -32,6 +32,10 @@ pub struct OutboxRow {
     pub recipient_hash: Option<String>,
     /// The instance whose worker holds the claim (`notify.instance_id`), while `sending`.
     pub claimed_by: Option<String>,
+    /// A webhook's JSON body (kind `webhook`; see `notify::webhooks`).
+    pub payload: Option<String>,
+    /// The endpoint a webhook goes to.
+    pub webhook_endpoint_id: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]

@@ -16,7 +16,7 @@ use super::emails::{
 };
 use super::mailer::{Mailer, SendError};
 use super::repo::{self, OutboxRow};
-use super::{MessageKind, Wakeup, status};
+use super::{MessageKind, Wakeup, status, webhooks};
 use crate::articles;
 use crate::config::{NotifySettings, Secret, Settings};
 use crate::i18n::{Messages, messages};
@@ -39,6 +39,8 @@ pub struct RenderContext {
     pub erasure_link_hours: u64,
     /// The publisher's own hosts: an editor email names their articles by path alone.
     pub publisher_hosts: Vec<String>,
+    /// Sends the outbox's webhooks.
+    pub webhooks: Arc<webhooks::Webhooks>,
 }
 
 impl RenderContext {
@@ -57,6 +59,10 @@ impl RenderContext {
             escalation_window_secs: settings.notify.escalation_window_secs,
             erasure_link_hours: settings.privacy.erasure_link_hours,
             publisher_hosts: settings.publisher.hosts.clone(),
+            webhooks: Arc::new(
+                webhooks::Webhooks::from_settings(settings)
+                    .map_err(|e| format!("webhooks: {e}"))?,
+            ),
         })
     }
 }
@@ -127,6 +133,17 @@ enum Attempt {
     Sent,
     Cancelled(&'static str),
     Failed(SendError),
+}
+
+impl From<webhooks::Delivery> for Attempt {
+    fn from(delivery: webhooks::Delivery) -> Self {
+        match delivery {
+            webhooks::Delivery::Sent => Self::Sent,
+            webhooks::Delivery::Cancelled(why) => Self::Cancelled(why),
+            webhooks::Delivery::Retry(why) => Self::Failed(SendError::Transient(why)),
+            webhooks::Delivery::Dead(why) => Self::Failed(SendError::Permanent(why)),
+        }
+    }
 }
 
 impl Worker {
@@ -383,7 +400,9 @@ impl Worker {
 
     /// One attempt at a row: an email, or a job of another kind.
     async fn attempt(&self, row: &OutboxRow) -> Attempt {
+        // Not every message is an email.
         match MessageKind::parse(&row.kind) {
+            Some(MessageKind::Webhook) => self.context.webhooks.deliver(&self.db, row).await.into(),
             Some(MessageKind::ArticleSnapshot) => {
                 snapshot_attempt(self.snapshots.as_deref(), row).await
             }
@@ -639,6 +658,8 @@ fn render(
                 "an article snapshot is a job, not an email".into(),
             ));
         }
+        // Sent by `webhooks::Webhooks::deliver`, never rendered as an email.
+        MessageKind::Webhook => return Err(missing("an email form (it is a webhook)")),
         MessageKind::ReportOutcome => {
             let (report, article) = reports_repo::find_by_id(conn, row.report_id.unwrap_or(-1))?
                 .ok_or_else(|| missing("report"))?;

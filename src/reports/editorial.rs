@@ -15,6 +15,7 @@ use crate::articles::{self, Article};
 use crate::dashboard::Editor;
 use crate::i18n::{Messages, messages};
 use crate::notify::outbox;
+use crate::notify::webhooks::service as webhooks;
 use crate::storage::{Db, DbConn, now};
 
 pub const MAX_NOTE_CHARS: usize = 5_000;
@@ -257,6 +258,14 @@ fn apply(
             created_at: change.now,
         },
     )?;
+    webhooks::on_report_status_changed(
+        conn,
+        &context.routing,
+        report.id,
+        change.from,
+        change.to,
+        change.now,
+    )?;
     let emailed = if to.reaches_reader() {
         outbox::on_report_decided(conn, report, &context.notify, change.now)?
     } else {
@@ -405,6 +414,8 @@ pub async fn resolve_article(
         }
         let mut done = ResolutionCounts::default();
         let mut counts = CountChanges::default();
+        let mut moved = Vec::new();
+        let mut correction_url = None;
         for mut report in open {
             if let Some(step) = reviewed_again(conn, &mut report, now)? {
                 apply(conn, &context, &editor, &report, &step, &mut counts)?;
@@ -413,11 +424,24 @@ pub async fn resolve_article(
             let applied = apply(conn, &context, &editor, &report, &checked, &mut counts)?;
             done.reports += 1;
             done.emails += usize::from(applied.emailed);
+            correction_url = checked.change.correction_url;
+            moved.push((report.tracking_code, report.desk_id));
         }
         if done.reports > 0 {
             articles::repo::refresh_open(conn, article_id)?;
             if context.snapshots {
                 crate::evidence::service::on_resolved(conn, article_id, now)?;
+            }
+            if let Some(to) = decision.to {
+                webhooks::on_article_resolved(
+                    conn,
+                    &context.routing,
+                    article_id,
+                    to,
+                    correction_url.as_deref(),
+                    &moved,
+                    now,
+                )?;
             }
         }
         // Last, in one order: see `reports::counts`.
@@ -725,6 +749,14 @@ pub async fn complete_address(
         )?;
         let row = load(conn, &code)?;
         super::service::queue_messages(conn, &context, &row, &article, desk_id, desk, false, true)?;
+        webhooks::on_report_status_changed(
+            conn,
+            &context.routing,
+            row.id,
+            ReportStatus::NeedsUrl.as_str(),
+            ReportStatus::New.as_str(),
+            now,
+        )?;
         let mut counts = CountChanges::default();
         counts.moved(
             report.desk_id,

@@ -13,6 +13,7 @@ use super::{Category, Channel, PublicStatus, ReportStatus, repo};
 use crate::articles;
 use crate::config::NotifySettings;
 use crate::notify::outbox::{self, DeskRef, NewReportEvent};
+use crate::notify::webhooks::service as webhooks;
 use crate::routing::{LiveRules, RouteInput, Routing};
 use crate::storage::{Db, DbConn, StorageError, now};
 
@@ -346,6 +347,7 @@ fn store(
         queue_messages(
             conn, context, &row, &article, desk_id, desk, true, alert_desk,
         )?;
+        webhooks::on_report_created(conn, &context.routing, row.id, now)?;
     }
     let mut counts = CountChanges::default();
     counts.added(desk_id, status);

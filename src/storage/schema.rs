@@ -103,6 +103,23 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
         recipient_hash -> Nullable<Text>,
         claimed_by -> Nullable<Text>,
+        payload -> Nullable<Text>,
+        webhook_endpoint_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> BigInt,
+        url -> Text,
+        events -> Text,
+        trusted -> Bool,
+        secret -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        enabled -> Bool,
+        disabled_reason -> Nullable<Text>,
+        disabled_at -> Nullable<Timestamp>,
     }
 }
 
@@ -289,4 +306,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_messages,
     article_snapshots,
     report_counts,
+    webhook_endpoints,
 );

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::articles::UrlPolicy;
 use crate::config::Settings;
 use crate::notify::Wakeup;
+use crate::notify::webhooks::Webhooks;
 use crate::reports::service::IntakeContext;
 use crate::storage::Db;
 use crate::web::limits::IntakeLimits;
@@ -23,4 +24,6 @@ pub struct AppState {
     pub limits: Arc<IntakeLimits>,
     /// What `/metrics` shows (per instance).
     pub metrics: Arc<Metrics>,
+    /// Checks the addresses of webhook endpoints as they are registered, and seals their secrets.
+    pub webhooks: Arc<Webhooks>,
 }

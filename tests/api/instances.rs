@@ -1,7 +1,7 @@
 //! Several instances on one database (issue 12, item 6): two `disinfo-desk serve` processes share
 //! the database as two instances behind a load balancer would. A session made on one works on
-//! the other, every report is stored once, every email is delivered once, and a routing change
-//! made on one is used by the other. On PostgreSQL (the documented set-up) and on SQLite.
+//! the other, every report is stored once, every email and every webhook is delivered once, and a
+//! routing change made on one is used by the other. On PostgreSQL (the documented set-up) and on SQLite.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, Write};
@@ -194,6 +194,25 @@ async fn two_instances_on_one_database_behave_as_one() {
         .trim()
         .to_string();
 
+    // A webhook endpoint, registered as an operator would: each report's arrival goes to it.
+    let receiver = crate::webhooks::Receiver::start().await;
+    let added = desk(&database_url, sink.port())
+        .args([
+            "webhook",
+            "add",
+            &receiver.url("/instances"),
+            "--event",
+            "report.created",
+        ])
+        .output()
+        .expect("webhook add runs");
+    assert!(added.status.success(), "{added:?}");
+    let secret = String::from_utf8_lossy(&added.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("secret: ").map(str::to_string))
+        .expect("the secret printed");
+    receiver.set_secret(&secret);
+
     let a = start(
         &database_url,
         sink.port(),
@@ -304,6 +323,32 @@ async fn two_instances_on_one_database_behave_as_one() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), all, "no message delivered twice");
+
+    // Every report's webhook arrived once, signed, whichever worker sent it.
+    let webhooks = receiver.wait_for(reports).await;
+    let mut per_report: HashMap<String, usize> = HashMap::new();
+    for delivery in &webhooks {
+        assert!(delivery.verified, "signed: {}", delivery.text());
+        assert_eq!(delivery.kind(), "report.created");
+        let code = delivery.json["data"]["report"]["tracking_code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        *per_report.entry(code).or_default() += 1;
+    }
+    let mut expected = codes.clone();
+    expected.sort();
+    let mut delivered: Vec<String> = per_report.keys().cloned().collect();
+    delivered.sort();
+    assert_eq!(delivered, expected, "one webhook per report");
+    assert!(
+        per_report.values().all(|n| *n == 1),
+        "none twice: {per_report:?}"
+    );
+    let mut webhook_ids: Vec<String> = webhooks.iter().map(|d| d.id.clone()).collect();
+    webhook_ids.sort();
+    webhook_ids.dedup();
+    assert_eq!(webhook_ids.len(), reports, "one webhook-id each");
 
     // A routing rule added on A is used by B for the next report.
     let csrf = editor.csrf(&a, "/desk/admin/routing").await;

@@ -31,3 +31,4 @@ mod schema;
 mod smtp_sink;
 mod snapshots;
 mod status;
+mod webhooks;

@@ -66,8 +66,8 @@ desk-password-error-common = This password is on the list of the most common pas
 desk-password-error-same = The new password must differ from the current one.
 desk-password-error-mismatch = The two new passwords differ; type the same one twice.
 desk-password-changed = Your password is changed. Signed out elsewhere: { $sessions } session(s); API tokens revoked: { $tokens }.
-desk-outbox-title = Email outbox
-desk-outbox-intro = Messages that could not be delivered stay here until someone sends them again. Fix the cause first (a wrong address, the mail server's settings), then retry.
+desk-outbox-title = Outbox
+desk-outbox-intro = Emails and webhooks that could not be delivered stay here until someone sends them again. Fix the cause first (a wrong address, the mail server's settings, the receiving endpoint), then retry.
 desk-outbox-counts = Messages by state
 desk-outbox-dead = Undelivered messages
 desk-outbox-kind = Kind
@@ -82,6 +82,7 @@ desk-outbox-kind-name = { $kind ->
     [escalation] Escalation
     [report_assigned] Assignment to an editor
     [article_snapshot] Fetch of an article's page
+    [webhook] Webhook
    *[other] { $kind }
 }
 desk-outbox-recipients = To
@@ -115,7 +116,8 @@ desk-outbox-in_flight = { $count ->
 }
 desk-nav-queue = Queue
 desk-nav-reports = Reports
-desk-nav-outbox = Email outbox
+desk-nav-outbox = Outbox
+desk-nav-webhooks = Webhooks
 desk-nav-routing = Routing rules
 desk-counts-label = Reports by status
 desk-status-new = New
@@ -557,6 +559,55 @@ desk-received-reason = Why
 desk-received-size = Bytes
 desk-received-report = Report
 desk-received-raw = Message
+# The admins' webhook page (/desk/webhooks).
+desk-webhooks-title = Webhooks
+desk-webhooks-intro = Other systems (your CMS, a chat room, a research partner) can hear of reports as they happen: each event is sent to the endpoints subscribed to it as a signed HTTP POST, through the outbox, with the same retries as email. Undelivered ones wait in the outbox.
+desk-webhooks-forbidden = Only admins may manage webhooks.
+desk-webhooks-endpoints = Endpoints
+desk-webhooks-none = No endpoint is registered.
+desk-webhooks-id = Id
+desk-webhooks-url = Address
+desk-webhooks-events = Events
+desk-webhooks-data = Data
+desk-webhooks-trusted = Trusted: with reporters' contact details and texts
+desk-webhooks-untrusted = Without personal data
+desk-webhooks-state = State
+desk-webhooks-enabled = Active
+desk-webhooks-disabled = Disabled
+desk-webhooks-disabled_because = { $when }: { $why }
+desk-webhooks-origin = Added
+desk-webhooks-created_by = by { $who }, { $when }
+desk-webhooks-created_by_cli = the command line
+desk-webhooks-actions = Actions
+desk-webhooks-enable = Enable again
+desk-webhooks-remove = Remove
+desk-webhooks-add = Add an endpoint
+desk-webhooks-error_summary = The endpoint was not added
+desk-webhooks-field-url = The endpoint's address (URL)
+desk-webhooks-field-url-hint = Where the events are sent, e.g. https://cms.example.com/hooks/desk. Addresses on this server's own network are refused unless webhooks.allow_private_addresses is set.
+desk-webhooks-field-url-hint_https = Where the events are sent, e.g. https://cms.example.com/hooks/desk: https only. Addresses on this server's own network are refused.
+desk-webhooks-field-events = Events to send
+desk-webhooks-field-trusted = Trusted: include personal data
+desk-webhooks-field-trusted-hint = Only for a system of your own newsroom that may hold it: the reporter's name, email and phone number, and the texts the reader wrote (the passage, the explanation, the evidence links), which can hold personal data too. Other endpoints get none of it.
+desk-webhooks-submit = Add the endpoint
+desk-webhooks-docs = The events, their contents, the signature and how to check it: docs/WEBHOOKS.md.
+desk-webhooks-event-report_created = a report arrived (any channel)
+desk-webhooks-event-report_status_changed = a report's status changed
+desk-webhooks-event-article_resolved = an article was decided as a whole
+desk-webhooks-event-article_escalated = an article was escalated
+desk-webhooks-created-title = Endpoint added: copy its secret now
+desk-webhooks-created-text = Events for { $url } are signed with this secret. Give it to the receiving system, which checks each signature with it.
+desk-webhooks-created-once = It is shown this once: it cannot be shown again. If it is lost, remove the endpoint and add it again.
+desk-webhooks-secret = Signing secret
+desk-webhooks-done-removed = Endpoint removed: no more events go to it.
+desk-webhooks-done-enabled = Endpoint enabled again: it gets the events from now on.
+desk-webhooks-error-not_found = No endpoint has that id.
+desk-webhooks-error-url_required = Enter the address events are sent to.
+desk-webhooks-error-url_too_long = Use an address of at most { $max } characters.
+desk-webhooks-error-url_invalid = This is not a web address ({ $reason }).
+desk-webhooks-error-url_refused = This address cannot receive webhooks: { $reason }.
+desk-webhooks-error-events_required = Choose at least one event: { $events }.
+desk-webhooks-error-event_unknown = { $event } is not an event; the events are { $events }.
 
 ## Erasing a reporter's contact details on their request made by phone, letter or in person (admins)
 desk-erase-title = Erase the reporter's contact details
