@@ -218,18 +218,21 @@ pub fn is_web_address(url: &str) -> bool {
 }
 
 /// What one move did: whether the report entered or left the open state (the caller then
-/// refreshes the article's open counts, once however many reports it moved), and whether the
-/// reporter was emailed.
+/// refreshes the article's open counts, once however many reports it moved), whether it entered
+/// or left a resolution (the caller then refreshes the article's public decision, the corrections
+/// log), and whether the reporter was emailed.
 struct Applied {
     open_changed: bool,
+    decision_changed: bool,
     emailed: bool,
 }
 
-/// Applies one checked move: the report, the event, the reporter's email.
+/// Applies one checked move: the report, the event, the reporter's email. `actor` is how the
+/// event names who moved it (`editor:<email>`, or `reporter` for an appeal).
 fn apply(
     conn: &mut DbConn,
     context: &IntakeContext,
-    editor: &Editor,
+    actor: &str,
     report: &ReportRow,
     checked: &Checked,
 ) -> Result<Applied, ReportError> {
@@ -241,11 +244,11 @@ fn apply(
         ReportStatus::parse(change.from).unwrap_or(ReportStatus::New),
         ReportStatus::parse(change.to).unwrap_or(ReportStatus::New),
     );
-    repo::insert_event(
+    repo::insert_decision_event(
         conn,
         &repo::InsertEvent {
             report_id: report.id,
-            actor: &editor.actor(),
+            actor,
             kind: "status_changed",
             from_status: Some(change.from),
             to_status: Some(change.to),
@@ -253,6 +256,11 @@ fn apply(
             public_note: checked.public_note.as_deref(),
             created_at: change.now,
         },
+        // The decision keeps the link it was made with, whatever happens to the report later.
+        change
+            .correction_url
+            .as_deref()
+            .filter(|_| to.is_resolved()),
     )?;
     let emailed = if to.reaches_reader() {
         outbox::on_report_decided(conn, report, &context.notify, change.now)?
@@ -261,6 +269,7 @@ fn apply(
     };
     Ok(Applied {
         open_changed: from.is_open() != to.is_open(),
+        decision_changed: from.is_resolved() || to.is_resolved(),
         emailed,
     })
 }
@@ -268,7 +277,10 @@ fn apply(
 /// Loads a report with its article locked first, the order intake takes them in, so that
 /// concurrent changes to one article's reports queue up instead of each recounting from a
 /// snapshot that misses the others (or deadlocking on PostgreSQL).
-fn load_locked(conn: &mut DbConn, code: &TrackingCode) -> Result<ReportRow, ReportError> {
+pub(crate) fn load_locked(
+    conn: &mut DbConn,
+    code: &TrackingCode,
+) -> Result<ReportRow, ReportError> {
     let report = load(conn, code)?;
     if articles::repo::lock(conn, report.article_id)? {
         // Someone may have changed it while we waited for the lock.
@@ -286,15 +298,30 @@ pub async fn decide(
     code: TrackingCode,
     decision: Decision,
 ) -> Result<ReportRow, ReportError> {
-    db.write(move |conn| {
-        let report = load_locked(conn, &code)?;
-        let checked = check(conn, &report, &decision, now())?;
-        if apply(conn, &context, &editor, &report, &checked)?.open_changed {
-            articles::repo::refresh_open(conn, report.article_id)?;
-        }
-        load(conn, &code)
-    })
-    .await
+    db.write(move |conn| move_report(conn, &context, &editor.actor(), &code, &decision))
+        .await
+}
+
+/// Moves one report along the lifecycle inside the caller's transaction, as `actor`: the path
+/// every move takes (an editor's decision, a reporter's appeal), so the event, the article's
+/// counts and public decision, and the reporter's email always follow.
+pub(crate) fn move_report(
+    conn: &mut DbConn,
+    context: &IntakeContext,
+    actor: &str,
+    code: &TrackingCode,
+    decision: &Decision,
+) -> Result<ReportRow, ReportError> {
+    let report = load_locked(conn, code)?;
+    let checked = check(conn, &report, decision, now())?;
+    let applied = apply(conn, context, actor, &report, &checked)?;
+    if applied.open_changed {
+        articles::repo::refresh_open(conn, report.article_id)?;
+    }
+    if applied.decision_changed {
+        articles::corrections::repo::refresh(conn, report.article_id)?;
+    }
+    load(conn, code)
 }
 
 /// What resolving an article changes: how many open reports get the outcome, and how many of
@@ -393,17 +420,19 @@ pub async fn resolve_article(
             return Ok(Resolution::Changed(now_counts));
         }
         let mut done = ResolutionCounts::default();
+        let actor = editor.actor();
         for mut report in open {
             if let Some(step) = reviewed_again(conn, &mut report, now)? {
-                apply(conn, &context, &editor, &report, &step)?;
+                apply(conn, &context, &actor, &report, &step)?;
             }
             let checked = check(conn, &report, &decision, now)?;
-            let applied = apply(conn, &context, &editor, &report, &checked)?;
+            let applied = apply(conn, &context, &actor, &report, &checked)?;
             done.reports += 1;
             done.emails += usize::from(applied.emailed);
         }
         if done.reports > 0 {
             articles::repo::refresh_open(conn, article_id)?;
+            articles::corrections::repo::refresh(conn, article_id)?;
         }
         Ok(Resolution::Applied(done))
     })
