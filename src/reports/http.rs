@@ -643,6 +643,15 @@ pub async fn appeal_form(
         refused.set_retry_after(&mut response);
         return Ok(response);
     }
+    if !view.can_appeal() {
+        // The page was out of date (or never had the form): show it as it is, saying why.
+        let notice = t.t(if view.appealed_at.is_some() {
+            "appeal-already"
+        } else {
+            "appeal-not_appealable"
+        });
+        return status_response(&state, lang, view, StatusCode::CONFLICT, None, Some(notice));
+    }
     if state.limits.enabled() {
         let limits = &state.settings.limits;
         if let Err(problem) = form_token::check(

@@ -17,7 +17,7 @@ UPDATE report_events
 -- public decision is a correction or a clarification, one row each, pointing at that decision's
 -- event: it is the log. Editorial moves into or out of a resolution rewrite the article's row.
 CREATE TABLE correction_notices (
-    article_id BIGINT PRIMARY KEY NOT NULL REFERENCES articles (id),
+    article_id INTEGER PRIMARY KEY NOT NULL REFERENCES articles (id),
     event_id BIGINT NOT NULL REFERENCES report_events (id),
     outcome TEXT NOT NULL,
     decided_at TIMESTAMP NOT NULL
