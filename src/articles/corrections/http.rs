@@ -251,6 +251,10 @@ fn public_error(error: AppError, cache: Option<&str>) -> HttpResponse {
     allow_any_origin(&mut response);
     if let Some(cache) = cache.and_then(|c| HeaderValue::from_str(c).ok()) {
         response.headers_mut().insert(header::CACHE_CONTROL, cache);
+        // Its message is in the client's language.
+        response
+            .headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("Accept-Language"));
     }
     response
 }
