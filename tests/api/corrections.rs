@@ -180,6 +180,9 @@ async fn the_log_lists_corrections_newest_first_in_pages_as_html_atom_and_json()
     assert!(second["next_cursor"].is_null(), "{second}");
     let (_, all) = get_json(&app, "/api/v1/corrections?limit=10").await;
     assert_eq!(urls_of(&all).len(), 3);
+    // A repeated parameter counts once (its first value), never a bare 400.
+    let (status, one) = get_json(&app, "/api/v1/corrections?limit=1&limit=null").await;
+    assert_eq!((status, urls_of(&one).len()), (200, 1), "{one}");
     for bad in [
         "/api/v1/corrections?cursor=nonsense",
         "/api/v1/corrections?limit=0",

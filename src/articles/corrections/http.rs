@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, get, web};
 use askama::Template;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::service::{self, Cursor, Notice, Outcome};
@@ -24,6 +24,14 @@ pub const FEED_PATH: &str = "/corrections.atom";
 
 fn public_url(state: &AppState) -> &str {
     state.settings.server.public_url.trim_end_matches('/')
+}
+
+/// The first value of the query parameter `name`. Read by hand: a repeated parameter
+/// (`?limit=1&limit=2`) takes its first value instead of failing the whole request.
+fn query_param(req: &HttpRequest, name: &str) -> Option<String> {
+    url::form_urlencoded::parse(req.query_string().as_bytes())
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
 }
 
 fn cursor_param(
@@ -84,19 +92,14 @@ pub struct CorrectionsPage<'a> {
     pub first_page: bool,
 }
 
-#[derive(Deserialize)]
-pub struct PageQuery {
-    before: Option<String>,
-}
-
 /// `GET /corrections?before=…`: newest first, a page at a time (`rel="next"` for older ones).
 pub async fn corrections_page(
+    req: HttpRequest,
     state: web::Data<AppState>,
     lang: PageLanguage,
-    query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, HtmlError> {
     let t = lang.messages;
-    let before = cursor_param(t, "before", query.before.as_deref())?;
+    let before = cursor_param(t, "before", query_param(&req, "before").as_deref())?;
     let limit = i64::from(state.settings.corrections.page_size);
     let (notices, next) = service::page(&state.db, before, limit)
         .await
@@ -297,8 +300,10 @@ pub struct LogBody {
     next_cursor: Option<String>,
 }
 
-#[derive(Deserialize, utoipa::IntoParams)]
+/// The log's query (documentation: the handler reads the query string itself).
+#[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+#[allow(dead_code)]
 pub struct LogQuery {
     /// `next_cursor` of the page before.
     cursor: Option<String>,
@@ -325,19 +330,15 @@ pub struct LogQuery {
 )]
 #[get("/corrections")]
 pub async fn api_list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     lang: PageLanguage,
-    query: web::Query<LogQuery>,
 ) -> HttpResponse {
     let t = lang.messages;
     let listed = async {
-        let cursor = cursor_param(t, "cursor", query.cursor.as_deref())?;
-        let limit = match query
-            .limit
-            .as_deref()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-        {
+        let cursor = cursor_param(t, "cursor", query_param(&req, "cursor").as_deref())?;
+        let limit = query_param(&req, "limit");
+        let limit = match limit.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
             None => i64::from(state.settings.corrections.page_size),
             Some(text) => text
                 .parse::<i64>()
@@ -449,12 +450,14 @@ pub fn none_match(req: &HttpRequest, etag: &str) -> bool {
         .any(|tag| tag.trim() == "*" || opaque(tag) == opaque(etag))
 }
 
-#[derive(Deserialize, utoipa::IntoParams)]
+/// The lookup's query (documentation: the handler reads the query string itself).
+#[derive(serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+#[allow(dead_code)]
 pub struct LookupQuery {
     /// Any address of the article (tracking parameters, mobile and AMP variants and the like
     /// are folded as intake folds them).
-    #[param(max_length = 2048)]
+    #[param(max_length = 2048, format = "uri")]
     url: Option<String>,
 }
 
@@ -490,11 +493,11 @@ pub async fn api_lookup(
     req: HttpRequest,
     state: web::Data<AppState>,
     lang: PageLanguage,
-    query: web::Query<LookupQuery>,
 ) -> HttpResponse {
     let t = lang.messages;
     let cache = cache_control(state.settings.corrections.max_age_secs);
-    let notice = match service::lookup(&state.db, &state.urls, query.url.as_deref(), t).await {
+    let url = query_param(&req, "url");
+    let notice = match service::lookup(&state.db, &state.urls, url.as_deref(), t).await {
         Ok(notice) => notice,
         Err(CorrectionError::NotFound) => {
             // Most articles have none: a CDN may keep that answer as long as a notice.
