@@ -111,6 +111,8 @@ pub struct Settings {
     pub mail_intake: MailIntakeSettings,
     pub evidence: EvidenceSettings,
     pub webhooks: WebhookSettings,
+    #[serde(default)]
+    pub corrections: CorrectionsSettings,
 }
 
 fn default_environment() -> Environment {
@@ -456,6 +458,26 @@ pub struct WebhookSettings {
     pub max_response_bytes: usize,
 }
 
+/// The public corrections log (`/corrections`, its feed and JSON, the per-article notice).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct CorrectionsSettings {
+    /// Notices per page of the log and entries in its feed (1 to 100).
+    pub page_size: u32,
+    /// `Cache-Control: public, max-age=…` of the feed, the JSON and an article's notice: how long
+    /// a CDN or a browser may keep them (at most a day).
+    pub max_age_secs: u64,
+}
+
+impl Default for CorrectionsSettings {
+    fn default() -> Self {
+        Self {
+            page_size: 25,
+            max_age_secs: 300,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct LogSettings {
     pub format: LogFormat,
@@ -631,6 +653,13 @@ impl Settings {
         {
             return Err(ConfigError::Invalid(
                 "intake.default_language must be one of intake.languages".into(),
+            ));
+        }
+        let corrections = &self.corrections;
+        if !(1..=100).contains(&corrections.page_size) || corrections.max_age_secs > 86_400 {
+            return Err(ConfigError::Invalid(
+                "corrections.page_size must be 1 to 100 and corrections.max_age_secs at most 86400"
+                    .into(),
             ));
         }
         if self.mail_intake.max_message_bytes < 1024 {

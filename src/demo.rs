@@ -256,7 +256,8 @@ pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Re
         reports_repo::add_decision_events_after(conn, first_new_id, "demo")?;
         reports_repo::link_duplicates_after(conn, first_new_id)?;
         reports_repo::recount_status_counts(conn)?;
-        articles_repo::refresh_open_all(conn).map_err(StorageError::from)
+        articles_repo::refresh_open_all(conn)?;
+        crate::articles::corrections::repo::refresh_all(conn).map_err(StorageError::from)
     })?;
     Ok(Seeded {
         articles: used.len(),

@@ -144,6 +144,17 @@ impl From<crate::evidence::EvidenceError> for AppError {
     }
 }
 
+impl From<crate::articles::corrections::CorrectionError> for AppError {
+    fn from(error: crate::articles::corrections::CorrectionError) -> Self {
+        use crate::articles::corrections::CorrectionError;
+        match error {
+            CorrectionError::Invalid(fields) => Self::Validation(fields),
+            CorrectionError::NotFound => Self::NotFound(error.to_string()),
+            CorrectionError::Storage(e) => e.into(),
+        }
+    }
+}
+
 impl From<StorageError> for AppError {
     fn from(error: StorageError) -> Self {
         if error.is_unavailable() {

@@ -14,6 +14,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_actix_web::scope::{Scope, scope};
 
 use crate::articles::UrlPolicy;
+use crate::articles::corrections::http as corrections;
 use crate::config::Settings;
 use crate::dashboard::api;
 use crate::dashboard::entry;
@@ -285,8 +286,16 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(reports::http::submit_form)),
         )
         .service(web::resource("/report/thanks/{code}").route(web::get().to(reports::http::thanks)))
+        .service(web::resource("/corrections").route(web::get().to(corrections::corrections_page)))
+        .service(
+            web::resource("/corrections.atom").route(web::get().to(corrections::corrections_feed)),
+        )
         .service(web::resource("/status").route(web::get().to(reports::http::status_lookup)))
         .service(web::resource("/status/{code}").route(web::get().to(reports::http::status_page)))
+        .service(
+            web::resource("/status/{code}/appeal")
+                .route(web::post().to(reports::http::appeal_form)),
+        )
         .service(
             web::resource("/status/{code}/unsubscribe")
                 .route(web::get().to(reports::http::unsubscribe_page))
@@ -324,6 +333,9 @@ fn api() -> Scope<
         .service(api_docs::openapi_json)
         .service(reports::http::api_create)
         .service(reports::http::api_get)
+        .service(reports::http::api_appeal)
+        .service(corrections::api_list)
+        .service(corrections::api_lookup)
         .service(
             scope("/desk")
                 // Editors' answers carry reports and personal data: no cache keeps them, errors

@@ -2,6 +2,7 @@
 //! together, and the per-article counts.
 
 pub mod canonical;
+pub mod corrections;
 pub mod queue;
 pub mod repo;
 

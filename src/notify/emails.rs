@@ -162,6 +162,23 @@ pub struct ReaderReply<'a> {
     pub article: ArticleRef<'a>,
 }
 
+/// To a desk: a reporter appealed a "no error found" decision; the report is reopened.
+pub struct AppealReceived<'a> {
+    pub t: &'a Messages,
+    pub publisher: &'a str,
+    pub desk: &'a str,
+    pub code: &'a str,
+    /// The report's page in the dashboard, absolute.
+    pub report_desk_url: &'a str,
+    pub article: ArticleRef<'a>,
+    /// When the appeal came (UTC).
+    pub appealed_at: &'a str,
+    /// The appealed decision's note to the reader.
+    pub decision_note: Option<&'a str>,
+    /// The reporter's reason.
+    pub reason: &'a str,
+}
+
 macro_rules! email_parts {
     ($data:ident, $subject:ident = $s:literal, $text:ident = $x:literal, $html:ident = $h:literal) => {
         #[derive(Template)]
@@ -248,6 +265,13 @@ email_parts!(
     ReplySubject = "email/reader_reply/subject.txt",
     ReplyText = "email/reader_reply/body.txt",
     ReplyHtml = "email/reader_reply/body.html"
+);
+
+email_parts!(
+    AppealReceived,
+    AppealSubject = "email/appeal_received/subject.txt",
+    AppealText = "email/appeal_received/body.txt",
+    AppealHtml = "email/appeal_received/body.html"
 );
 
 impl ReportAck<'_> {

@@ -38,10 +38,12 @@ pub enum MessageKind {
     ArticleSnapshot,
     /// To a registered endpoint: a signed HTTP POST of an event (`notify::webhooks`).
     Webhook,
+    /// To the desk: a reporter appealed a "no error found" decision; the report is reopened.
+    AppealReceived,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 11] = [
+    pub const ALL: [MessageKind; 12] = [
         Self::ReportAck,
         Self::DeskAlert,
         Self::DeskDigest,
@@ -53,6 +55,7 @@ impl MessageKind {
         Self::ReaderReply,
         Self::ArticleSnapshot,
         Self::Webhook,
+        Self::AppealReceived,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -68,6 +71,7 @@ impl MessageKind {
             Self::ReaderReply => "reader_reply",
             Self::ArticleSnapshot => "article_snapshot",
             Self::Webhook => "webhook",
+            Self::AppealReceived => "appeal_received",
         }
     }
 
@@ -123,6 +127,7 @@ mod tests {
             MessageKind::ReaderReply,
             MessageKind::ArticleSnapshot,
             MessageKind::Webhook,
+            MessageKind::AppealReceived,
         ] {
             match kind {
                 MessageKind::ReportAck
@@ -135,7 +140,8 @@ mod tests {
                 | MessageKind::ErasureConfirm
                 | MessageKind::ReaderReply
                 | MessageKind::ArticleSnapshot
-                | MessageKind::Webhook => assert!(listed(kind), "{kind:?} missing from ALL"),
+                | MessageKind::Webhook
+                | MessageKind::AppealReceived => assert!(listed(kind), "{kind:?} missing from ALL"),
             }
         }
     }

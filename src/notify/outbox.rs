@@ -330,6 +330,31 @@ pub fn on_reader_reply(
     Ok(true)
 }
 
+/// A reporter appealed a "no error found" decision and the report is reopened: tell its desk.
+/// False when the desk has nobody.
+pub fn on_appeal_received(
+    conn: &mut DbConn,
+    report: &ReportRow,
+    desk: Option<&Desk>,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let Some(desk) = desk.filter(|d| !d.editors.is_empty()) else {
+        return Ok(false);
+    };
+    enqueue(
+        conn,
+        Message {
+            kind: MessageKind::AppealReceived,
+            recipients: &desk.editors,
+            report_id: Some(report.id),
+            article_id: Some(report.article_id),
+            desk_id: report.desk_id,
+            ..Message::new(now)
+        },
+    )?;
+    Ok(true)
+}
+
 /// An outbox row being built.
 struct Message<'a> {
     kind: MessageKind,

@@ -11,8 +11,9 @@ use lettre::message::Mailbox;
 use tokio_util::sync::CancellationToken;
 
 use super::emails::{
-    self, ArticleRef, DeskAlert, DeskDigest, DeskRoundup, ErasureConfirm, Escalation, ReaderReply,
-    ReportAck, ReportAssigned, ReportOutcome, ReportSummary, RoundupArticle,
+    self, AppealReceived, ArticleRef, DeskAlert, DeskDigest, DeskRoundup, ErasureConfirm,
+    Escalation, ReaderReply, ReportAck, ReportAssigned, ReportOutcome, ReportSummary,
+    RoundupArticle,
 };
 use super::mailer::{Mailer, SendError};
 use super::repo::{self, OutboxRow};
@@ -714,6 +715,26 @@ fn render(
                 code: &report.tracking_code,
                 report_desk_url: &report_desk_url(context, &report.tracking_code),
                 article: links.of(&article),
+            }
+            .render()
+        }
+        MessageKind::AppealReceived => {
+            let (report, article) = reports_repo::find_by_id(conn, row.report_id.unwrap_or(-1))?
+                .ok_or_else(|| missing("report"))?;
+            let appeal =
+                reports_repo::first_event(conn, report.id, crate::reports::appeal::APPEALED)?
+                    .ok_or_else(|| missing("appeal"))?;
+            let links = ArticleLinks::new(context, &article);
+            AppealReceived {
+                t: messages(&row.language),
+                publisher: &context.publisher,
+                desk: &desk_name(),
+                code: &report.tracking_code,
+                report_desk_url: &report_desk_url(context, &report.tracking_code),
+                article: links.of(&article),
+                appealed_at: &appeal.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                decision_note: report.outcome_note.as_deref(),
+                reason: appeal.note.as_deref().unwrap_or_default(),
             }
             .render()
         }

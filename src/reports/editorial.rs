@@ -219,19 +219,22 @@ pub fn is_web_address(url: &str) -> bool {
 }
 
 /// What one move did: whether the report entered or left the open state (the caller then
-/// refreshes the article's open counts, once however many reports it moved), and whether the
-/// reporter was emailed.
+/// refreshes the article's open counts, once however many reports it moved), whether it entered
+/// or left a resolution (the caller then refreshes the article's public decision, the corrections
+/// log), and whether the reporter was emailed.
 struct Applied {
     open_changed: bool,
+    decision_changed: bool,
     emailed: bool,
 }
 
-/// Applies one checked move: the report, the event, the reporter's email; the change of the
+/// Applies one checked move: the report, the event, the reporter's email. `actor` is how the
+/// event names who moved it (`editor:<email>`, or `reporter` for an appeal); the change of the
 /// status counts is added to `counts` (written at the end of the transaction).
 fn apply(
     conn: &mut DbConn,
     context: &IntakeContext,
-    editor: &Editor,
+    actor: &str,
     report: &ReportRow,
     checked: &Checked,
     counts: &mut CountChanges,
@@ -245,11 +248,11 @@ fn apply(
         ReportStatus::parse(change.to).unwrap_or(ReportStatus::New),
     );
     counts.moved(report.desk_id, from, report.desk_id, to);
-    repo::insert_event(
+    repo::insert_decision_event(
         conn,
         &repo::InsertEvent {
             report_id: report.id,
-            actor: &editor.actor(),
+            actor,
             kind: "status_changed",
             from_status: Some(change.from),
             to_status: Some(change.to),
@@ -257,6 +260,11 @@ fn apply(
             public_note: checked.public_note.as_deref(),
             created_at: change.now,
         },
+        // The decision keeps the link it was made with, whatever happens to the report later.
+        change
+            .correction_url
+            .as_deref()
+            .filter(|_| to.is_resolved()),
     )?;
     webhooks::on_report_status_changed(
         conn,
@@ -273,6 +281,7 @@ fn apply(
     };
     Ok(Applied {
         open_changed: from.is_open() != to.is_open(),
+        decision_changed: from.is_resolved() || to.is_resolved(),
         emailed,
     })
 }
@@ -280,7 +289,10 @@ fn apply(
 /// Loads a report with its article locked first, the order intake takes them in, so that
 /// concurrent changes to one article's reports queue up instead of each recounting from a
 /// snapshot that misses the others (or deadlocking on PostgreSQL).
-fn load_locked(conn: &mut DbConn, code: &TrackingCode) -> Result<ReportRow, ReportError> {
+pub(crate) fn load_locked(
+    conn: &mut DbConn,
+    code: &TrackingCode,
+) -> Result<ReportRow, ReportError> {
     let report = load(conn, code)?;
     if articles::repo::lock(conn, report.article_id)? {
         // Someone may have changed it while we waited for the lock.
@@ -298,23 +310,39 @@ pub async fn decide(
     code: TrackingCode,
     decision: Decision,
 ) -> Result<ReportRow, ReportError> {
-    db.write(move |conn| {
-        let report = load_locked(conn, &code)?;
-        let now = now();
-        let checked = check(conn, &report, &decision, now)?;
-        let mut counts = CountChanges::default();
-        if apply(conn, &context, &editor, &report, &checked, &mut counts)?.open_changed {
-            articles::repo::refresh_open(conn, report.article_id)?;
-        }
-        // The decision that resolves the article's last open report: keep the page as resolved.
-        if context.snapshots && decision.to.is_some_and(ReportStatus::is_resolved) {
-            crate::evidence::service::on_resolved(conn, report.article_id, now)?;
-        }
-        let report = load(conn, &code)?;
-        counts.write(conn)?;
-        Ok(report)
-    })
-    .await
+    db.write(move |conn| move_report(conn, &context, &editor.actor(), &code, &decision))
+        .await
+}
+
+/// Moves one report along the lifecycle inside the caller's transaction, as `actor`: the path
+/// every move takes (an editor's decision, a reporter's appeal), so the event, the status counts,
+/// the article's counts and public decision, its snapshot and the reporter's email always follow.
+pub(crate) fn move_report(
+    conn: &mut DbConn,
+    context: &IntakeContext,
+    actor: &str,
+    code: &TrackingCode,
+    decision: &Decision,
+) -> Result<ReportRow, ReportError> {
+    let report = load_locked(conn, code)?;
+    let now = now();
+    let checked = check(conn, &report, decision, now)?;
+    let mut counts = CountChanges::default();
+    let applied = apply(conn, context, actor, &report, &checked, &mut counts)?;
+    if applied.open_changed {
+        articles::repo::refresh_open(conn, report.article_id)?;
+    }
+    if applied.decision_changed {
+        articles::corrections::repo::refresh(conn, report.article_id)?;
+    }
+    // The decision that resolves the article's last open report: keep the page as resolved.
+    if context.snapshots && decision.to.is_some_and(ReportStatus::is_resolved) {
+        crate::evidence::service::on_resolved(conn, report.article_id, now)?;
+    }
+    let report = load(conn, code)?;
+    // Last, in one order: see `reports::counts`.
+    counts.write(conn)?;
+    Ok(report)
 }
 
 /// What resolving an article changes: how many open reports get the outcome, and how many of
@@ -416,12 +444,13 @@ pub async fn resolve_article(
         let mut counts = CountChanges::default();
         let mut moved = Vec::new();
         let mut correction_url = None;
+        let actor = editor.actor();
         for mut report in open {
             if let Some(step) = reviewed_again(conn, &mut report, now)? {
-                apply(conn, &context, &editor, &report, &step, &mut counts)?;
+                apply(conn, &context, &actor, &report, &step, &mut counts)?;
             }
             let checked = check(conn, &report, &decision, now)?;
-            let applied = apply(conn, &context, &editor, &report, &checked, &mut counts)?;
+            let applied = apply(conn, &context, &actor, &report, &checked, &mut counts)?;
             done.reports += 1;
             done.emails += usize::from(applied.emailed);
             correction_url = checked.change.correction_url;
@@ -429,6 +458,7 @@ pub async fn resolve_article(
         }
         if done.reports > 0 {
             articles::repo::refresh_open(conn, article_id)?;
+            articles::corrections::repo::refresh(conn, article_id)?;
             if context.snapshots {
                 crate::evidence::service::on_resolved(conn, article_id, now)?;
             }

@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
 
+use super::appeal::{self, AppealError, AppealInput};
 use super::input::{FieldErrors, IntakeRules, ReportInput, evidence_slots};
 use super::service::{
     self, Acknowledgement, IdempotencyKey, SpamReason, StatusView, Submission, SubmitOutcome,
@@ -446,6 +447,68 @@ pub struct StatusPage<'a> {
     pub category_label: String,
     pub received: String,
     pub updated: String,
+    pub appeal: AppealPanel,
+    /// Why the page came back without a field error (too fast, too many requests, no longer
+    /// appealable).
+    pub notice: Option<String>,
+}
+
+/// What the status page says about an appeal.
+pub enum AppealPanel {
+    /// Nothing to say: not decided "no error found", never appealed.
+    None,
+    /// The form: decided "no error found", not appealed yet.
+    Form(AppealForm),
+    /// Appealed; the report is being reviewed again.
+    Received { at: String },
+    /// Appealed, and decided again since.
+    Decided { at: String },
+}
+
+/// The appeal form, with what the reporter typed kept when it is refused.
+#[derive(Default)]
+pub struct AppealForm {
+    pub email: String,
+    pub reason: String,
+    pub errors: FieldErrors,
+    /// The errors in form order, each linking to its field.
+    pub summary: Vec<SummaryItem>,
+    pub form_token: String,
+}
+
+impl AppealForm {
+    fn new(state: &AppState, input: &AppealInput, errors: FieldErrors) -> Self {
+        let summary = ["email", "reason"]
+            .iter()
+            .filter_map(|field| {
+                Some(SummaryItem {
+                    anchor: field.to_string(),
+                    text: errors.get(field).first()?.clone(),
+                })
+            })
+            .collect();
+        Self {
+            email: input.email.clone().unwrap_or_default(),
+            reason: input.reason.clone().unwrap_or_default(),
+            errors,
+            summary,
+            form_token: form_token::issue(&state.settings.server.secret_key, crate::storage::now()),
+        }
+    }
+}
+
+fn appeal_panel(state: &AppState, view: &StatusView, form: Option<AppealForm>) -> AppealPanel {
+    let at = |time: chrono::NaiveDateTime| time.format("%Y-%m-%d %H:%M UTC").to_string();
+    match view.appealed_at {
+        Some(time) if view.status == PublicStatus::UnderReview => {
+            AppealPanel::Received { at: at(time) }
+        }
+        Some(time) => AppealPanel::Decided { at: at(time) },
+        None if view.can_appeal() => AppealPanel::Form(form.unwrap_or_else(|| {
+            AppealForm::new(state, &AppealInput::default(), FieldErrors::default())
+        })),
+        None => AppealPanel::None,
+    }
 }
 
 #[derive(Template)]
@@ -469,41 +532,183 @@ async fn lookup(state: &AppState, t: &Messages, code: &str) -> Result<StatusView
     }
 }
 
+/// The status page of `view`, with the appeal form as given (`None`: empty) and a notice.
+fn status_response(
+    state: &AppState,
+    lang: PageLanguage,
+    view: StatusView,
+    status: StatusCode,
+    form: Option<AppealForm>,
+    notice: Option<String>,
+) -> Result<HttpResponse, HtmlError> {
+    let t = lang.messages;
+    Ok(page(
+        status,
+        &StatusPage {
+            t,
+            frame: Frame::new(&state.settings, lang.chooser),
+            publisher: &state.settings.publisher.name,
+            privacy_days: state.settings.privacy.reporter_retention_days,
+            status_label: t.t(view.status.label_id()),
+            status_explanation: t.t(view.status.explanation_id()),
+            category_label: view.category.map(|c| t.t(c.label_id())).unwrap_or_default(),
+            received: view.received_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            updated: view.updated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            appeal: appeal_panel(state, &view, form),
+            notice,
+            view,
+        },
+    )?)
+}
+
+/// The lookup form again, saying no report has the code (as `GET /status/{code}` does).
+fn unknown_code(
+    state: &AppState,
+    lang: PageLanguage,
+    code: String,
+    message: String,
+) -> Result<HttpResponse, HtmlError> {
+    Ok(page(
+        StatusCode::NOT_FOUND,
+        &StatusLookupPage {
+            t: lang.messages,
+            frame: Frame::new(&state.settings, lang.chooser),
+            publisher: &state.settings.publisher.name,
+            privacy_days: state.settings.privacy.reporter_retention_days,
+            code,
+            error: Some(message),
+        },
+    )?)
+}
+
 pub async fn status_page(
     state: web::Data<AppState>,
     lang: PageLanguage,
     path: web::Path<String>,
 ) -> Result<HttpResponse, HtmlError> {
     let t = lang.messages;
-    let frame = Frame::new(&state.settings, lang.chooser);
     match lookup(&state, t, &path).await {
-        Ok(view) => Ok(page(
-            StatusCode::OK,
-            &StatusPage {
-                t,
-                frame,
-                publisher: &state.settings.publisher.name,
-                privacy_days: state.settings.privacy.reporter_retention_days,
-                status_label: t.t(view.status.label_id()),
-                status_explanation: t.t(view.status.explanation_id()),
-                category_label: view.category.map(|c| t.t(c.label_id())).unwrap_or_default(),
-                received: view.received_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-                updated: view.updated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-                view,
-            },
-        )?),
-        Err(AppError::NotFound(message)) => Ok(page(
-            StatusCode::NOT_FOUND,
-            &StatusLookupPage {
-                t,
-                frame,
-                publisher: &state.settings.publisher.name,
-                privacy_days: state.settings.privacy.reporter_retention_days,
-                code: path.into_inner(),
-                error: Some(message),
-            },
-        )?),
+        Ok(view) => status_response(&state, lang, view, StatusCode::OK, None, None),
+        Err(AppError::NotFound(message)) => unknown_code(&state, lang, path.into_inner(), message),
         Err(other) => Err(other.into()),
+    }
+}
+
+/// What the appeal form sends; other fields are ignored, as on the report form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AppealFormBody {
+    email: Option<String>,
+    reason: Option<String>,
+    form_token: Option<String>,
+}
+
+/// `POST /status/{code}/appeal`: on success, back to the status page ("Appeal received"); a
+/// refusal brings the page back with the input kept and the message beside the field.
+pub async fn appeal_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    lang: PageLanguage,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, HtmlError> {
+    let t = lang.messages;
+    let body: AppealFormBody =
+        body::form_body(&req, payload, state.settings.server.max_body_bytes).await?;
+    let input = AppealInput {
+        email: body.email,
+        reason: body.reason,
+    };
+    let view = match lookup(&state, t, &path).await {
+        Ok(view) => view,
+        Err(AppError::NotFound(message)) => {
+            return unknown_code(&state, lang, path.into_inner(), message);
+        }
+        Err(other) => return Err(other.into()),
+    };
+    if let Err(refused) = state
+        .limits
+        .check_client(client_hash(&req, &state).as_deref())
+    {
+        tracing::info!(limit = refused.limit.as_str(), "appeal refused: rate limit");
+        let form = AppealForm::new(&state, &input, FieldErrors::default());
+        let mut response = status_response(
+            &state,
+            lang,
+            view,
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(form),
+            Some(refused.notice(t)),
+        )?;
+        refused.set_retry_after(&mut response);
+        return Ok(response);
+    }
+    if !view.can_appeal() {
+        // The page was out of date (or never had the form): show it as it is, saying why.
+        let notice = t.t(if view.appealed_at.is_some() {
+            "appeal-already"
+        } else {
+            "appeal-not_appealable"
+        });
+        return status_response(&state, lang, view, StatusCode::CONFLICT, None, Some(notice));
+    }
+    if state.limits.enabled() {
+        let limits = &state.settings.limits;
+        if let Err(problem) = form_token::check(
+            &state.settings.server.secret_key,
+            body.form_token.as_deref(),
+            crate::storage::now(),
+            limits.form_min_secs,
+            limits.form_max_age_secs,
+        ) {
+            tracing::info!(problem = problem.as_str(), "appeal refused: its form token");
+            let form = AppealForm::new(&state, &input, FieldErrors::default());
+            return status_response(
+                &state,
+                lang,
+                view,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(form),
+                Some(t.t(problem.message_id())),
+            );
+        }
+    }
+    let code = TrackingCode::parse(&view.tracking_code)
+        .ok_or_else(|| AppError::NotFound(t.t("status-not_found")))?;
+    match appeal::appeal(
+        &state.db,
+        state.intake.clone(),
+        code.clone(),
+        input.clone(),
+        t,
+    )
+    .await
+    {
+        Ok(_) => {
+            state.wakeup.wake();
+            Ok(see_other(&format!("/status/{code}")))
+        }
+        Err(AppealError::Invalid(errors)) => {
+            let form = AppealForm::new(&state, &input, errors);
+            status_response(
+                &state,
+                lang,
+                view,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(form),
+                None,
+            )
+        }
+        Err(refused @ (AppealError::NotAppealable(_) | AppealError::AlreadyAppealed)) => {
+            // The page was out of date: show it as it is now, saying why nothing was done.
+            let notice = match refused {
+                AppealError::AlreadyAppealed => t.t("appeal-already"),
+                _ => t.t("appeal-not_appealable"),
+            };
+            let now = lookup(&state, t, code.as_str()).await?;
+            status_response(&state, lang, now, StatusCode::CONFLICT, None, Some(notice))
+        }
+        Err(other) => Err(other.into_app_error(t).into()),
     }
 }
 
@@ -597,6 +802,11 @@ struct ReportBody<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(required = false, value_type = String)]
     correction_url: Option<&'a str>,
+    /// RFC 3339: when the reporter appealed the decision (in the status answer only, once
+    /// appealed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false, value_type = String, format = DateTime)]
+    appealed_at: Option<String>,
 }
 
 fn created_body<'a>(state: &AppState, submitted: &'a Submitted, t: &'a Messages) -> ReportBody<'a> {
@@ -615,6 +825,7 @@ fn created_body<'a>(state: &AppState, submitted: &'a Submitted, t: &'a Messages)
         updated_at: None,
         public_note: None,
         correction_url: None,
+        appealed_at: None,
     }
 }
 
@@ -733,11 +944,15 @@ pub async fn api_get(
 ) -> Result<HttpResponse, AppError> {
     let t = lang.messages;
     let view = lookup(&state, t, &path).await?;
-    Ok(HttpResponse::Ok().json(ReportBody {
+    Ok(HttpResponse::Ok().json(status_body(&state, &view, t)))
+}
+
+fn status_body<'a>(state: &AppState, view: &'a StatusView, t: &Messages) -> ReportBody<'a> {
+    ReportBody {
         tracking_code: &view.tracking_code,
         status: view.status.as_str(),
         public_status: t.t(view.status.label_id()),
-        status_url: status_url(&state, &view.tracking_code),
+        status_url: status_url(state, &view.tracking_code),
         article: ArticleBody {
             canonical_url: &view.canonical_url,
             report_count: None,
@@ -747,7 +962,57 @@ pub async fn api_get(
         updated_at: Some(view.updated_at.and_utc().to_rfc3339()),
         public_note: view.public_note.as_deref(),
         correction_url: view.correction_url.as_deref(),
-    }))
+        appealed_at: view.appealed_at.map(|at| at.and_utc().to_rfc3339()),
+    }
+}
+
+/// `POST /api/v1/reports/{tracking_code}/appeal`.
+#[utoipa::path(
+    tag = "reports",
+    operation_id = "appeal_report",
+    summary = "Appeal a \"no error found\" decision",
+    description = "The reporter of a report decided `no_error` asks for it to be reviewed again, \
+        once, with the email address they gave with it and a reason (10 to 2,000 characters). The \
+        report is reopened (`under_review`) and its desk is told. Unknown fields are refused.",
+    params(("code" = String, Path, description = "The tracking code.")),
+    request_body(content = AppealInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Appealed: the public status now, with `appealed_at`.", body = ReportBody),
+        (status = 400, description = "Malformed JSON, a field of the wrong type or an unknown field.", body = ErrorResponse),
+        (status = 404, description = "No report has that tracking code.", body = ErrorResponse),
+        (status = 409, description = "`not_appealable`: the report is not decided `no_error`; `already_appealed`: it was appealed once already.", body = ErrorResponse),
+        (status = 413, description = "The body is larger than the configured limit.", body = ErrorResponse),
+        (status = 415, description = "Not sent as `application/json`.", body = ErrorResponse),
+        (status = 422, description = "`fields` names each field at fault: `reason` (its length), `email` (missing, not the address given with the report, or the report holds none: none was given, or it was erased).", body = ErrorResponse),
+        (status = 429, description = "Too many requests from this client.", body = ErrorResponse,
+            headers(("Retry-After" = i64, description = "Seconds to wait."))),
+        (status = 503, description = "Temporarily unavailable.", body = ErrorResponse,
+            headers(("Retry-After" = i64, description = "Seconds to wait."))),
+    )
+)]
+#[post("/reports/{code}/appeal")]
+pub async fn api_appeal(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    lang: PageLanguage,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let t = lang.messages;
+    state
+        .limits
+        .check_client(client_hash(&req, &state).as_deref())
+        .map_err(|r| api_refused(t, r))?;
+    let input: AppealInput =
+        body::json_body(&req, payload, state.settings.server.max_body_bytes).await?;
+    let code =
+        TrackingCode::parse(&path).ok_or_else(|| AppError::NotFound(t.t("status-not_found")))?;
+    appeal::appeal(&state.db, state.intake.clone(), code, input, t)
+        .await
+        .map_err(|e| e.into_app_error(t))?;
+    state.wakeup.wake();
+    let view = lookup(&state, t, &path).await?;
+    Ok(HttpResponse::Ok().json(status_body(&state, &view, t)))
 }
 
 // ---------------------------------------------------------------- unsubscribe

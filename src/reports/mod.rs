@@ -1,5 +1,6 @@
 //! Reader reports: domain types, validation at the edge, the intake service and its storage.
 
+pub mod appeal;
 pub mod archive;
 pub mod counts;
 pub mod editorial;

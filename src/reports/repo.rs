@@ -120,6 +120,18 @@ pub fn insert_event(conn: &mut DbConn, event: &InsertEvent<'_>) -> QueryResult<(
         .map(|_| ())
 }
 
+/// A decision's event, with the correction's link it was made with (`None` for other moves).
+pub fn insert_decision_event(
+    conn: &mut DbConn,
+    event: &InsertEvent<'_>,
+    correction_url: Option<&str>,
+) -> QueryResult<()> {
+    diesel::insert_into(report_events::table)
+        .values((event, report_events::correction_url.eq(correction_url)))
+        .execute(conn)
+        .map(|_| ())
+}
+
 pub fn find_by_tracking_code(
     conn: &mut DbConn,
     code: &str,
@@ -140,6 +152,17 @@ pub fn has_event(conn: &mut DbConn, report_id: i64, kind: &str) -> QueryResult<b
             .filter(report_events::kind.eq(kind)),
     ))
     .get_result(conn)
+}
+
+/// The report's first event of `kind`, if any.
+pub fn first_event(conn: &mut DbConn, report_id: i64, kind: &str) -> QueryResult<Option<EventRow>> {
+    report_events::table
+        .filter(report_events::report_id.eq(report_id))
+        .filter(report_events::kind.eq(kind))
+        .order(report_events::id.asc())
+        .select(EventRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn events_of(conn: &mut DbConn, report_id: i64) -> QueryResult<Vec<EventRow>> {
@@ -785,9 +808,9 @@ pub fn add_decision_events_after(
 ) -> QueryResult<usize> {
     use diesel::sql_types::{BigInt, Text};
     diesel::sql_query(
-        "INSERT INTO report_events (report_id, actor, kind, from_status, to_status, public_note, created_at) \
+        "INSERT INTO report_events (report_id, actor, kind, from_status, to_status, public_note, correction_url, created_at) \
          SELECT r.id, COALESCE('editor:' || u.email, $1), 'status_changed', 'new', r.status, \
-                r.outcome_note, COALESCE(r.decided_at, r.updated_at) \
+                r.outcome_note, r.correction_url, COALESCE(r.decided_at, r.updated_at) \
          FROM reports r LEFT JOIN users u ON u.id = r.assignee_id \
          WHERE r.id > $2 AND r.status <> 'new' ORDER BY r.id",
     )

@@ -435,6 +435,8 @@ pub struct StatusView {
     pub public_note: Option<String>,
     /// The correction's or clarification's address (http or https only), once decided.
     pub correction_url: Option<String>,
+    /// When the reporter appealed the decision (a report is appealed once at most).
+    pub appealed_at: Option<NaiveDateTime>,
 }
 
 impl StatusView {
@@ -460,7 +462,13 @@ impl StatusView {
             correction_url: report
                 .correction_url
                 .filter(|url| decided && super::editorial::is_web_address(url)),
+            appealed_at: None,
         }
+    }
+
+    /// The reporter may appeal: decided "no error found", and not appealed before.
+    pub fn can_appeal(&self) -> bool {
+        self.status == PublicStatus::NoError && self.appealed_at.is_none()
     }
 }
 
@@ -468,7 +476,11 @@ pub async fn public_status(db: &Db, code: TrackingCode) -> Result<StatusView, Re
     db.read(move |conn| {
         let (report, article) =
             repo::find_by_tracking_code(conn, code.as_str())?.ok_or(ReportError::NotFound)?;
-        Ok(StatusView::of(report, article))
+        let appealed_at = super::appeal::appealed_at(conn, report.id)?;
+        Ok(StatusView {
+            appealed_at,
+            ..StatusView::of(report, article)
+        })
     })
     .await
 }

@@ -59,6 +59,7 @@ diesel::table! {
         note -> Nullable<Text>,
         created_at -> Timestamp,
         public_note -> Nullable<Text>,
+        correction_url -> Nullable<Text>,
     }
 }
 
@@ -266,8 +267,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    correction_notices (article_id) {
+        article_id -> BigInt,
+        event_id -> BigInt,
+        outcome -> Text,
+        decided_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(reports -> articles (article_id));
 diesel::joinable!(article_snapshots -> articles (article_id));
+diesel::joinable!(correction_notices -> articles (article_id));
+diesel::joinable!(correction_notices -> report_events (event_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(desk_members -> users (user_id));
 diesel::joinable!(desk_members -> desks (desk_id));
@@ -307,4 +319,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     article_snapshots,
     report_counts,
     webhook_endpoints,
+    correction_notices,
 );

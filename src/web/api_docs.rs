@@ -26,6 +26,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
     modifiers(&BearerScheme),
     tags(
         (name = "reports", description = "The public API: readers and partner tools report an article and follow the report."),
+        (name = "corrections", description = "The public corrections log and each article's correction notice (schema.org JSON-LD), for readers, feeds and the publisher's CMS."),
         (name = "desk", description = "The editor API: bearer token."),
         (name = "meta", description = "This description.")
     )

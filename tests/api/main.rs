@@ -3,7 +3,9 @@
 
 mod abuse;
 mod accounts;
+mod appeals;
 mod cli;
+mod corrections;
 mod dashboard;
 mod decisions;
 mod demo;

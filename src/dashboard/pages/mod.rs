@@ -426,8 +426,10 @@ pub struct EventView {
     pub note: String,
     /// What the reader was told.
     pub public_note: String,
-    /// What the reporter wrote to us (an emailed reply).
+    /// What the reporter wrote to us (an emailed reply, an appeal's reason).
     pub reader_words: String,
+    /// How the timeline introduces them.
+    pub reader_label: String,
     pub code: String,
 }
 
@@ -437,10 +439,15 @@ fn event_view(t: &Messages, roster: &[(Editor, bool)], event: EventRow, code: St
         (None, Some(to)) => status_label(t, to),
         _ => String::new(),
     };
-    let (note, reader_words) = if event.kind == crate::channels::READER_COMMENT {
-        (String::new(), event.note.unwrap_or_default())
-    } else {
+    let reader_label = match event.kind.as_str() {
+        crate::channels::READER_COMMENT => t.t("desk-timeline-from_reader"),
+        crate::reports::appeal::APPEALED => t.t("desk-timeline-appeal_reason"),
+        _ => String::new(),
+    };
+    let (note, reader_words) = if reader_label.is_empty() {
         (event.note.unwrap_or_default(), String::new())
+    } else {
+        (String::new(), event.note.unwrap_or_default())
     };
     EventView {
         at: time(event.created_at),
@@ -450,6 +457,7 @@ fn event_view(t: &Messages, roster: &[(Editor, bool)], event: EventRow, code: St
         note,
         public_note: event.public_note.unwrap_or_default(),
         reader_words,
+        reader_label,
         code,
     }
 }

@@ -39,6 +39,12 @@ email-assigned-subject = Assigned to you: report { $code } on { $article }
 email-assigned-intro = A report has been assigned to you.
 email-reader_reply-subject = The reporter replied: report { $code } on { $article }
 email-reader_reply-intro = The reporter answered by email. Their reply is on the report's timeline in the dashboard (it is not copied into this email).
+email-appeal-subject = Appeal: report { $code } on { $article }
+email-appeal-intro = The reporter appealed the decision "Reviewed – no error found". The report is reopened: please review it again and decide.
+email-appeal-next = A report can be appealed once. The appeal is on the report's timeline in the dashboard.
+email-field-appealed_at = Appealed:
+email-field-appealed_note = The note to the reader of the decision appealed:
+email-field-appeal_reason = The reporter's reason:
 
 desk-login-title = Sign in to the desk
 desk-login-email = Email
@@ -83,6 +89,7 @@ desk-outbox-kind-name = { $kind ->
     [report_assigned] Assignment to an editor
     [article_snapshot] Fetch of an article's page
     [webhook] Webhook
+    [appeal_received] Appeal to a desk
    *[other] { $kind }
 }
 desk-outbox-recipients = To
@@ -356,8 +363,10 @@ desk-event-reader_comment = Reply by email
 desk-event-address_completed = Article address completed
 desk-event-acknowledgement_skipped = No acknowledgement
 desk-event-personal_data_erased = Personal data erased
+desk-event-appealed = Appealed by the reporter
 desk-timeline-to_reader = To the reader:
 desk-timeline-from_reader = Received by email:
+desk-timeline-appeal_reason = The reporter's reason:
 desk-timeline-internal = Internal:
 
 decision-to_one_of = Choose the status to move the report to, one of { $statuses }.

@@ -166,3 +166,36 @@ erase-done = Report { $code } no longer holds your name or email address.
 erase-invalid = This link is not valid or has expired. Ask for a new one from the status page.
 erase-email_invalid = Enter an email address, like name@example.com.
 erase-link = Erase my name and email from this report
+
+footer-corrections = Corrections and clarifications
+
+corrections-title = Corrections and clarifications
+corrections-intro = Articles our editors corrected or clarified after a reader's report, the most recent decision first. An article leaves this list when a later review finds no error in it.
+corrections-feed = Atom feed
+corrections-json = JSON
+corrections-empty = No correction or clarification has been published yet.
+corrections-no_more = There are no older corrections.
+corrections-decided = decided on
+corrections-pages = More corrections
+corrections-newest = Most recent
+corrections-older = Older corrections
+corrections-cursor_invalid = This position in the list is not valid. Start again from the first page.
+corrections-limit_invalid = Give a whole number from 1 to { $max }.
+corrections-not_found = No correction or clarification has been published for this article.
+
+appeal-title = Appeal this decision
+appeal-intro = If you think our editors got it wrong, you can ask them, once, to review your report again. Give the email address you sent with the report and tell us why.
+appeal-email = Your email address
+appeal-email-hint = The one you gave with this report.
+appeal-reason = Why should we review it again?
+appeal-reason-hint = Between 10 and 2000 characters.
+appeal-submit = Send my appeal
+appeal-error_summary = There is a problem with your appeal
+appeal-email_mismatch = This is not the email address given with this report. Check it and try again.
+appeal-no_email = This report holds no email address (none was given, or it was erased), so it cannot be appealed here.
+appeal-not_appealable = Only a report whose review found no error can be appealed.
+appeal-already = This report has already been appealed; a report can be appealed once.
+appeal-received-title = Appeal received
+appeal-received = We received your appeal on { $date }. An editor will review your report again; this page will show the new decision.
+appeal-decided-title = Your appeal
+appeal-decided = You appealed on { $date }. The outcome above is the decision on your appeal; a report can be appealed once.

@@ -192,3 +192,36 @@ erase-done = El aviso { $code } ya no contiene su nombre ni su dirección de cor
 erase-invalid = Este enlace no es válido o ha caducado. Solicite uno nuevo desde la página de estado.
 erase-email_invalid = Escriba una dirección de correo electrónico, por ejemplo name@example.com.
 erase-link = Borrar mi nombre y mi correo de este aviso
+
+footer-corrections = Correcciones y aclaraciones
+
+corrections-title = Correcciones y aclaraciones
+corrections-intro = Los artículos que nuestros editores han corregido o aclarado a raíz del aviso de un lector, empezando por la decisión más reciente. Un artículo sale de esta lista cuando una revisión posterior no encuentra ningún error en él.
+corrections-feed = Canal Atom
+corrections-json = JSON
+corrections-empty = Todavía no se ha publicado ninguna corrección ni aclaración.
+corrections-no_more = No hay correcciones más antiguas.
+corrections-decided = decisión del
+corrections-pages = Más correcciones
+corrections-newest = Las más recientes
+corrections-older = Correcciones anteriores
+corrections-cursor_invalid = Esta posición de la lista no es válida. Vuelva a empezar desde la primera página.
+corrections-limit_invalid = Indique un número entero del 1 al { $max }.
+corrections-not_found = No se ha publicado ninguna corrección ni aclaración sobre este artículo.
+
+appeal-title = Recurrir esta decisión
+appeal-intro = Si cree que nuestros editores se han equivocado, puede pedirles, una sola vez, que revisen de nuevo su aviso. Indique la dirección de correo electrónico que facilitó con el aviso y explíquenos por qué.
+appeal-email = Su dirección de correo electrónico
+appeal-email-hint = La que facilitó con este aviso.
+appeal-reason = ¿Por qué deberíamos revisarlo de nuevo?
+appeal-reason-hint = Entre 10 y 2000 caracteres.
+appeal-submit = Enviar mi recurso
+appeal-error_summary = Hay un problema con su recurso
+appeal-email_mismatch = Esta no es la dirección de correo electrónico que se facilitó con este aviso. Compruébela e inténtelo de nuevo.
+appeal-no_email = Este aviso no tiene ninguna dirección de correo electrónico (no se facilitó ninguna o se borró), por lo que no puede recurrirse aquí.
+appeal-not_appealable = Solo puede recurrirse un aviso cuya revisión no encontró ningún error.
+appeal-already = Este aviso ya se ha recurrido; cada aviso puede recurrirse una sola vez.
+appeal-received-title = Recurso recibido
+appeal-received = Recibimos su recurso el { $date }. Un editor revisará de nuevo su aviso; esta página mostrará la nueva decisión.
+appeal-decided-title = Su recurso
+appeal-decided = Usted recurrió la decisión el { $date }. El resultado que figura arriba es la decisión sobre su recurso; cada aviso puede recurrirse una sola vez.

@@ -191,3 +191,36 @@ erase-done = Le signalement { $code } ne contient plus ni votre nom ni votre adr
 erase-invalid = Ce lien n’est pas valide ou a expiré. Demandez-en un nouveau depuis la page de suivi.
 erase-email_invalid = Saisissez une adresse e-mail, par exemple name@example.com.
 erase-link = Effacer mon nom et mon adresse e-mail de ce signalement
+
+footer-corrections = Rectificatifs et précisions
+
+corrections-title = Rectificatifs et précisions
+corrections-intro = Les articles que notre rédaction a corrigés ou précisés à la suite d’un signalement de lecteur, de la décision la plus récente à la plus ancienne. Un article disparaît de cette liste lorsqu’un nouvel examen n’y constate aucune erreur.
+corrections-feed = Flux Atom
+corrections-json = JSON
+corrections-empty = Aucun rectificatif ni aucune précision n’a encore été publié.
+corrections-no_more = Il n’y a pas de rectificatif plus ancien.
+corrections-decided = décision du
+corrections-pages = Autres rectificatifs
+corrections-newest = Les plus récents
+corrections-older = Rectificatifs plus anciens
+corrections-cursor_invalid = Cette position dans la liste n’est pas valable. Reprenez depuis la première page.
+corrections-limit_invalid = Indiquez un nombre entier de 1 à { $max }.
+corrections-not_found = Aucun rectificatif ni aucune précision n’a été publié pour cet article.
+
+appeal-title = Contester cette décision
+appeal-intro = Si vous estimez que notre rédaction s’est trompée, vous pouvez lui demander, une seule fois, de réexaminer votre signalement. Indiquez l’adresse e-mail que vous avez fournie avec le signalement et expliquez-nous pourquoi.
+appeal-email = Votre adresse e-mail
+appeal-email-hint = Celle que vous avez fournie avec ce signalement.
+appeal-reason = Pourquoi devrions-nous le réexaminer ?
+appeal-reason-hint = Entre 10 et 2 000 caractères.
+appeal-submit = Envoyer ma contestation
+appeal-error_summary = Il y a un problème dans votre contestation
+appeal-email_mismatch = Ce n’est pas l’adresse e-mail fournie avec ce signalement. Vérifiez-la et réessayez.
+appeal-no_email = Ce signalement ne comporte aucune adresse e-mail (aucune n’a été fournie, ou elle a été effacée) : il ne peut donc pas être contesté ici.
+appeal-not_appealable = Seul un signalement dont l’examen n’a constaté aucune erreur peut être contesté.
+appeal-already = Ce signalement a déjà été contesté ; un signalement ne peut être contesté qu’une fois.
+appeal-received-title = Contestation reçue
+appeal-received = Nous avons reçu votre contestation le { $date }. Un membre de la rédaction va réexaminer votre signalement ; cette page indiquera la nouvelle décision.
+appeal-decided-title = Votre contestation
+appeal-decided = Vous avez contesté la décision le { $date }. Le résultat ci-dessus est la décision rendue sur votre contestation ; un signalement ne peut être contesté qu’une fois.

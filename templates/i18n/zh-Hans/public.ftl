@@ -164,3 +164,36 @@ erase-done = 举报 { $code } 中已不再保存您的姓名或电子邮箱。
 erase-invalid = 此链接无效或已过期。请在举报状态页面重新申请。
 erase-email_invalid = 请输入电子邮箱地址，例如 name@example.com。
 erase-link = 从这条举报中删除我的姓名和电子邮箱
+
+footer-corrections = 更正与澄清
+
+corrections-title = 更正与澄清
+corrections-intro = 我们的编辑根据读者举报更正或澄清过的文章，按决定时间由近及远排列。如果之后的复核未发现错误，该文章将从本列表中移除。
+corrections-feed = Atom 订阅源
+corrections-json = JSON
+corrections-empty = 目前尚未发布任何更正或澄清。
+corrections-no_more = 没有更早的更正了。
+corrections-decided = 决定日期：
+corrections-pages = 更多更正
+corrections-newest = 最新
+corrections-older = 更早的更正
+corrections-cursor_invalid = 列表中的这个位置无效。请从第一页重新开始。
+corrections-limit_invalid = 请填写 1 至 { $max } 之间的整数。
+corrections-not_found = 这篇文章没有发布任何更正或澄清。
+
+appeal-title = 对此决定提出申诉
+appeal-intro = 如果您认为我们的编辑判断有误，可以请他们重新审核您的举报，但仅限一次。请填写您提交举报时留下的电子邮箱，并说明理由。
+appeal-email = 您的电子邮箱
+appeal-email-hint = 即您提交本次举报时留下的邮箱。
+appeal-reason = 为什么需要重新审核？
+appeal-reason-hint = 10 至 2000 字。
+appeal-submit = 提交申诉
+appeal-error_summary = 您的申诉填写有误
+appeal-email_mismatch = 这不是本次举报所留的电子邮箱。请核对后重试。
+appeal-no_email = 本次举报没有电子邮箱（提交时未留下，或已被删除），因此无法在此提出申诉。
+appeal-not_appealable = 只有经审核未发现错误的举报才能提出申诉。
+appeal-already = 本次举报已经申诉过；每份举报只能申诉一次。
+appeal-received-title = 已收到申诉
+appeal-received = 我们已于 { $date } 收到您的申诉。编辑将重新审核您的举报；新的决定会显示在本页面上。
+appeal-decided-title = 您的申诉
+appeal-decided = 您已于 { $date } 提出申诉。上方的处理结果即是对您申诉的决定；每份举报只能申诉一次。

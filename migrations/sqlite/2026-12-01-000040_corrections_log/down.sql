@@ -1,0 +1,2 @@
+DROP TABLE correction_notices;
+ALTER TABLE report_events DROP COLUMN correction_url;
