@@ -39,12 +39,7 @@ pub fn purge_reporter_data(
     let expired = reports::decided_at.lt(decided_before).or(reports::status
         .eq("spam")
         .and(reports::created_at.lt(spam_before)));
-    lock_in_id_order!(
-        conn,
-        reports::table
-            .filter(has_data)
-            .filter(expired)
-    );
+    lock_in_id_order!(conn, reports::table.filter(has_data).filter(expired));
     diesel::update(reports::table.filter(has_data).filter(expired))
         .set((
             reports::reporter_name.eq(None::<String>),
