@@ -41,6 +41,9 @@ pub struct Application {
     db: Db,
     worker: Option<WorkerTask>,
     purge: tokio::task::JoinHandle<()>,
+    /// The response-target sweep (`targets::service::run_sweep`): queues reminders only, so it
+    /// stops like the purge, at once.
+    sweep: tokio::task::JoinHandle<()>,
 }
 
 /// The outbox worker running beside the server, and how to stop it.
@@ -98,6 +101,14 @@ impl Application {
         let listening = listener.local_addr()?;
         let port = listening.port();
         let metrics = Arc::new(Metrics::new());
+        let targets = Arc::new(crate::targets::service::Targets::new(settings.targets));
+        let sweep = tokio::spawn(crate::targets::service::run_sweep(
+            db.clone(),
+            routing.clone(),
+            targets.clone(),
+            wakeup.clone(),
+            metrics.clone(),
+        ));
         let worker = if settings.notify.worker {
             let mailer = Mailer::from_settings(&settings.mail)?;
             let context =
@@ -141,6 +152,7 @@ impl Application {
             limits: Arc::new(IntakeLimits::new(&settings.limits)),
             metrics,
             wakeup,
+            targets,
             status_counts: crate::articles::queue::StatusCounts::new(
                 std::time::Duration::from_secs(settings.dashboard.counts_cache_secs),
             ),
@@ -184,6 +196,7 @@ impl Application {
             db,
             worker,
             purge,
+            sweep,
         })
     }
 
@@ -209,6 +222,7 @@ impl Application {
             worker.stop().await;
         }
         self.purge.abort();
+        self.sweep.abort();
         result
     }
 
@@ -403,6 +417,18 @@ fn desk_pages(cfg: &mut web::ServiceConfig, db: &Db, settings: &Settings) {
             .route("/reports/new", web::post().to(entry::create))
             .route("/reports/{code}", web::get().to(pages::report_page))
             .route("/reports/{code}/entered", web::get().to(entry::entered))
+            .route(
+                "/targets",
+                web::get().to(crate::targets::http::targets_page),
+            )
+            .route(
+                "/admin/routing/desks/{slug}/targets",
+                web::get().to(crate::targets::http::desk_targets_form),
+            )
+            .route(
+                "/admin/routing/desks/{slug}/targets",
+                web::post().to(crate::targets::http::save_desk_targets),
+            )
             .route("/admin/routing", web::get().to(routing::routing))
             .route("/admin/routing/rules", web::post().to(routing::add_rule))
             .route(

@@ -33,10 +33,12 @@ pub enum MessageKind {
     ErasureConfirm,
     /// To the desk: a reporter replied by email; the reply is on the report's timeline.
     ReaderReply,
+    /// To the desk: its reports that passed a response target, at most one digest an hour.
+    DeskOverdue,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 9] = [
+    pub const ALL: [MessageKind; 10] = [
         Self::ReportAck,
         Self::DeskAlert,
         Self::DeskDigest,
@@ -46,6 +48,7 @@ impl MessageKind {
         Self::DeskRoundup,
         Self::ErasureConfirm,
         Self::ReaderReply,
+        Self::DeskOverdue,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -59,6 +62,7 @@ impl MessageKind {
             Self::DeskRoundup => "desk_roundup",
             Self::ErasureConfirm => "erasure_confirm",
             Self::ReaderReply => "reader_reply",
+            Self::DeskOverdue => "desk_overdue",
         }
     }
 
@@ -112,6 +116,7 @@ mod tests {
             MessageKind::DeskRoundup,
             MessageKind::ErasureConfirm,
             MessageKind::ReaderReply,
+            MessageKind::DeskOverdue,
         ] {
             match kind {
                 MessageKind::ReportAck
@@ -122,7 +127,8 @@ mod tests {
                 | MessageKind::ReportAssigned
                 | MessageKind::DeskRoundup
                 | MessageKind::ErasureConfirm
-                | MessageKind::ReaderReply => assert!(listed(kind), "{kind:?} missing from ALL"),
+                | MessageKind::ReaderReply
+                | MessageKind::DeskOverdue => assert!(listed(kind), "{kind:?} missing from ALL"),
             }
         }
     }

@@ -39,6 +39,8 @@ pub struct RenderContext {
     pub erasure_link_hours: u64,
     /// The publisher's own hosts: an editor email names their articles by path alone.
     pub publisher_hosts: Vec<String>,
+    /// The default response targets (a reminder says how late each report is).
+    pub targets: crate::config::TargetSettings,
 }
 
 impl RenderContext {
@@ -57,6 +59,7 @@ impl RenderContext {
             escalation_window_secs: settings.notify.escalation_window_secs,
             erasure_link_hours: settings.privacy.erasure_link_hours,
             publisher_hosts: settings.publisher.hosts.clone(),
+            targets: settings.targets,
         })
     }
 }
@@ -789,6 +792,10 @@ fn render(
             }
             .render()
         }
+        MessageKind::DeskOverdue => match crate::targets::reminder::render(conn, context, row)? {
+            Some(email) => email,
+            None => return Ok(Rendered::Unwanted(crate::targets::reminder::NOTHING_LEFT)),
+        },
         MessageKind::Escalation => {
             let article = articles::repo::find(conn, row.article_id.unwrap_or(-1))?
                 .ok_or_else(|| missing("article"))?;

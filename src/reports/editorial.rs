@@ -241,6 +241,18 @@ fn apply(
         ReportStatus::parse(change.from).unwrap_or(ReportStatus::New),
         ReportStatus::parse(change.to).unwrap_or(ReportStatus::New),
     );
+    // The clocks of the response targets (crate::targets): triage ends with the first move out
+    // of new; a report entering the queue again starts its targets anew.
+    if from == ReportStatus::New {
+        repo::mark_triaged(conn, report.id, change.now)?;
+    }
+    match (from, to) {
+        (_, ReportStatus::Reopened) => repo::restart_clock(conn, report.id, change.now, false)?,
+        (ReportStatus::Spam, ReportStatus::New) => {
+            repo::restart_clock(conn, report.id, change.now, true)?
+        }
+        _ => {}
+    }
     repo::insert_event(
         conn,
         &repo::InsertEvent {

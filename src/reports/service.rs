@@ -249,6 +249,7 @@ pub(crate) fn submit_in_transaction(
             desk_id,
             reporter_phone: entered.and_then(|e| e.reporter_phone.as_deref()),
             contact_consent: entered.is_some_and(|e| e.contact_consent),
+            opened_at: now,
         },
     )?;
     repo::insert_event(

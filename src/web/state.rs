@@ -26,4 +26,6 @@ pub struct AppState {
     pub limits: Arc<IntakeLimits>,
     /// What `/metrics` shows (per instance).
     pub metrics: Arc<Metrics>,
+    /// The response targets' defaults and figures.
+    pub targets: Arc<crate::targets::service::Targets>,
 }
