@@ -29,3 +29,4 @@ mod routing_admin;
 mod schema;
 mod smtp_sink;
 mod status;
+mod targets;
