@@ -183,17 +183,37 @@ pub fn overdue_sql(cutoffs: &OverdueCutoffs) -> String {
     format!("({} OR {})", step(Step::Triage), step(Step::Decision))
 }
 
-/// Reports overdue now, counted per desk and status: a range of each open status's clocks in the
-/// `(status, opened_at, desk_id)` index.
+/// How many of each desk's reports are past the target of the step they wait for, now: per step
+/// and desk, a range of clocks in the `(status, desk_id, opened_at)` index for each of the
+/// step's statuses, counted from the index alone.
 pub fn overdue_counts(
     conn: &mut DbConn,
     cutoffs: &OverdueCutoffs,
-) -> QueryResult<Vec<(Option<i64>, String, i64)>> {
-    reports::table
-        .filter(sql::<Bool>(&overdue_sql(cutoffs)))
-        .group_by((reports::desk_id, reports::status))
-        .select((reports::desk_id, reports::status, diesel::dsl::count_star()))
-        .load(conn)
+    desk_ids: &[i64],
+) -> QueryResult<Vec<(i64, Step, i64)>> {
+    let mut out = Vec::new();
+    for step in Step::ALL {
+        let c = cutoffs.of(step);
+        for desk in desk_ids {
+            let cutoff = c
+                .by_desk
+                .iter()
+                .find(|(id, _)| id == desk)
+                .map_or(c.default, |(_, at)| *at);
+            let mut total = 0;
+            for status in step.statuses() {
+                let n: i64 = reports::table
+                    .filter(reports::status.eq(*status))
+                    .filter(reports::desk_id.eq(*desk))
+                    .filter(reports::opened_at.lt(cutoff))
+                    .count()
+                    .get_result(conn)?;
+                total += n;
+            }
+            out.push((*desk, step, total));
+        }
+    }
+    Ok(out)
 }
 
 /// A desk's median duration of a step and how many reports it is taken over.

@@ -12,7 +12,7 @@ use crate::config::{MAX_TARGET_MINUTES, TargetSettings};
 use crate::i18n::messages;
 use crate::notify::Wakeup;
 use crate::notify::outbox::{self, DeskRef};
-use crate::reports::{FieldErrors, ReportStatus};
+use crate::reports::FieldErrors;
 use crate::routing::Routing;
 use crate::storage::{Db, DbConn, StorageError, now};
 use crate::web::metrics::Metrics;
@@ -115,12 +115,16 @@ async fn compute_figures(
 ) -> Result<Figures, StorageError> {
     let at = now();
     let since = at - chrono::Duration::days(FIGURE_DAYS);
+    let desk_ids: Vec<i64> = routing
+        .desks()
+        .filter_map(|d| routing.desk_id(&d.slug))
+        .collect();
     let (table, triage, decision, overdue) = db
         .read(move |conn| {
             let table = TargetTable::new(defaults, repo::own_targets(conn)?);
             let triage = repo::medians(conn, Step::Triage, since)?;
             let decision = repo::medians(conn, Step::Decision, since)?;
-            let overdue = repo::overdue_counts(conn, &table.cutoffs(at))?;
+            let overdue = repo::overdue_counts(conn, &table.cutoffs(at), &desk_ids)?;
             Ok::<_, StorageError>((table, triage, decision, overdue))
         })
         .await?;
@@ -139,10 +143,7 @@ async fn compute_figures(
             let count = |step: Step| {
                 overdue
                     .iter()
-                    .filter(|(d, status, _)| {
-                        *d == Some(id)
-                            && ReportStatus::parse(status).and_then(Step::of) == Some(step)
-                    })
+                    .filter(|(d, s, _)| *d == id && *s == step)
                     .map(|(_, _, n)| n)
                     .sum()
             };

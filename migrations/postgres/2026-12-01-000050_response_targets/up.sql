@@ -38,8 +38,9 @@ UPDATE reports SET triage_reminder_id = 0, decision_reminder_id = 0
 -- The queue's per-article mix also reads each group's oldest clock, from the index alone.
 DROP INDEX reports_article_mix_idx;
 CREATE INDEX reports_article_mix_idx ON reports (article_id, status, created_at, desk_id, category, opened_at);
--- Overdue now (the filter, the counts): a range of each open status's clocks.
-CREATE INDEX reports_status_opened_idx ON reports (status, opened_at, desk_id);
+-- Overdue now: per status and desk, a range of clocks (the counts, from the index alone; the
+-- filter reads a status's clocks from it too).
+CREATE INDEX reports_status_opened_idx ON reports (status, desk_id, opened_at);
 -- What the sweep looks for: reports in a step whose reminder has not gone out. Small: a report
 -- leaves it when reminded or when it moves on.
 CREATE INDEX reports_triage_unreminded_idx ON reports (desk_id, opened_at)
