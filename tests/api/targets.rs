@@ -903,3 +903,47 @@ async fn a_report_reopened_starts_its_decision_target_anew() {
         "counted from the reopening, not the receipt ten days ago"
     );
 }
+
+/// During a rolling upgrade the previous release inserts reports without naming `opened_at`:
+/// they count from their receipt, not from a default far in the past.
+#[tokio::test]
+async fn a_report_inserted_without_its_clock_counts_from_its_receipt() {
+    let app = spawn_app().await;
+    let code = submit(&app, "/world/2026/clock-source").await;
+    let received = now() - minutes(90);
+    let clock: NaiveDateTime = app
+        .db
+        .write(move |conn| {
+            let article: i64 = reports::table
+                .filter(reports::tracking_code.eq(&code))
+                .select(reports::article_id)
+                .first(conn)?;
+            diesel::insert_into(reports::table)
+                .values((
+                    reports::tracking_code.eq("OLDREL-EASE00"),
+                    reports::article_id.eq(article),
+                    reports::submitted_url.eq("https://www.example.com/world/2026/clock-source"),
+                    reports::channel.eq("api"),
+                    reports::category.eq("false_claim"),
+                    reports::explanation.eq("Inserted as the previous release does."),
+                    reports::language.eq("en"),
+                    reports::status.eq("new"),
+                    reports::created_at.eq(received),
+                    reports::updated_at.eq(received),
+                ))
+                .execute(conn)?;
+            reports::table
+                .filter(reports::tracking_code.eq("OLDREL-EASE00"))
+                .select(reports::opened_at)
+                .first(conn)
+                .map_err(StorageError::from)
+        })
+        .await
+        .expect("inserted");
+    match crate::helpers::backend() {
+        // A trigger copies the receipt.
+        crate::helpers::TestBackend::Sqlite => assert_eq!(clock, received),
+        // The column's default: the inserting transaction's time.
+        crate::helpers::TestBackend::Postgres => assert!(clock >= received, "{clock}"),
+    }
+}

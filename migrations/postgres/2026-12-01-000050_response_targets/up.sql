@@ -10,7 +10,10 @@ ALTER TABLE desks ADD COLUMN decision_minutes INTEGER;
 -- editorial queue (received, restored from spam, its article address completed, or reopened),
 -- from which both targets count. `decided_at` (migration 000003) ends the decision clock.
 ALTER TABLE reports ADD COLUMN triaged_at TIMESTAMP;
-ALTER TABLE reports ADD COLUMN opened_at TIMESTAMP;
+-- The default is for instances still running the previous release during a rolling upgrade
+-- (their inserts do not name the column): the time of their transaction, which is the report's
+-- receipt. This release always names it.
+ALTER TABLE reports ADD COLUMN opened_at TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE 'UTC');
 -- The reminder digest (an outbox row) that told the desk the report passed its triage or its
 -- decision target: set once, in the transaction that queued or joined the digest. 0: no reminder
 -- is due (the report was already waiting when targets were introduced).
@@ -24,7 +27,6 @@ UPDATE reports SET opened_at = latest.at
             OR kind = 'address_completed'
          GROUP BY report_id) AS latest
  WHERE reports.id = latest.report_id AND latest.at > reports.opened_at;
-ALTER TABLE reports ALTER COLUMN opened_at SET NOT NULL;
 UPDATE reports SET triaged_at = first.at
   FROM (SELECT report_id, MIN(created_at) AS at FROM report_events
          WHERE kind = 'status_changed' AND from_status = 'new'

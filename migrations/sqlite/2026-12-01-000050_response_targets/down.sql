@@ -1,3 +1,4 @@
+DROP TRIGGER reports_opened_at_default;
 DROP INDEX reports_decided_idx;
 DROP INDEX reports_triaged_idx;
 DROP INDEX reports_decision_reminder_idx;

@@ -10,7 +10,9 @@ ALTER TABLE desks ADD COLUMN decision_minutes INTEGER;
 -- editorial queue (received, restored from spam, its article address completed, or reopened),
 -- from which both targets count. `decided_at` (migration 000003) ends the decision clock.
 ALTER TABLE reports ADD COLUMN triaged_at TIMESTAMP;
--- (NOT NULL needs a default in SQLite; every row gets its real value below, and every insert names it.)
+-- NOT NULL needs a constant default in SQLite: every row gets its real value below, this release
+-- names it in every insert, and the trigger after the backfill gives a report inserted by the
+-- previous release (a rolling upgrade) its receipt time instead.
 ALTER TABLE reports ADD COLUMN opened_at TIMESTAMP NOT NULL DEFAULT '1970-01-01 00:00:00';
 -- The reminder digest (an outbox row) that told the desk the report passed its triage or its
 -- decision target: set once, in the transaction that queued or joined the digest. 0: no reminder
@@ -31,6 +33,11 @@ UPDATE reports SET opened_at = (
 UPDATE reports SET triaged_at = (
     SELECT MIN(e.created_at) FROM report_events e
      WHERE e.report_id = reports.id AND e.kind = 'status_changed' AND e.from_status = 'new');
+CREATE TRIGGER reports_opened_at_default AFTER INSERT ON reports
+WHEN NEW.opened_at = '1970-01-01 00:00:00'
+BEGIN
+    UPDATE reports SET opened_at = NEW.created_at WHERE id = NEW.id;
+END;
 -- Reports already open are shown as overdue where they are, but not reminded of: the first sweep
 -- would otherwise mail every desk its whole backlog.
 UPDATE reports SET triage_reminder_id = 0, decision_reminder_id = 0
