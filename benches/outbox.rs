@@ -203,6 +203,7 @@ async fn run(options: Options) -> anyhow::Result<bool> {
     settings.server.bind = "127.0.0.1:0".into();
     settings.notify.worker = false;
 
+    disinfo_desk::outbound::install_crypto_provider();
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(options.clients)
         .build()

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod error;
 pub mod i18n;
 pub mod notify;
+pub mod outbound;
 pub mod privacy;
 pub mod reports;
 pub mod routing;

@@ -94,6 +94,7 @@ impl Application {
         db: Db,
         extra_routes: fn(&mut web::ServiceConfig),
     ) -> anyhow::Result<Self> {
+        crate::outbound::install_crypto_provider();
         let routing = Arc::new(crate::routing::load_and_sync(&db, &settings.routing.file)?);
         let wakeup = Wakeup::default();
         let listener = TcpListener::bind(&settings.server.bind)
@@ -342,6 +343,7 @@ fn api() -> Scope<
                 .service(entry::api_create)
                 .service(api::list_articles)
                 .service(api::get_report)
+                .service(api::erase_reporter)
                 .service(api::transition)
                 .service(api::assign)
                 .service(api::add_note)
@@ -449,6 +451,10 @@ fn desk_pages(cfg: &mut web::ServiceConfig, db: &Db, settings: &Settings) {
             )
             .route("/reports/{code}/assign", web::post().to(pages::assign))
             .route("/reports/{code}/notes", web::post().to(pages::add_note))
+            .route(
+                "/reports/{code}/erase",
+                web::post().to(pages::erase_reporter),
+            )
             .route(
                 "/reports/{code}/article",
                 web::post().to(pages::complete_address),

@@ -29,6 +29,13 @@ pub struct Article {
     pub newest_open_at: Option<NaiveDateTime>,
 }
 
+impl Article {
+    /// The shared row of reports that arrived without an article address (`needs_url`).
+    pub fn is_awaiting_address(&self) -> bool {
+        self.canonical_url == repo::AWAITING_ADDRESS_URL
+    }
+}
+
 impl UrlPolicy {
     pub fn from_settings(publisher: &PublisherSettings) -> Self {
         let aliases: Vec<(String, String)> = publisher

@@ -668,6 +668,66 @@ pub async fn add_note(
     Ok(HttpResponse::Created().json(Noted { status: "noted" }))
 }
 
+/// How the reporter asked for their contact details to be erased (phone, letter, in person).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = ReporterErasure)]
+pub struct EraseBody {
+    /// For the record, without the reporter's details; 1–500 characters.
+    #[schema(min_length = 1, max_length = 500)]
+    how: String,
+}
+
+/// Whether the report held contact details that are now gone.
+#[derive(Serialize, ToSchema)]
+struct Erased {
+    /// False when the report held none (asking twice is harmless).
+    erased: bool,
+}
+
+/// `POST /api/v1/desk/reports/{code}/erase-reporter`: admins only.
+#[utoipa::path(
+    tag = "desk",
+    operation_id = "erase_reporter",
+    summary = "Erase the reporter's contact details at their request",
+    description = "For a reporter who asked by phone, letter or in person: their name, email and phone number leave the report at once and every email to them is cancelled. Admins only; recorded on the timeline with the account given in `how`.",
+    params(("code" = String, Path, description = "The tracking code.")),
+    request_body(content = EraseBody, content_type = "application/json"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Done (or nothing was left to erase).", body = Erased),
+        (status = 400, description = "Malformed JSON, a field of the wrong type or an unknown field.", body = ErrorResponse),
+        (status = 401, description = "No live bearer token.", body = ErrorResponse),
+        (status = 403, description = "Not an admin.", body = ErrorResponse),
+        (status = 413, description = "The body is larger than the configured limit.", body = ErrorResponse),
+        (status = 415, description = "Not sent as `application/json`.", body = ErrorResponse),
+        (status = 404, description = "No report has that tracking code.", body = ErrorResponse),
+        (status = 422, description = "`how` is empty or too long (`fields` names it).", body = ErrorResponse),
+        (status = 503, description = "Temporarily unavailable.", body = ErrorResponse),
+    )
+)]
+#[post("/reports/{code}/erase-reporter")]
+pub async fn erase_reporter(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Authenticated(editor): Authenticated,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let body: EraseBody =
+        body::json_body(&req, payload, state.settings.server.max_body_bytes).await?;
+    if !editor.is_admin() {
+        return Err(AppError::Forbidden(
+            crate::i18n::messages("en").t("desk-erase-admins_only"),
+        ));
+    }
+    let erased =
+        crate::privacy::service::erase_for_reporter(&state.db, &editor, code(&path)?, &body.how)
+            .await
+            .map_err(crate::reports::service::ReportError::from)?;
+    Ok(HttpResponse::Ok().json(Erased { erased }))
+}
+
 /// One outcome for every open report of an article.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -683,7 +743,6 @@ pub struct ResolveBody {
     correction_url: Option<String>,
 }
 
-/// `POST /api/v1/desk/articles/{id}/resolve`: one outcome for every open report of the article,
 /// What a resolution did.
 #[derive(Serialize, ToSchema)]
 struct Resolved {
@@ -693,6 +752,7 @@ struct Resolved {
     emailed: usize,
 }
 
+/// `POST /api/v1/desk/articles/{id}/resolve`: one outcome for every open report of the article,
 /// in one call (a client confirms with its own user; the dashboard asks first).
 #[utoipa::path(
     tag = "desk",

@@ -170,16 +170,20 @@ pub fn purge_raw_mail(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<u
     .execute(conn)
 }
 
-/// The event that records an erasure, without the data.
-pub fn record_erasure(conn: &mut DbConn, report_id: i64, now: NaiveDateTime) -> QueryResult<()> {
+/// The event that records an erasure, without the data: who did it, and how it was asked for.
+pub fn record_erasure(
+    conn: &mut DbConn,
+    report_id: i64,
+    actor: &str,
+    note: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::insert_into(report_events::table)
         .values((
             report_events::report_id.eq(report_id),
-            report_events::actor.eq("reporter"),
+            report_events::actor.eq(actor),
             report_events::kind.eq("personal_data_erased"),
-            report_events::note.eq(
-                "The reporter's contact details (name, email, phone) were erased at their request.",
-            ),
+            report_events::note.eq(note),
             report_events::created_at.eq(now),
         ))
         .execute(conn)

@@ -161,7 +161,13 @@ pub async fn erase(db: &Db, code: TrackingCode) -> Result<bool, StorageError> {
         let at = now();
         let erased = repo::erase_reporter(conn, report.id, &REPORTER_KINDS, at)?;
         if erased {
-            repo::record_erasure(conn, report.id, at)?;
+            repo::record_erasure(
+                conn,
+                report.id,
+                "reporter",
+                "The reporter's contact details (name, email, phone) were erased at their request.",
+                at,
+            )?;
             tracing::info!(
                 report_id = report.id,
                 "reporter data erased at their request"
@@ -170,6 +176,90 @@ pub async fn erase(db: &Db, code: TrackingCode) -> Result<bool, StorageError> {
         Ok(true)
     })
     .await
+}
+
+/// The longest account an admin may give of how a reporter asked to be erased.
+pub const MAX_ERASURE_ACCOUNT_CHARS: usize = 500;
+
+/// Why an admin's erasure was not done.
+#[derive(Debug, thiserror::Error)]
+pub enum EditorErasureError {
+    /// `how` is missing or too long (the message names the field).
+    #[error("{message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    #[error("no report has that tracking code")]
+    NotFound,
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// An admin erases a reporter's name, email and phone number because the reporter asked another
+/// way: by phone (a hotline caller who left only a number cannot use the emailed link), letter or
+/// in person. The same erasure as the reader's own link, recorded with the admin and their account
+/// of the request (`how`, never the data). False when the report held none.
+pub async fn erase_for_reporter(
+    db: &Db,
+    admin: &crate::dashboard::Editor,
+    code: TrackingCode,
+    how: &str,
+) -> Result<bool, EditorErasureError> {
+    // The dashboard is in English (as `reports::editorial`).
+    let words = crate::i18n::messages("en");
+    let how = how.trim().to_string();
+    if how.is_empty() {
+        return Err(EditorErasureError::Invalid {
+            field: "how",
+            message: words.t("desk-erase-how_required"),
+        });
+    }
+    if how.chars().count() > MAX_ERASURE_ACCOUNT_CHARS {
+        return Err(EditorErasureError::Invalid {
+            field: "how",
+            message: words.t_with(
+                "desk-erase-how_too_long",
+                &[("max", &MAX_ERASURE_ACCOUNT_CHARS.to_string())],
+            ),
+        });
+    }
+    let actor = admin.actor();
+    let note = words.t_with("desk-erase-event", &[("how", &how)]);
+    db.write(move |conn| {
+        let report = reports_repo::find_row_by_code(conn, code.as_str())?
+            .ok_or(EditorErasureError::NotFound)?;
+        let at = now();
+        let erased = repo::erase_reporter(conn, report.id, &REPORTER_KINDS, at)?;
+        if erased {
+            repo::record_erasure(conn, report.id, &actor, &note, at)?;
+            tracing::info!(
+                report_id = report.id,
+                "reporter data erased by an admin at the reporter's request"
+            );
+        }
+        Ok(erased)
+    })
+    .await
+}
+
+/// Mapped once, with the editors' other report errors (422 naming the field, 404, 503).
+impl From<EditorErasureError> for crate::reports::service::ReportError {
+    fn from(error: EditorErasureError) -> Self {
+        match error {
+            EditorErasureError::Invalid { field, message } => {
+                Self::Invalid(crate::reports::input::FieldErrors::single(field, message))
+            }
+            EditorErasureError::NotFound => Self::NotFound,
+            EditorErasureError::Storage(e) => Self::Storage(e),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for EditorErasureError {
+    fn from(error: diesel::result::Error) -> Self {
+        Self::Storage(StorageError::Query(error))
+    }
 }
 
 #[cfg(test)]

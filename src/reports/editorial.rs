@@ -126,10 +126,9 @@ fn check(
     if !from.can_become(to) {
         return Err(ReportError::IllegalTransition { from, to });
     }
-    // A closed report that never had an article address would reopen into no article's queue.
     if to == ReportStatus::Reopened
-        && articles::repo::find(conn, report.article_id)?
-            .is_some_and(|a| a.canonical_url == articles::repo::AWAITING_ADDRESS_URL)
+        && let Some(article) = articles::repo::find(conn, report.article_id)?
+        && !moves_from(from, &article).contains(&to)
     {
         return Err(ReportError::IllegalTransition { from, to });
     }
@@ -644,6 +643,16 @@ pub async fn bulk(
         outcomes.push((code, result));
     }
     outcomes
+}
+
+/// Where a report on this article may move from `from`: the lifecycle's moves, less reopening a
+/// closed report that never had an article address (it would reopen into no article's queue).
+pub fn moves_from(from: ReportStatus, article: &articles::Article) -> Vec<ReportStatus> {
+    from.next()
+        .iter()
+        .copied()
+        .filter(|to| !(*to == ReportStatus::Reopened && article.is_awaiting_address()))
+        .collect()
 }
 
 /// The event of an editor completing a report's article address.

@@ -22,12 +22,19 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
             if !matches!(error, crate::storage::StorageError::Unreachable(_)) {
                 tracing::warn!(%error, "readiness check failed");
             }
+            // The probe is public: the cause (it names the database's host and port) stays in
+            // the log.
+            let reason = if error.is_unavailable() {
+                "the database cannot be reached"
+            } else {
+                "the database answered with an error"
+            };
             HttpResponse::ServiceUnavailable()
                 .insert_header(("Retry-After", "5"))
                 .json(json!({
                     "status": "unavailable",
                     "database": state.db.backend().as_str(),
-                    "reason": error.to_string(),
+                    "reason": reason,
                 }))
         }
     }

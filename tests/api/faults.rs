@@ -266,10 +266,13 @@ async fn with_the_database_gone_requests_fail_fast_and_recover_by_themselves() {
     assert_eq!(ready.status(), 503);
     assert!(started.elapsed() < Duration::from_secs(15));
     let body: Value = ready.json().await.expect("json");
-    let reason = body["reason"].as_str().unwrap_or_default().to_lowercase();
+    // It says what is wrong, and nothing an outsider could use: the cause, with the database's
+    // host and port, is in the server's log.
+    assert_eq!(body["reason"], "the database cannot be reached", "{body}");
+    let reason = body.to_string();
     assert!(
-        reason.contains("refused") && !reason.contains("invalid connection url"),
-        "/readyz should name the real cause: {body}"
+        !reason.contains("127.0.0.1") && !reason.contains(&port.to_string()),
+        "/readyz names no address: {body}"
     );
 
     let _proxy = DbProxy::start_on(port, target).await;

@@ -24,6 +24,9 @@ async fn readyz_checks_the_database() {
     let response = app.get("/readyz").await;
     assert_eq!(response.status(), 503);
     assert!(response.headers().contains_key("retry-after"));
+    // A public probe names no host, port, path or driver message.
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(body["reason"], "the database cannot be reached", "{body}");
     drop(held);
 
     assert_eq!(app.get("/readyz").await.status(), 200);

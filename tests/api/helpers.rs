@@ -82,7 +82,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
         db,
         database_url,
         stop,
-        client: reqwest::Client::builder()
+        client: http_client_builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client"),
@@ -314,4 +314,11 @@ impl<'a> Browser<'a> {
         )
         .await
     }
+}
+
+/// A reqwest client builder for the tests' own requests. reqwest shares the application's
+/// features, which leave the TLS crypto provider to the program: installed here first.
+pub fn http_client_builder() -> reqwest::ClientBuilder {
+    disinfo_desk::outbound::install_crypto_provider();
+    reqwest::Client::builder()
 }

@@ -88,7 +88,7 @@ struct Client {
 impl Client {
     fn new() -> Self {
         Self {
-            http: reqwest::Client::builder()
+            http: crate::helpers::http_client_builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .expect("client"),
@@ -233,7 +233,9 @@ async fn two_instances_on_one_database_behave_as_one() {
 
     // Reports spread over both: each stored once, each acknowledged once.
     let reports = 24;
-    let http = reqwest::Client::new();
+    let http = crate::helpers::http_client_builder()
+        .build()
+        .expect("client");
     let mut codes = Vec::new();
     for i in 0..reports {
         let at = if i % 2 == 0 { &a } else { &b };

@@ -685,6 +685,50 @@ async fn a_retried_delivery_is_stored_once_and_a_flood_is_deferred() {
     assert_eq!(report_count(&app).await, 4);
 }
 
+#[tokio::test]
+async fn the_same_message_delivered_at_the_same_instant_is_stored_once() {
+    let app = spawn_app().await;
+    let message = fixture("plain.eml");
+    // Several deliveries race: each checks for an earlier copy before any has committed.
+    let runs: Vec<Run> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..6)
+            .map(|_| scope.spawn(|| ingest(&app, &message)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("ingest thread"))
+            .collect()
+    });
+    // A delivery may be deferred (75: SQLite's file lock was busy); the mail server then
+    // delivers it again, as here.
+    let runs: Vec<Run> = runs
+        .into_iter()
+        .map(|mut run| {
+            for _ in 0..5 {
+                if run.code != 75 {
+                    break;
+                }
+                run = ingest(&app, &message);
+            }
+            run
+        })
+        .collect();
+    for run in &runs {
+        assert_eq!(
+            run.code, 0,
+            "every delivery is answered as stored: {}",
+            run.stderr
+        );
+    }
+    let first = &runs[0].stdout;
+    assert!(
+        runs.iter().all(|run| &run.stdout == first),
+        "one tracking code for every copy: {:?}",
+        runs.iter().map(|r| r.stdout.as_str()).collect::<Vec<_>>()
+    );
+    assert_eq!(report_count(&app).await, 1);
+}
+
 async fn raw_kept(app: &TestApp) -> i64 {
     app.query(|conn| {
         mail_messages::table
@@ -747,6 +791,18 @@ async fn a_report_without_an_address_can_be_closed_but_not_reopened_into_no_arti
     assert_eq!(move_to("rejected").await.expect("sent").status(), 200);
     assert_eq!(report(&app, &token, &code).await["status"], "rejected");
     assert_eq!(move_to("reopened").await.expect("sent").status(), 409);
+    // Nor does the report page offer what would be refused: it has no decision form left.
+    let mut browser = Browser::new(&app);
+    browser.sign_in("chief@example.com", PASSWORD).await;
+    let page = browser
+        .get(&format!("/desk/reports/{code}"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains(&code), "the report page");
+    assert!(!page.contains(r#"value="reopened""#), "{page}");
+    assert!(!page.contains(&format!(r#"action="/desk/reports/{code}/transition""#)));
 }
 
 #[tokio::test]

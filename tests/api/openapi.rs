@@ -23,6 +23,7 @@ const ROUTE_TABLE: &[(&str, &str)] = &[
     ("post", "/api/v1/desk/reports/{code}/assign"),
     ("post", "/api/v1/desk/reports/{code}/notes"),
     ("post", "/api/v1/desk/reports/{code}/article"),
+    ("post", "/api/v1/desk/reports/{code}/erase-reporter"),
     ("get", "/api/v1/desk/articles"),
     ("post", "/api/v1/desk/articles/{id}/resolve"),
     ("get", "/api/v1/desk/outbox/dead"),

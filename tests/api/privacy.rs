@@ -401,7 +401,7 @@ async fn no_personal_data_reaches_the_logs_at_the_most_verbose_level() {
         .spawn()
         .expect("server starts");
     let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::builder()
+    let client = crate::helpers::http_client_builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
@@ -646,4 +646,162 @@ async fn no_personal_data_reaches_the_logs_at_the_most_verbose_level() {
         );
     }
     let _ = sink.stop().await;
+}
+
+/// A hotline caller who left only a phone number cannot use the emailed erasure link: an admin
+/// erases for them, recording how they asked; editors may not; the form keeps what was typed.
+#[tokio::test]
+async fn an_admin_erases_a_callers_contact_details_on_their_request() {
+    use disinfo_desk::dashboard::accounts::Role;
+    let app = spawn_app().await;
+    let admin_token = app.editor("chief@example.com", Role::Admin, &[]).await;
+    let editor_token = app
+        .editor("world@example.com", Role::Editor, &["world"])
+        .await;
+    let mut body = valid_report();
+    body["channel"] = json!("phone");
+    body["reporter_name"] = json!("Zygmunt Callerson");
+    body["reporter_phone"] = json!("+44 20 7946 0958");
+    body["contact_consent"] = json!(true);
+    let created: Value = app
+        .client
+        .post(app.url("/api/v1/desk/reports"))
+        .bearer_auth(&admin_token)
+        .json(&body)
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    let code = created["tracking_code"].as_str().expect("code").to_string();
+    let erase = |token: &str, how: Value| {
+        app.client
+            .post(app.url(&format!("/api/v1/desk/reports/{code}/erase-reporter")))
+            .bearer_auth(token)
+            .json(&json!({ "how": how }))
+            .send()
+    };
+
+    // Editors may not; an empty account is refused naming the field; an unknown code is 404.
+    let refused = erase(&editor_token, json!("Called the hotline"))
+        .await
+        .expect("sent");
+    assert_eq!(refused.status(), 403);
+    let empty = erase(&admin_token, json!("  ")).await.expect("sent");
+    assert_eq!(empty.status(), 422);
+    let error: Value = empty.json().await.expect("json");
+    assert!(error["fields"]["how"].is_array(), "{error}");
+    let unknown = app
+        .client
+        .post(app.url("/api/v1/desk/reports/AAAAAA-AAAAAA/erase-reporter"))
+        .bearer_auth(&admin_token)
+        .json(&json!({ "how": "Called" }))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(unknown.status(), 404);
+    let phone_of = |code: String| {
+        app.query(move |conn| {
+            reports::table
+                .filter(reports::tracking_code.eq(code))
+                .select((reports::reporter_name, reports::reporter_phone))
+                .first::<(Option<String>, Option<String>)>(conn)
+        })
+    };
+    assert_eq!(
+        phone_of(code.clone()).await.1.as_deref(),
+        Some("+44 20 7946 0958"),
+        "nothing erased yet"
+    );
+
+    // The page: an admin sees the form; a too-long account comes back with what was typed.
+    let mut browser = Browser::new(&app);
+    browser
+        .sign_in("chief@example.com", crate::helpers::PASSWORD)
+        .await;
+    let page = browser
+        .get(&format!("/desk/reports/{code}"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains(&format!(r#"action="/desk/reports/{code}/erase""#)),
+        "{page}"
+    );
+    let csrf = hidden_value(&page, "csrf").expect("csrf");
+    let long = "x".repeat(501);
+    let again = browser
+        .post(
+            &format!("/desk/reports/{code}/erase"),
+            &[("csrf", &csrf), ("how", &long)],
+        )
+        .await;
+    assert_eq!(again.status(), 422);
+    let again = again.text().await.expect("page");
+    assert!(again.contains("how-error"), "the error is beside the field");
+    assert!(again.contains(&long), "what was typed is kept");
+
+    let done = browser
+        .post(
+            &format!("/desk/reports/{code}/erase"),
+            &[
+                ("csrf", &csrf),
+                ("how", "Called the hotline on 3 December and gave the code"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status(), 303);
+    assert_eq!(phone_of(code.clone()).await, (None, None));
+    let page = browser
+        .get(&format!("/desk/reports/{code}"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(page.contains("erased by an admin"), "on the timeline");
+    assert!(
+        page.contains("Called the hotline on 3 December"),
+        "with how it was asked"
+    );
+    assert!(!page.contains("Zygmunt"), "the name is gone from the page");
+    assert!(
+        !page.contains(&format!(r#"action="/desk/reports/{code}/erase""#)),
+        "nothing left to erase"
+    );
+
+    // Asking twice is harmless; the event is recorded once.
+    let twice: Value = erase(&admin_token, json!("Called again"))
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(twice["erased"], false);
+    let code_for_events = code.clone();
+    let events: i64 = app
+        .query(move |conn| {
+            report_events::table
+                .inner_join(reports::table)
+                .filter(reports::tracking_code.eq(code_for_events))
+                .filter(report_events::kind.eq("personal_data_erased"))
+                .count()
+                .get_result(conn)
+        })
+        .await;
+    assert_eq!(events, 1);
+    // An editor's page never offered it.
+    let mut editor = Browser::new(&app);
+    editor
+        .sign_in("world@example.com", crate::helpers::PASSWORD)
+        .await;
+    let editor_csrf = editor.csrf("/desk").await;
+    let forbidden = editor
+        .post(
+            &format!("/desk/reports/{code}/erase"),
+            &[("csrf", &editor_csrf), ("how", "x")],
+        )
+        .await;
+    assert_eq!(forbidden.status(), 403);
 }

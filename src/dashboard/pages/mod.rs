@@ -15,7 +15,8 @@ pub use article::{ArticleView, ResolveConfirmView, article_page, resolve_article
 pub use list::{BulkForm, ListView, bulk, export_csv, list_page};
 pub use queue::{QueueView, queue_page};
 pub use report::{
-    ReportView, add_note, assign, complete_address, raw_mail, report_page, transition,
+    ReportView, add_note, assign, complete_address, erase_reporter, raw_mail, report_page,
+    transition,
 };
 
 use actix_session::Session;

@@ -62,6 +62,10 @@ pub struct ReportView<'a> {
     pub note: String,
     /// The article address form (for a `needs_url` report), as typed.
     pub article_url: String,
+    /// Admins, while the report holds contact details: the erasure form is shown.
+    pub can_erase: bool,
+    /// The erasure form's account of the request, as typed.
+    pub erase_how: String,
     /// The emails behind the report (the mail gateway), oldest first.
     pub mails: Vec<MailView>,
     pub errors: FieldErrors,
@@ -111,6 +115,7 @@ struct Kept {
     note: String,
     /// The article address typed for a `needs_url` report.
     article_url: String,
+    erase_how: String,
 }
 
 async fn report_view<'a>(
@@ -142,17 +147,18 @@ async fn report_view<'a>(
         None => String::new(),
     };
     let from = ReportStatus::parse(&report.status).unwrap_or(ReportStatus::New);
-    let targets = transition_choices(
-        t,
-        from.next().iter().copied(),
-        Some(kept.decision.to.as_str()),
-    );
+    let moves = editorial::moves_from(from, &article);
+    let targets = transition_choices(t, moves.iter().copied(), Some(kept.decision.to.as_str()));
     let assignees = assignee_choices(&roster, report.desk_id, &signed_in.editor);
     let editor = &signed_in.editor;
     let contact = ContactView::of(editor, &report, &state.intake.routing);
     if contact.is_shown() {
         contact::record_read(&state.db, editor, report.id, Place::Page).await?;
     }
+    let can_erase = editor.is_admin()
+        && (report.reporter_name.is_some()
+            || report.reporter_email.is_some()
+            || report.reporter_phone.is_some());
     let contact_reads = if editor.is_admin() {
         Some(
             contact::reads_of(&state.db, report.id)
@@ -248,11 +254,13 @@ async fn report_view<'a>(
             .collect(),
         contact_reads,
         targets,
-        offers: Offers::of(from.next()),
+        offers: Offers::of(&moves),
         assignees,
         input: kept.decision,
         note: kept.note,
         article_url: kept.article_url,
+        can_erase,
+        erase_how: kept.erase_how,
         mails,
         errors,
         message,
@@ -483,4 +491,51 @@ pub async fn raw_mail(
         .content_type("text/plain; charset=utf-8")
         .insert_header(("Content-Disposition", "inline"))
         .body(String::from_utf8_lossy(&raw).into_owned()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EraseForm {
+    csrf: String,
+    #[serde(default)]
+    how: String,
+}
+
+/// `POST /desk/reports/{code}/erase`: an admin erases the reporter's contact details because the
+/// reporter asked by phone, letter or in person.
+pub async fn erase_reporter(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, HtmlError> {
+    let code = tracking_code(&path)?;
+    let form: EraseForm =
+        body::form_body(&req, payload, state.settings.server.max_body_bytes).await?;
+    auth::check_csrf(&signed_in.session, &form.csrf)?;
+    let t = messages(PAGE_LANGUAGE);
+    if !signed_in.editor.is_admin() {
+        return Err(AppError::Forbidden(t.t("desk-erase-admins_only")).into());
+    }
+    let result = crate::privacy::service::erase_for_reporter(
+        &state.db,
+        &signed_in.editor,
+        code.clone(),
+        &form.how,
+    )
+    .await
+    .map(|erased| {
+        t.t(if erased {
+            "desk-erase-done"
+        } else {
+            "desk-erase-nothing"
+        })
+    })
+    .map_err(ReportError::from);
+    let kept = Kept {
+        erase_how: form.how,
+        ..Kept::default()
+    };
+    after_report_change(&state, &signed_in, code, result, kept).await
 }

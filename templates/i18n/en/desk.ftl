@@ -510,6 +510,19 @@ desk-received-size = Bytes
 desk-received-report = Report
 desk-received-raw = Message
 
+## Erasing a reporter's contact details on their request made by phone, letter or in person (admins)
+desk-erase-title = Erase the reporter's contact details
+desk-erase-hint = When the reporter asks by phone, by letter or in person (a caller who left only a phone number cannot use the emailed link). Their name, email and phone number leave the report at once and every email to them is cancelled. This cannot be undone.
+desk-erase-how = How the reporter asked
+desk-erase-how_hint = For the record, without their details: e.g. "Called the hotline on 3 December and gave the tracking code."
+desk-erase-submit = Erase contact details
+desk-erase-how_required = Say how the reporter asked for their details to be erased.
+desk-erase-how_too_long = Keep it under { $max } characters.
+desk-erase-done = The reporter's contact details were erased.
+desk-erase-nothing = The report held no contact details to erase.
+desk-erase-admins_only = Only admins may erase a reporter's contact details.
+desk-erase-event = The reporter's contact details (name, email, phone) were erased by an admin at the reporter's request: { $how }
+
 # Response targets (src/targets): per desk, how soon a report is triaged and decided.
 desk-nav-targets = Targets
 desk-target-triage-overdue = Triage overdue by { $span }
