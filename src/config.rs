@@ -113,6 +113,7 @@ pub struct Settings {
     pub webhooks: WebhookSettings,
     #[serde(default)]
     pub corrections: CorrectionsSettings,
+    pub targets: TargetSettings,
 }
 
 fn default_environment() -> Environment {
@@ -478,6 +479,45 @@ impl Default for CorrectionsSettings {
     }
 }
 
+/// The longest response target accepted, in minutes (a year): anything longer is no target.
+pub const MAX_TARGET_MINUTES: u32 = 525_600;
+
+/// Response targets (README: "Response targets"): how soon a desk should triage a report (its
+/// first move out of `new`) and decide it (resolved or closed), in minutes, counted from when the
+/// report entered the queue. Admins may set other values per desk on the routing page.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+pub struct TargetSettings {
+    pub triage_minutes: u32,
+    pub decision_minutes: u32,
+    /// How often each instance looks for reports that passed a target and queues their desk's
+    /// reminder (at most one digest per desk per hour).
+    pub sweep_interval_secs: u64,
+    /// The figures (medians, overdue counts) of `/desk/targets` and `/metrics` are reused this
+    /// long per instance: a median over a month of reports is not worth reading on every scrape.
+    pub figures_cache_secs: u64,
+}
+
+impl TargetSettings {
+    /// Why a pair of targets is refused, if it is: both whole minutes from 1 to a year, and the
+    /// decision no sooner than the triage (a report is triaged on the way to its decision).
+    pub fn check(triage_minutes: u32, decision_minutes: u32) -> Result<(), String> {
+        for (name, value) in [("triage", triage_minutes), ("decision", decision_minutes)] {
+            if !(1..=MAX_TARGET_MINUTES).contains(&value) {
+                return Err(format!(
+                    "the {name} target must be from 1 to {MAX_TARGET_MINUTES} minutes, not {value}"
+                ));
+            }
+        }
+        if decision_minutes < triage_minutes {
+            return Err(format!(
+                "the decision target ({decision_minutes} minutes) must be at least the triage \
+                 target ({triage_minutes} minutes)"
+            ));
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct LogSettings {
     pub format: LogFormat,
@@ -665,6 +705,17 @@ impl Settings {
         if self.mail_intake.max_message_bytes < 1024 {
             return Err(ConfigError::Invalid(
                 "mail_intake.max_message_bytes must be at least 1024".into(),
+            ));
+        }
+        let targets = &self.targets;
+        TargetSettings::check(targets.triage_minutes, targets.decision_minutes).map_err(|e| {
+            ConfigError::Invalid(format!(
+                "targets.triage_minutes / targets.decision_minutes: {e}"
+            ))
+        })?;
+        if !(1..=3600).contains(&targets.sweep_interval_secs) {
+            return Err(ConfigError::Invalid(
+                "targets.sweep_interval_secs must be from 1 to 3600".into(),
             ));
         }
         self.validate_i18n()?;
@@ -987,6 +1038,30 @@ mod tests {
         fine.validate().expect("a pin of a publisher host");
         let test = shipped(Environment::Test).expect("the test config loads");
         assert!(!test.evidence.enabled, "only the snapshot tests turn it on");
+    }
+
+    #[test]
+    fn response_targets_are_checked() {
+        let base = shipped(Environment::Development).expect("loads");
+        assert_eq!(base.targets.triage_minutes, 24 * 60);
+        assert_eq!(base.targets.decision_minutes, 72 * 60);
+        let refused = |change: &dyn Fn(&mut TargetSettings)| {
+            let mut settings = base.clone();
+            change(&mut settings.targets);
+            settings.validate().expect_err("refused").to_string()
+        };
+        let e = refused(&|t| t.triage_minutes = 0);
+        assert!(
+            e.contains("targets.triage_minutes") && e.contains("from 1"),
+            "{e}"
+        );
+        let e = refused(&|t| t.decision_minutes = t.triage_minutes - 1);
+        assert!(e.contains("at least the triage target"), "{e}");
+        let e = refused(&|t| t.decision_minutes = MAX_TARGET_MINUTES + 1);
+        assert!(e.contains("decision target must be from 1"), "{e}");
+        let e = refused(&|t| t.sweep_interval_secs = 0);
+        assert!(e.contains("targets.sweep_interval_secs"), "{e}");
+        assert!(TargetSettings::check(30, 30).is_ok());
     }
 
     #[test]

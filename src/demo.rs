@@ -341,6 +341,12 @@ impl DemoReport {
             outcome_note: self.outcome_note,
             correction_url: self.correction_url.as_deref(),
             decided_at: self.decided_at,
+            // Every report but a new one was triaged, at its first step.
+            triaged_at: (self.status != ReportStatus::New).then_some(self.updated_at),
+            opened_at: self.at,
+            // Invented history: no reminder is due for it.
+            triage_reminder_id: Some(crate::targets::NOT_REMINDED),
+            decision_reminder_id: Some(crate::targets::NOT_REMINDED),
         }
     }
 }

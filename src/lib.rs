@@ -17,5 +17,6 @@ pub mod routing;
 pub mod signing;
 pub mod startup;
 pub mod storage;
+pub mod targets;
 pub mod telemetry;
 pub mod web;

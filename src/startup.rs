@@ -43,6 +43,9 @@ pub struct Application {
     db: Db,
     worker: Option<WorkerTask>,
     purge: tokio::task::JoinHandle<()>,
+    /// The response-target sweep (`targets::service::run_sweep`): queues reminders only, so it
+    /// stops like the purge, at once.
+    sweep: tokio::task::JoinHandle<()>,
 }
 
 /// The outbox worker running beside the server, and how to stop it.
@@ -101,6 +104,14 @@ impl Application {
         let listening = listener.local_addr()?;
         let port = listening.port();
         let metrics = Arc::new(Metrics::new());
+        let targets = Arc::new(crate::targets::service::Targets::new(settings.targets));
+        let sweep = tokio::spawn(crate::targets::service::run_sweep(
+            db.clone(),
+            routing.clone(),
+            targets.clone(),
+            wakeup.clone(),
+            metrics.clone(),
+        ));
         let worker = if settings.notify.worker {
             let mailer = Mailer::from_settings(&settings.mail)?;
             let context =
@@ -150,6 +161,7 @@ impl Application {
             metrics,
             webhooks: Arc::new(Webhooks::from_settings(&settings).context("webhooks")?),
             wakeup,
+            targets,
             settings: Arc::new(settings),
         });
         let server = HttpServer::new(move || {
@@ -190,6 +202,7 @@ impl Application {
             db,
             worker,
             purge,
+            sweep,
         })
     }
 
@@ -215,6 +228,7 @@ impl Application {
             worker.stop().await;
         }
         self.purge.abort();
+        self.sweep.abort();
         result
     }
 
@@ -431,6 +445,18 @@ fn desk_pages(cfg: &mut web::ServiceConfig, db: &Db, settings: &Settings) {
             .route("/reports/new", web::post().to(entry::create))
             .route("/reports/{code}", web::get().to(pages::report_page))
             .route("/reports/{code}/entered", web::get().to(entry::entered))
+            .route(
+                "/targets",
+                web::get().to(crate::targets::http::targets_page),
+            )
+            .route(
+                "/admin/routing/desks/{slug}/targets",
+                web::get().to(crate::targets::http::desk_targets_form),
+            )
+            .route(
+                "/admin/routing/desks/{slug}/targets",
+                web::post().to(crate::targets::http::save_desk_targets),
+            )
             .route("/admin/routing", web::get().to(routing::routing))
             .route("/admin/routing/rules", web::post().to(routing::add_rule))
             .route(

@@ -11,6 +11,7 @@ use super::repo::{self, QueueCursor, QueueKey, QueueOrder, time_to_micros};
 use crate::reports::ReportStatus;
 use crate::reports::repo::{self as reports_repo, AssigneeFilter, ReportFilter};
 use crate::storage::{Db, StorageError};
+use crate::targets::Step;
 
 impl QueueOrder {
     pub const ALL: [QueueOrder; 3] = [Self::Most, Self::Newest, Self::Waiting];
@@ -54,6 +55,9 @@ pub struct QueueEntry {
     /// The desk and the category most of those reports have.
     pub desk_id: Option<i64>,
     pub category: Option<String>,
+    /// The oldest clock of those reports per step they wait for and desk: where the article
+    /// stands against its response targets (`crate::targets::TargetTable::most_pressing`).
+    pub clocks: Vec<(Step, Option<i64>, NaiveDateTime)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -92,6 +96,7 @@ fn is_open_queue(filter: &ReportFilter) -> bool {
         && filter.from.is_none()
         && filter.to.is_none()
         && filter.article_id.is_none()
+        && filter.overdue.is_none()
 }
 
 fn sort_key(order: QueueOrder, entry: &QueueEntry) -> QueueKey {
@@ -139,6 +144,7 @@ pub async fn queue(
                     article,
                     desk_id: None,
                     category: None,
+                    clocks: Vec::new(),
                 })
                 .collect()
         } else {
@@ -158,6 +164,7 @@ pub async fn queue(
                         oldest: g.oldest,
                         desk_id: None,
                         category: None,
+                        clocks: Vec::new(),
                     })
                 })
                 .collect()
@@ -172,7 +179,8 @@ pub async fn queue(
         let ids: Vec<i64> = entries.iter().map(|e| e.article.id).collect();
         let mut desks: HashMap<i64, HashMap<Option<i64>, i64>> = HashMap::new();
         let mut categories: HashMap<i64, HashMap<String, i64>> = HashMap::new();
-        for (article, desk, category, count) in
+        let mut clocks: HashMap<i64, HashMap<(Step, Option<i64>), NaiveDateTime>> = HashMap::new();
+        for (article, desk, category, status, count, opened) in
             reports_repo::desk_and_category_mix(conn, &filter, &ids)?
         {
             *desks.entry(article).or_default().entry(desk).or_default() += count;
@@ -181,11 +189,27 @@ pub async fn queue(
                 .or_default()
                 .entry(category)
                 .or_default() += count;
+            if let (Some(step), Some(opened)) =
+                (ReportStatus::parse(&status).and_then(Step::of), opened)
+            {
+                clocks
+                    .entry(article)
+                    .or_default()
+                    .entry((step, desk))
+                    .and_modify(|oldest| *oldest = (*oldest).min(opened))
+                    .or_insert(opened);
+            }
         }
         for entry in &mut entries {
             let id = entry.article.id;
             entry.desk_id = desks.remove(&id).and_then(most_common).flatten();
             entry.category = categories.remove(&id).and_then(most_common);
+            entry.clocks = clocks
+                .remove(&id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|((step, desk), opened)| (step, desk, opened))
+                .collect();
         }
         // Forward: a next page if there was more, a previous one unless this is the first.
         // Back: a previous page if there was more, and the next one is where we came from.

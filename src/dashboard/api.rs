@@ -250,9 +250,16 @@ async fn filter_of(
 ) -> Result<(FilterQuery, ReportFilter), AppError> {
     let query = FilterQuery::parse(req.query_string()).map_err(AppError::malformed)?;
     // The API lists every status unless asked; the pages default to the open ones.
-    let filter = filters::to_filter(&state.db, &state.intake.routing, editor, &query, &[])
-        .await?
-        .map_err(AppError::Validation)?;
+    let filter = filters::to_filter(
+        &state.db,
+        &state.intake.routing,
+        &state.targets,
+        editor,
+        &query,
+        &[],
+    )
+    .await?
+    .map_err(AppError::Validation)?;
     Ok((query, filter))
 }
 
@@ -321,6 +328,7 @@ pub async fn list_articles(
     let filter = filters::to_filter(
         &state.db,
         &state.intake.routing,
+        &state.targets,
         &editor,
         &query,
         &queue::open_statuses(),
@@ -932,6 +940,9 @@ pub struct FilterParams {
     to: Option<String>,
     /// An article's id.
     article: Option<String>,
+    /// `true` (or `1`, `on`, `yes`): only reports past the response target of the step they
+    /// wait for (triage while new, the decision after); `false` or empty: any.
+    overdue: Option<String>,
     /// The report list's cursor (`next` of the page before).
     before: Option<String>,
     /// The queue's cursor (`next` of the page before).

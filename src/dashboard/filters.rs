@@ -10,6 +10,7 @@ use crate::reports::repo::{AssigneeFilter, ReportFilter};
 use crate::reports::{Category, Channel, FieldErrors, ReportStatus};
 use crate::routing::Routing;
 use crate::storage::{Db, StorageError};
+use crate::targets::service::Targets;
 
 pub const DEFAULT_PAGE: i64 = 50;
 pub const MAX_PAGE: i64 = 200;
@@ -34,6 +35,8 @@ pub struct FilterQuery {
     pub to: Option<String>,
     /// An article's id. The numbers are read as text so that a bad one is named, not a 400.
     pub article: Option<String>,
+    /// `true` (or `1`, `on`, `yes`): only reports past their response target now.
+    pub overdue: Option<String>,
     /// The report list's cursor: reports older than this id.
     pub before: Option<String>,
     /// The queue's cursor: the page after this key.
@@ -66,6 +69,7 @@ impl FilterQuery {
             "from" => &self.from,
             "to" => &self.to,
             "article" => &self.article,
+            "overdue" => &self.overdue,
             "before" => &self.before,
             _ => return "",
         };
@@ -80,6 +84,21 @@ impl FilterQuery {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .collect()
+    }
+
+    /// Whether only overdue reports are asked for; `Err` names a value that is neither.
+    pub fn overdue(&self) -> Result<bool, FieldErrors> {
+        match Self::given(&self.overdue)
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("0" | "false" | "off" | "no") => Ok(false),
+            Some("1" | "true" | "on" | "yes") => Ok(true),
+            Some(_) => Err(FieldErrors::single(
+                "overdue",
+                crate::i18n::messages("en").t("desk-filter-overdue_invalid"),
+            )),
+        }
     }
 
     pub fn order(&self) -> Result<QueueOrder, FieldErrors> {
@@ -125,6 +144,7 @@ impl FilterQuery {
             ("from", &self.from),
             ("to", &self.to),
             ("article", &self.article),
+            ("overdue", &self.overdue),
             ("limit", &self.limit),
         ] {
             if let Some(value) = Self::given(value) {
@@ -168,6 +188,7 @@ fn parse_time(
 pub async fn to_filter(
     db: &Db,
     routing: &Routing,
+    targets: &Targets,
     editor: &Editor,
     query: &FilterQuery,
     default_statuses: &[String],
@@ -257,6 +278,11 @@ pub async fn to_filter(
     if let Some(to) = FilterQuery::given(&query.to) {
         filter.to = parse_time("to", to, true, &mut errors);
     }
+    match query.overdue() {
+        Ok(true) => filter.overdue = Some(targets.cutoffs(db).await?),
+        Ok(false) => {}
+        Err(e) => errors.merge(e),
+    }
     filter.assignee = match FilterQuery::given(&query.assignee) {
         None | Some("anyone") => AssigneeFilter::Anyone,
         Some("me") => AssigneeFilter::User(editor.id),
@@ -341,6 +367,26 @@ mod tests {
         let q = FilterQuery::parse("channel=phone&status=open").unwrap();
         assert_eq!(q.text("channel"), "phone");
         assert_eq!(q.to_query_string(false), "status=open&channel=phone");
+    }
+
+    #[test]
+    fn overdue_is_a_yes_or_no_kept_in_links() {
+        let q = FilterQuery::parse("overdue=1&status=open").unwrap();
+        assert_eq!(q.overdue(), Ok(true));
+        assert_eq!(q.to_query_string(false), "status=open&overdue=1");
+        assert_eq!(FilterQuery::parse("overdue=").unwrap().overdue(), Ok(false));
+        assert_eq!(FilterQuery::default().overdue(), Ok(false));
+        assert_eq!(
+            FilterQuery::parse("overdue=TRUE").unwrap().overdue(),
+            Ok(true)
+        );
+        assert!(
+            FilterQuery::parse("overdue=maybe")
+                .unwrap()
+                .overdue()
+                .unwrap_err()
+                .has("overdue")
+        );
     }
 
     #[test]

@@ -179,6 +179,33 @@ pub struct AppealReceived<'a> {
     pub reason: &'a str,
 }
 
+/// One report in a reminder of overdue reports.
+pub struct OverdueItem {
+    pub code: String,
+    /// The report's page in the dashboard, absolute.
+    pub report_desk_url: String,
+    /// The article's name (see [`article_label`]) and its page in the dashboard.
+    pub article: String,
+    pub article_desk_url: String,
+    /// "Triage overdue by 3 h".
+    pub standing: String,
+}
+
+/// To a desk: its reports that passed a response target (`crate::targets`).
+pub struct DeskOverdue<'a> {
+    pub t: &'a Messages,
+    pub publisher: &'a str,
+    pub desk: &'a str,
+    /// The most overdue first.
+    pub items: Vec<OverdueItem>,
+    /// Overdue reports of this reminder not listed (it lists at most a page).
+    pub more: usize,
+    /// Reports it was to list that were triaged or decided before it went out.
+    pub left_out: usize,
+    /// The desk's overdue reports in the dashboard's queue.
+    pub queue_url: &'a str,
+}
+
 macro_rules! email_parts {
     ($data:ident, $subject:ident = $s:literal, $text:ident = $x:literal, $html:ident = $h:literal) => {
         #[derive(Template)]
@@ -258,6 +285,13 @@ email_parts!(
     AssignedSubject = "email/report_assigned/subject.txt",
     AssignedText = "email/report_assigned/body.txt",
     AssignedHtml = "email/report_assigned/body.html"
+);
+
+email_parts!(
+    DeskOverdue,
+    OverdueSubject = "email/desk_overdue/subject.txt",
+    OverdueText = "email/desk_overdue/body.txt",
+    OverdueHtml = "email/desk_overdue/body.html"
 );
 
 email_parts!(

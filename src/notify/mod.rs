@@ -40,10 +40,12 @@ pub enum MessageKind {
     Webhook,
     /// To the desk: a reporter appealed a "no error found" decision; the report is reopened.
     AppealReceived,
+    /// To the desk: its reports that passed a response target, at most one digest an hour.
+    DeskOverdue,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 12] = [
+    pub const ALL: [MessageKind; 13] = [
         Self::ReportAck,
         Self::DeskAlert,
         Self::DeskDigest,
@@ -56,6 +58,7 @@ impl MessageKind {
         Self::ArticleSnapshot,
         Self::Webhook,
         Self::AppealReceived,
+        Self::DeskOverdue,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -72,6 +75,7 @@ impl MessageKind {
             Self::ArticleSnapshot => "article_snapshot",
             Self::Webhook => "webhook",
             Self::AppealReceived => "appeal_received",
+            Self::DeskOverdue => "desk_overdue",
         }
     }
 
@@ -128,6 +132,7 @@ mod tests {
             MessageKind::ArticleSnapshot,
             MessageKind::Webhook,
             MessageKind::AppealReceived,
+            MessageKind::DeskOverdue,
         ] {
             match kind {
                 MessageKind::ReportAck
@@ -141,7 +146,8 @@ mod tests {
                 | MessageKind::ReaderReply
                 | MessageKind::ArticleSnapshot
                 | MessageKind::Webhook
-                | MessageKind::AppealReceived => assert!(listed(kind), "{kind:?} missing from ALL"),
+                | MessageKind::AppealReceived
+                | MessageKind::DeskOverdue => assert!(listed(kind), "{kind:?} missing from ALL"),
             }
         }
     }

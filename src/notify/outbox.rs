@@ -391,8 +391,13 @@ impl Message<'_> {
 }
 
 fn enqueue(conn: &mut DbConn, message: Message<'_>) -> QueryResult<()> {
+    enqueue_id(conn, message).map(|_| ())
+}
+
+/// [`enqueue`], returning the new row's id.
+fn enqueue_id(conn: &mut DbConn, message: Message<'_>) -> QueryResult<i64> {
     let recipients = serde_json::to_string(message.recipients).unwrap_or_else(|_| "[]".into());
-    repo::insert(
+    repo::insert_returning_id(
         conn,
         &InsertOutbox {
             message_id: &new_message_token(),
@@ -480,4 +485,47 @@ pub fn on_erasure_requested(
         },
     )?;
     Ok(true)
+}
+
+/// The key of a desk's reminders of reports past their response targets.
+fn overdue_key(desk_id: i64) -> String {
+    format!("desk:{desk_id}:overdue")
+}
+
+/// At most one reminder of overdue reports per desk in this time.
+const OVERDUE_SPACING: Duration = Duration::hours(1);
+
+/// Reports of a desk passed their response targets (the sweep of `crate::targets`): the reminder
+/// digest they join. That is the desk's reminder still waiting to go out (locked, so that no
+/// worker takes it meanwhile), or a new one, due at once unless the desk had one within the last
+/// hour, then an hour after that one: at most one reminder per desk per hour, listing every report
+/// marked with its id by then. Returns its id; the caller marks the reports with it in the same
+/// transaction.
+pub fn overdue_digest(
+    conn: &mut DbConn,
+    desk: &DeskRef<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
+    let key = overdue_key(desk.id);
+    if let Some(waiting) = repo::pending_with_key_locked(conn, &key)? {
+        return Ok(waiting.id);
+    }
+    let due = repo::latest_with_key(conn, &key)?
+        // A reminder that found nothing left to say was never sent.
+        .filter(|last| last.status != status::CANCELLED)
+        .map(|last| last.sent_at.or(last.window_end).unwrap_or(last.created_at) + OVERDUE_SPACING)
+        .map_or(now, |next| next.max(now));
+    enqueue_id(
+        conn,
+        Message {
+            kind: MessageKind::DeskOverdue,
+            recipients: &desk.desk.editors,
+            desk_id: Some(desk.id),
+            coalesce_key: Some(&key),
+            window_start: Some(now),
+            window_end: Some(due),
+            due_at: due,
+            ..Message::new(now)
+        },
+    )
 }

@@ -64,6 +64,37 @@ pub fn insert(conn: &mut DbConn, row: &InsertOutbox<'_>) -> QueryResult<()> {
         .map(|_| ())
 }
 
+pub fn insert_returning_id(conn: &mut DbConn, row: &InsertOutbox<'_>) -> QueryResult<i64> {
+    diesel::insert_into(outbox::table)
+        .values(row)
+        .returning(outbox::id)
+        .get_result(conn)
+}
+
+/// The newest message with a coalescing key that is still waiting to go out, locked until the
+/// transaction ends on PostgreSQL (the worker's `SKIP LOCKED` claim passes it by meanwhile; once
+/// the worker has claimed it, it is no longer pending and is not returned). SQLite has one
+/// writer at a time.
+pub fn pending_with_key_locked(conn: &mut DbConn, key: &str) -> QueryResult<Option<OutboxRow>> {
+    let id = outbox::table
+        .filter(outbox::coalesce_key.eq(key))
+        .filter(outbox::status.eq(super::status::PENDING))
+        .order(outbox::id.desc())
+        .select(outbox::id);
+    let id: Option<i64> = match conn {
+        DbConn::Postgres(c) => id.for_update().first(c).optional()?,
+        DbConn::Sqlite(c) => id.first(c).optional()?,
+    };
+    match id {
+        Some(id) => outbox::table
+            .find(id)
+            .select(OutboxRow::as_select())
+            .first(conn)
+            .optional(),
+        None => Ok(None),
+    }
+}
+
 /// The newest alert or digest for a coalescing key.
 pub fn latest_with_key(conn: &mut DbConn, key: &str) -> QueryResult<Option<OutboxRow>> {
     outbox::table

@@ -42,6 +42,8 @@ pub struct RenderContext {
     pub publisher_hosts: Vec<String>,
     /// Sends the outbox's webhooks.
     pub webhooks: Arc<webhooks::Webhooks>,
+    /// The default response targets (a reminder says how late each report is).
+    pub targets: crate::config::TargetSettings,
 }
 
 impl RenderContext {
@@ -64,6 +66,7 @@ impl RenderContext {
                 webhooks::Webhooks::from_settings(settings)
                     .map_err(|e| format!("webhooks: {e}"))?,
             ),
+            targets: settings.targets,
         })
     }
 }
@@ -882,6 +885,10 @@ fn render(
             }
             .render()
         }
+        MessageKind::DeskOverdue => match crate::targets::reminder::render(conn, context, row)? {
+            Some(email) => email,
+            None => return Ok(Rendered::Unwanted(crate::targets::reminder::NOTHING_LEFT)),
+        },
         MessageKind::Escalation => {
             let article = articles::repo::find(conn, row.article_id.unwrap_or(-1))?
                 .ok_or_else(|| missing("article"))?;

@@ -248,6 +248,18 @@ fn apply(
         ReportStatus::parse(change.to).unwrap_or(ReportStatus::New),
     );
     counts.moved(report.desk_id, from, report.desk_id, to);
+    // The clocks of the response targets (crate::targets): triage ends with the first move out
+    // of new; a report entering the queue again starts its targets anew.
+    if from == ReportStatus::New {
+        repo::mark_triaged(conn, report.id, change.now)?;
+    }
+    match (from, to) {
+        (_, ReportStatus::Reopened) => repo::restart_clock(conn, report.id, change.now, false)?,
+        (ReportStatus::Spam, ReportStatus::New) => {
+            repo::restart_clock(conn, report.id, change.now, true)?
+        }
+        _ => {}
+    }
     repo::insert_decision_event(
         conn,
         &repo::InsertEvent {

@@ -41,6 +41,15 @@ pub struct ReportRow {
     pub reporter_phone: Option<String>,
     /// The caller agreed to their contact details being kept (recorded by the entering editor).
     pub contact_consent: bool,
+    /// When it first left `new` (its triage).
+    pub triaged_at: Option<NaiveDateTime>,
+    /// When it last entered the editorial queue (received, restored from spam, its article
+    /// address completed, reopened): both response targets count from here.
+    pub opened_at: NaiveDateTime,
+    /// The reminder digest that told its desk it passed its triage / decision target (0: none
+    /// is due, see `crate::targets::NOT_REMINDED`).
+    pub triage_reminder_id: Option<i64>,
+    pub decision_reminder_id: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]
@@ -65,6 +74,7 @@ pub struct InsertReport<'a> {
     pub desk_id: Option<i64>,
     pub reporter_phone: Option<&'a str>,
     pub contact_consent: bool,
+    pub opened_at: NaiveDateTime,
 }
 
 #[derive(Debug, Insertable)]
@@ -423,6 +433,9 @@ pub struct ReportFilter {
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
     pub article_id: Option<i64>,
+    /// Only reports past the target of the step they wait for (`crate::targets`), as of when
+    /// the cut-offs were taken.
+    pub overdue: Option<crate::targets::OverdueCutoffs>,
     /// Keyset pagination: reports with a smaller id than this (newest first).
     pub before_id: Option<i64>,
     pub limit: i64,
@@ -499,6 +512,11 @@ macro_rules! with_filter {
         }
         if let Some(article) = filter.article_id {
             query = query.filter(reports::article_id.eq(article));
+        }
+        if let Some(cutoffs) = &filter.overdue {
+            query = query.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                &crate::targets::repo::overdue_sql(cutoffs),
+            ));
         }
         query
     }};
@@ -683,24 +701,33 @@ pub fn count_articles(conn: &mut DbConn, filter: &ReportFilter) -> QueryResult<i
     query.get_result(conn)
 }
 
-/// (article id, desk id, category, reports).
-pub type DeskCategoryCount = (i64, Option<i64>, String, i64);
+/// One group of an article's matching reports: (article id, desk id, category, status, reports,
+/// the earliest `opened_at` among them).
+pub type MixRow = (i64, Option<i64>, String, String, i64, Option<NaiveDateTime>);
 
-/// For each of `article_ids`: how many matching reports each (desk, category) pair has.
+/// For each of `article_ids`: how many matching reports each (desk, category, status) group has,
+/// and the oldest clock among them (read from the `reports_article_mix_idx` index alone).
 pub fn desk_and_category_mix(
     conn: &mut DbConn,
     filter: &ReportFilter,
     article_ids: &[i64],
-) -> QueryResult<Vec<DeskCategoryCount>> {
-    use diesel::dsl::count_star;
+) -> QueryResult<Vec<MixRow>> {
+    use diesel::dsl::{count_star, min};
     let query = reports::table
         .filter(reports::article_id.eq_any(article_ids.to_vec()))
-        .group_by((reports::article_id, reports::desk_id, reports::category))
+        .group_by((
+            reports::article_id,
+            reports::desk_id,
+            reports::category,
+            reports::status,
+        ))
         .select((
             reports::article_id,
             reports::desk_id,
             reports::category,
+            reports::status,
             count_star(),
+            min(reports::opened_at),
         ))
         .into_boxed();
     with_filter!(query, filter).load(conn)
@@ -743,9 +770,13 @@ pub struct BulkReport<'a> {
     pub outcome_note: Option<&'a str>,
     pub correction_url: Option<&'a str>,
     pub decided_at: Option<NaiveDateTime>,
+    pub triaged_at: Option<NaiveDateTime>,
+    pub opened_at: NaiveDateTime,
+    pub triage_reminder_id: Option<i64>,
+    pub decision_reminder_id: Option<i64>,
 }
 
-/// Rows per INSERT: 22 columns x 1,000 rows stays under both backends' bind limits
+/// Rows per INSERT: 26 columns x 1,000 rows stays under both backends' bind limits
 /// (SQLite 32,766, PostgreSQL 65,535).
 const BULK_ROWS: usize = 1_000;
 
@@ -889,6 +920,10 @@ pub fn complete_address(
         reports::desk_id.eq(desk_id),
         reports::status.eq("new"),
         reports::updated_at.eq(now),
+        // Workable only now: its targets count from here.
+        reports::opened_at.eq(now),
+        reports::triage_reminder_id.eq(None::<i64>),
+        reports::decision_reminder_id.eq(None::<i64>),
     ))
     .execute(conn)
     .map(|n| n == 1)
@@ -1013,5 +1048,45 @@ pub fn recount_status_counts(conn: &mut DbConn) -> QueryResult<()> {
          GROUP BY COALESCE(desk_id, 0), status",
     )
     .execute(conn)
+    .map(|_| ())
+}
+
+/// The report's first triage (its first move out of `new`), kept once.
+pub fn mark_triaged(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(
+        reports::table
+            .filter(reports::id.eq(id))
+            .filter(reports::triaged_at.is_null()),
+    )
+    .set(reports::triaged_at.eq(now))
+    .execute(conn)
+    .map(|_| ())
+}
+
+/// The report enters the editorial queue again (reopened, or restored from spam): its targets
+/// count from `now`, and the reminders of the steps ahead of it may go out again.
+pub fn restart_clock(
+    conn: &mut DbConn,
+    id: i64,
+    now: NaiveDateTime,
+    triage_again: bool,
+) -> QueryResult<()> {
+    let target = reports::table.filter(reports::id.eq(id));
+    if triage_again {
+        diesel::update(target)
+            .set((
+                reports::opened_at.eq(now),
+                reports::triage_reminder_id.eq(None::<i64>),
+                reports::decision_reminder_id.eq(None::<i64>),
+            ))
+            .execute(conn)
+    } else {
+        diesel::update(target)
+            .set((
+                reports::opened_at.eq(now),
+                reports::decision_reminder_id.eq(None::<i64>),
+            ))
+            .execute(conn)
+    }
     .map(|_| ())
 }

@@ -319,6 +319,7 @@ fn store(
             desk_id,
             reporter_phone: entered.and_then(|e| e.reporter_phone.as_deref()),
             contact_consent: entered.is_some_and(|e| e.contact_consent),
+            opened_at: now,
         },
     )?;
     repo::insert_event(

@@ -47,7 +47,7 @@ impl From<RuleChangeError> for AppError {
     }
 }
 
-fn require_admin(signed_in: &SignedIn) -> Result<(), AppError> {
+pub(crate) fn require_admin(signed_in: &SignedIn) -> Result<(), AppError> {
     if signed_in.editor.is_admin() {
         Ok(())
     } else {
@@ -118,6 +118,8 @@ pub struct DeskView {
     pub editors: String,
     pub is_default: bool,
     pub is_escalation: bool,
+    /// Its response targets in words ("triage 24 h (default) · decision 3 d (this desk's own)").
+    pub targets: String,
 }
 
 pub struct RuleView {
@@ -320,6 +322,46 @@ fn change_view(t: &Messages, change: &ChangeRow) -> ChangeView {
                 ),
             }
         }
+        crate::targets::service::TARGETS_CHANGED => {
+            let parse = |json: &Option<String>| {
+                json.as_deref().and_then(|j| {
+                    serde_json::from_str::<crate::targets::service::TargetsSnapshot>(j).ok()
+                })
+            };
+            let words = |snapshot: &Option<crate::targets::service::TargetsSnapshot>| {
+                let minutes = |m: Option<u32>| match m {
+                    Some(m) => t.t_with(
+                        "desk-routing-change-minutes",
+                        &[("minutes", &m.to_string())],
+                    ),
+                    None => t.t("desk-routing-change-default"),
+                };
+                let (triage, decision) = snapshot
+                    .as_ref()
+                    .map_or((None, None), |s| (s.triage_minutes, s.decision_minutes));
+                t.t_with(
+                    "desk-routing-change-targets_pair",
+                    &[
+                        ("triage", &minutes(triage)),
+                        ("decision", &minutes(decision)),
+                    ],
+                )
+            };
+            let (before, after) = (parse(&change.before_json), parse(&change.after_json));
+            let desk = after
+                .as_ref()
+                .or(before.as_ref())
+                .map(|s| s.desk.clone())
+                .unwrap_or_default();
+            t.t_with(
+                "desk-routing-change-targets",
+                &[
+                    ("desk", &desk),
+                    ("before", &words(&before)),
+                    ("after", &words(&after)),
+                ],
+            )
+        }
         other => other.to_string(),
     };
     ChangeView {
@@ -417,14 +459,39 @@ async fn routing_page<'a>(
         })
         .collect();
     let escalation = routing.escalation_desk().map(|d| d.slug.clone());
+    let targets = state.targets.table(&state.db).await?;
     let desks = routing
         .desks()
-        .map(|d| DeskView {
-            slug: d.slug.clone(),
-            name: d.name.clone(),
-            editors: d.editors.join(", "),
-            is_default: d.slug == routing.default_desk().slug,
-            is_escalation: escalation.as_deref() == Some(d.slug.as_str()),
+        .map(|d| {
+            let own = targets.for_desk(routing.desk_id(&d.slug));
+            DeskView {
+                slug: d.slug.clone(),
+                name: d.name.clone(),
+                editors: d.editors.join(", "),
+                is_default: d.slug == routing.default_desk().slug,
+                is_escalation: escalation.as_deref() == Some(d.slug.as_str()),
+                targets: t.t_with(
+                    "desk-routing-desk-targets_are",
+                    &[
+                        (
+                            "triage",
+                            &crate::targets::http::target_words(
+                                t,
+                                &own,
+                                crate::targets::Step::Triage,
+                            ),
+                        ),
+                        (
+                            "decision",
+                            &crate::targets::http::target_words(
+                                t,
+                                &own,
+                                crate::targets::Step::Decision,
+                            ),
+                        ),
+                    ],
+                ),
+            }
         })
         .collect();
     let test = test_view(state, &overview, test);
@@ -494,6 +561,7 @@ pub async fn routing(
         Some("added") => Some(t.t("desk-routing-done-added").to_string()),
         Some("updated") => Some(t.t("desk-routing-done-updated").to_string()),
         Some("deleted") => Some(t.t("desk-routing-done-deleted").to_string()),
+        Some("targets") => Some(t.t("desk-routing-done-targets").to_string()),
         _ => None,
     };
     let test = query.url.map(|url| RouteTestInput {

@@ -45,6 +45,10 @@ diesel::table! {
         decided_at -> Nullable<Timestamp>,
         reporter_phone -> Nullable<Text>,
         contact_consent -> Bool,
+        triaged_at -> Nullable<Timestamp>,
+        opened_at -> Timestamp,
+        triage_reminder_id -> Nullable<BigInt>,
+        decision_reminder_id -> Nullable<BigInt>,
     }
 }
 
@@ -79,6 +83,8 @@ diesel::table! {
         slug -> Text,
         name -> Text,
         created_at -> Timestamp,
+        triage_minutes -> Nullable<Integer>,
+        decision_minutes -> Nullable<Integer>,
     }
 }
 

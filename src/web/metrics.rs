@@ -60,6 +60,19 @@ pub struct OpenLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct DeskStepLabels {
+    pub desk: String,
+    pub step: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct StepLabels {
+    pub step: String,
+}
+
+type FloatGauge = Gauge<f64, std::sync::atomic::AtomicU64>;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct StateLabels {
     pub state: String,
 }
@@ -91,6 +104,11 @@ pub struct Metrics {
     pool_waits: Gauge,
     pool_wait_seconds: Gauge<f64, std::sync::atomic::AtomicU64>,
     pool_timeouts: Gauge,
+    target_sweeps: Counter,
+    target_reminders: Family<StepLabels, Counter>,
+    target_minutes: Family<DeskStepLabels, Gauge>,
+    target_medians: Family<DeskStepLabels, FloatGauge>,
+    target_overdue: Family<DeskStepLabels, Gauge>,
 }
 
 impl Default for Metrics {
@@ -194,8 +212,43 @@ impl Metrics {
             "Checkouts that gave up waiting (answered 503), since start",
             pool_timeouts.clone(),
         );
+        let target_sweeps = Counter::default();
+        let target_reminders = Family::<StepLabels, Counter>::default();
+        let target_minutes = Family::<DeskStepLabels, Gauge>::default();
+        let target_medians = Family::<DeskStepLabels, FloatGauge>::default();
+        let target_overdue = Family::<DeskStepLabels, Gauge>::default();
+        registry.register(
+            "target_sweeps",
+            "Response-target sweeps this instance completed",
+            target_sweeps.clone(),
+        );
+        registry.register(
+            "target_reminders",
+            "Reports this instance's sweeps put in a desk's reminder, by step (triage, decision)",
+            target_reminders.clone(),
+        );
+        registry.register(
+            "response_target_minutes",
+            "Each desk's response target, by step (triage, decision)",
+            target_minutes.clone(),
+        );
+        registry.register(
+            "response_median_seconds",
+            "Median time to triage (from receipt) and to decision (from entering the queue) of the reports that took that step in the last 30 days, by desk",
+            target_medians.clone(),
+        );
+        registry.register(
+            "overdue_reports",
+            "Reports past the response target of the step they wait for, by desk and step",
+            target_overdue.clone(),
+        );
         Self {
             registry,
+            target_sweeps,
+            target_reminders,
+            target_minutes,
+            target_medians,
+            target_overdue,
             http_requests,
             http_duration,
             reports_received,
@@ -257,6 +310,49 @@ impl Metrics {
 
     pub fn worker_error(&self) {
         self.worker_errors.inc();
+    }
+
+    /// A response-target sweep finished, having put these many reports in reminders per step.
+    pub fn target_sweep(&self, reminded: &[(crate::targets::Step, usize)]) {
+        self.target_sweeps.inc();
+        for (step, n) in reminded {
+            self.target_reminders
+                .get_or_create(&StepLabels {
+                    step: step.as_str().to_string(),
+                })
+                .inc_by(*n as u64);
+        }
+    }
+
+    /// The response-target figures per desk (read by the caller, from its short-lived cache).
+    pub fn set_target_figures(&self, figures: &crate::targets::service::Figures) {
+        use crate::targets::Step;
+        self.target_minutes.clear();
+        self.target_medians.clear();
+        self.target_overdue.clear();
+        for desk in &figures.desks {
+            let labels = |step: Step| DeskStepLabels {
+                desk: desk.slug.clone(),
+                step: step.as_str().to_string(),
+            };
+            for (step, median, overdue) in [
+                (Step::Triage, desk.triage, desk.overdue_triage),
+                (Step::Decision, desk.decision, desk.overdue_decision),
+            ] {
+                self.target_minutes
+                    .get_or_create(&labels(step))
+                    .set(i64::from(desk.targets.minutes(step)));
+                self.target_overdue
+                    .get_or_create(&labels(step))
+                    .set(overdue);
+                // No report took the step in the window: no figure, rather than a made-up 0.
+                if let Some(median) = median {
+                    self.target_medians
+                        .get_or_create(&labels(step))
+                        .set(median.seconds);
+                }
+            }
+        }
     }
 
     /// Reads what is counted in the database and the pool, then renders everything.
@@ -330,6 +426,8 @@ pub async fn metrics(
         ));
     }
     let routing = state.intake.routing.clone();
+    let figures = state.targets.figures(&state.db, &routing).await?;
+    state.metrics.set_target_figures(&figures);
     let text = state
         .metrics
         .render(&state.db, |id| {

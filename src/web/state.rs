@@ -26,4 +26,6 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Checks the addresses of webhook endpoints as they are registered, and seals their secrets.
     pub webhooks: Arc<Webhooks>,
+    /// The response targets' defaults and figures.
+    pub targets: Arc<crate::targets::service::Targets>,
 }

@@ -15,7 +15,7 @@ use crate::smtp_sink::SmtpSink;
 
 const WAIT: Duration = Duration::from_secs(30);
 
-fn desk(database_url: &str, smtp_port: u16) -> Command {
+pub(crate) fn desk(database_url: &str, smtp_port: u16) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_disinfo-desk"));
     command
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -30,8 +30,8 @@ fn desk(database_url: &str, smtp_port: u16) -> Command {
 }
 
 /// One running `serve` process; killed when dropped.
-struct Instance {
-    address: String,
+pub(crate) struct Instance {
+    pub(crate) address: String,
     child: Child,
 }
 
@@ -42,7 +42,12 @@ impl Drop for Instance {
     }
 }
 
-fn start(database_url: &str, smtp_port: u16, name: &str, log: &std::path::Path) -> Instance {
+pub(crate) fn start(
+    database_url: &str,
+    smtp_port: u16,
+    name: &str,
+    log: &std::path::Path,
+) -> Instance {
     let mut child = desk(database_url, smtp_port)
         .arg("serve")
         .env("DESK__SERVER__BIND", "127.0.0.1:0")

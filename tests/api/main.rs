@@ -33,4 +33,5 @@ mod schema;
 mod smtp_sink;
 mod snapshots;
 mod status;
+mod targets;
 mod webhooks;

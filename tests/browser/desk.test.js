@@ -552,6 +552,13 @@ test('5. accessibility: axe-core, labels, visible focus and reflow on the public
     assert.equal((await submit(page, `form[action="${articlePath}/resolve"]`)).status(), 200);
     await snap(page, '5-a11y', 'resolve-confirm', 'en');
     await audit(page, 'resolve confirmation');
+    await open(page, '/desk/targets');
+    await snap(page, '5-a11y', 'targets', 'en');
+    await audit(page, 'response targets');
+    await reflow(page, 'response targets');
+    await open(page, '/desk/reports?overdue=1');
+    await snap(page, '5-a11y', 'overdue-reports', 'en');
+    await audit(page, 'overdue reports');
   } finally {
     await desk.close();
   }

@@ -299,6 +299,14 @@ async function deskPages(browser, readerCode) {
     await submit(page, `form[action="${edit.replace(/\/edit$/, '')}"]`);
     await snap(page, 'desk-routing-edit-errors', 'en', 'a rule without a condition');
 
+    // Response targets: the figures per desk, a desk's own targets, a refused value.
+    await open(page, '/desk/targets');
+    await snap(page, 'desk-targets', 'en', 'response targets and the figures per desk');
+    await open(page, '/desk/admin/routing/desks/world/targets');
+    await page.locator('#triage_minutes').fill('0');
+    await submit(page, 'form[action="/desk/admin/routing/desks/world/targets"]', 'button[type=submit]', 422);
+    await snap(page, 'desk-targets-errors', 'en', 'a desk target refused beside its field');
+
     await open(page, '/desk/account/password');
     await snap(page, 'desk-password', 'en', 'change password');
     await page.locator('#current_password').fill('wrong');

@@ -13,6 +13,9 @@ pub struct ListRow {
     pub desk: String,
     pub assignee: String,
     pub received: String,
+    /// "Triage overdue by 3 h" (see `crate::targets::Standing`), and `overdue` or `due`.
+    pub standing: String,
+    pub standing_state: &'static str,
 }
 
 #[derive(Template)]
@@ -57,9 +60,21 @@ pub async fn list_page(
         .map_err(AppError::from)?;
     let name_of = assignee_names(&roster);
     let links = query.to_query_string(false);
+    let table = state
+        .targets
+        .table(&state.db)
+        .await
+        .map_err(AppError::from)?;
+    let now = crate::storage::now();
     let list_rows = rows
         .into_iter()
-        .map(|(r, a)| ListRow {
+        .map(|(r, a)| {
+            let standing = table.standing(&r.status, r.desk_id, r.opened_at);
+            (r, a, standing)
+        })
+        .map(|(r, a, standing)| ListRow {
+            standing: standing.map(|s| s.describe(t, now)).unwrap_or_default(),
+            standing_state: standing.map_or("", |s| s.state(now)),
             article: a.path,
             article_id: a.id,
             category: category_label(t, &r.category),

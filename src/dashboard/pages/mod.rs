@@ -239,6 +239,8 @@ pub struct FilterForm {
     pub to: String,
     /// Kept as a hidden field: the list of one article's reports stays that list.
     pub article: String,
+    /// Only reports past their response target.
+    pub overdue: bool,
     pub errors: FieldErrors,
 }
 
@@ -344,6 +346,7 @@ impl FilterForm {
             from: query.text("from").to_string(),
             to: query.text("to").to_string(),
             article: query.text("article").to_string(),
+            overdue: query.overdue().unwrap_or(false),
             errors,
         }
     }
@@ -367,6 +370,7 @@ async fn filter_of(
     let filter = filters::to_filter(
         &state.db,
         &state.intake.routing,
+        &state.targets,
         editor,
         &query,
         &article_queue::open_statuses(),

@@ -16,6 +16,10 @@ pub struct QueueRow {
     pub oldest_age: String,
     pub desk: String,
     pub category: String,
+    /// Where its most pressing report stands against its response target ("Triage overdue by
+    /// 3 h"), and `overdue` or `due`; empty when none of its reports waits for a step.
+    pub standing: String,
+    pub standing_state: &'static str,
 }
 
 #[derive(Template)]
@@ -89,10 +93,22 @@ pub async fn queue_page(
     };
     let links = query.to_query_string(true);
     let shown = found.entries.len();
+    let table = state
+        .targets
+        .table(&state.db)
+        .await
+        .map_err(AppError::from)?;
     let rows = found
         .entries
         .into_iter()
-        .map(|e| QueueRow {
+        .map(|e| {
+            // The most overdue report decides (or the one due soonest).
+            let standing = table.most_pressing(e.clocks.iter().copied());
+            (e, standing)
+        })
+        .map(|(e, standing)| QueueRow {
+            standing: standing.map(|s| s.describe(t, now)).unwrap_or_default(),
+            standing_state: standing.map_or("", |s| s.state(now)),
             id: e.article.id,
             host: e.article.host.clone(),
             path: e.article.path.clone(),

@@ -36,6 +36,12 @@ pub struct ReportFacts {
     pub correction_url: String,
     pub duplicate_of: String,
     pub decided: String,
+    /// Where it stands against the response target of the step it waits for ("Triage overdue
+    /// by 3 h"), and `overdue` or `due`; empty when it waits for none.
+    pub standing: String,
+    pub standing_state: &'static str,
+    /// When it was first triaged.
+    pub triaged: String,
 }
 
 #[derive(Template)]
@@ -168,6 +174,12 @@ async fn report_view<'a>(
     } else {
         None
     };
+    let now = crate::storage::now();
+    let standing = state.targets.table(&state.db).await?.standing(
+        &report.status,
+        report.desk_id,
+        report.opened_at,
+    );
     let ReportRow {
         tracking_code,
         submitted_url,
@@ -188,6 +200,7 @@ async fn report_view<'a>(
         correction_url,
         decided_at,
         contact_consent,
+        triaged_at,
         ..
     } = report;
     let r = ReportFacts {
@@ -226,6 +239,9 @@ async fn report_view<'a>(
         correction_url: correction_url.unwrap_or_default(),
         duplicate_of,
         decided: decided_at.map(time).unwrap_or_default(),
+        standing: standing.map(|s| s.describe(t, now)).unwrap_or_default(),
+        standing_state: standing.map_or("", |s| s.state(now)),
+        triaged: triaged_at.map(time).unwrap_or_default(),
     };
     Ok(ReportView {
         t,

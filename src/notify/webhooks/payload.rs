@@ -319,6 +319,10 @@ mod tests {
             decided_at: Some(at("2026-12-01 12:00:00")),
             reporter_phone: Some("+44 20 7946 0000".into()),
             contact_consent: true,
+            triaged_at: Some(at("2026-12-01 11:00:00")),
+            opened_at: at("2026-12-01 10:00:00.5"),
+            triage_reminder_id: None,
+            decision_reminder_id: None,
         }
     }
 

@@ -90,6 +90,7 @@ desk-outbox-kind-name = { $kind ->
     [article_snapshot] Fetch of an article's page
     [webhook] Webhook
     [appeal_received] Appeal to a desk
+    [desk_overdue] Reminder of overdue reports
    *[other] { $kind }
 }
 desk-outbox-recipients = To
@@ -630,3 +631,75 @@ desk-erase-done = The reporter's contact details were erased.
 desk-erase-nothing = The report held no contact details to erase.
 desk-erase-admins_only = Only admins may erase a reporter's contact details.
 desk-erase-event = The reporter's contact details (name, email, phone) were erased by an admin at the reporter's request: { $how }
+
+# Response targets (src/targets): per desk, how soon a report is triaged and decided.
+desk-nav-targets = Targets
+desk-target-triage-overdue = Triage overdue by { $span }
+desk-target-triage-due = Triage due in { $span }
+desk-target-decision-overdue = Decision overdue by { $span }
+desk-target-decision-due = Decision due in { $span }
+desk-span-under_minute = under a minute
+desk-span-minutes = { $n } min
+desk-span-hours = { $n } h
+desk-span-hours_minutes = { $h } h { $m } min
+desk-span-days = { $n } d
+desk-span-days_hours = { $d } d { $h } h
+desk-queue-target = Response target
+desk-list-target = Response target
+desk-report-triaged = First triaged
+desk-filter-overdue = Only overdue reports
+desk-filter-overdue_invalid = Give overdue as true or false.
+desk-targets-title = Response targets
+desk-targets-intro = How soon each desk triages a report (its first move out of New) and decides it (resolved or closed). Both targets count from when the report entered the queue: received, restored from spam, or reopened. The medians measure time to triage from receipt, and time to decision from entering the queue.
+desk-targets-as_of = Medians over the reports that took the step in the last { $days } days; overdue counts as of { $at }.
+desk-targets-change = Change a desk's targets on the routing page.
+desk-targets-triage_target = Triage target
+desk-targets-triage_median = Median time to triage
+desk-targets-decision_target = Decision target
+desk-targets-decision_median = Median time to decision
+desk-targets-overdue = Overdue now
+desk-targets-overdue_counts = { $triage } triage · { $decision } decision
+desk-targets-own = { $span } (this desk's own)
+desk-targets-default = { $span } (default)
+desk-targets-median = { $span } ({ $reports ->
+    [one] { $reports } report
+   *[other] { $reports } reports
+})
+desk-targets-no_median = No report took this step yet
+desk-targets-edit-title = Response targets: { $desk }
+desk-targets-edit-intro = In whole minutes (60 is an hour, 1440 a day). Leave a field empty to use the default. The decision target cannot be shorter than the triage target. Changes apply at once, on every instance, to the reports already waiting too.
+desk-targets-error_summary = The targets were not saved
+desk-targets-field-triage = Triage target, in minutes
+desk-targets-field-triage-hint = From receipt to the first move out of New.
+desk-targets-field-decision = Decision target, in minutes
+desk-targets-field-decision-hint = From receipt (or reopening) to the decision: resolved or closed.
+desk-targets-field-default = Empty: the default, { $minutes } minutes ({ $span }).
+desk-targets-save = Save the targets
+desk-targets-error-minutes = Enter a whole number of minutes from 1 to { $max }, or leave it empty for the default.
+desk-targets-error-order = The decision target ({ $decision } minutes) cannot be shorter than the triage target ({ $triage } minutes).
+desk-targets-error-no_desk = There is no such desk; desks are set in the rules file.
+desk-routing-desk-targets = Response targets
+desk-routing-desk-targets_are = Triage { $triage } · decision { $decision }
+desk-routing-desk-change_targets = Change the targets of { $desk }
+desk-routing-done-targets = The desk's targets were saved. They apply at once.
+desk-routing-change-minutes = { $minutes } min
+desk-routing-change-default = the default
+desk-routing-change-targets_pair = triage { $triage }, decision { $decision }
+desk-routing-change-targets = Response targets of { $desk }: { $before } → { $after }
+email-overdue-subject = { $count ->
+    [one] { $count } report past its response target
+   *[other] { $count } reports past their response targets
+}
+email-overdue-intro = { $count ->
+    [one] This report passed its response target and is still waiting.
+   *[other] These { $count } reports passed their response targets and are still waiting.
+}
+email-overdue-left_out = { $count ->
+    [one] { $count } more was triaged or decided since and is left out.
+   *[other] { $count } more were triaged or decided since and are left out.
+}
+email-overdue-more = { $count ->
+    [one] …and { $count } more: see the queue.
+   *[other] …and { $count } more: see the queue.
+}
+email-overdue-queue = The desk's overdue reports in the dashboard:

@@ -1,0 +1,15 @@
+DROP INDEX reports_decided_idx;
+DROP INDEX reports_triaged_idx;
+DROP INDEX reports_decision_reminder_idx;
+DROP INDEX reports_triage_reminder_idx;
+DROP INDEX reports_decision_unreminded_idx;
+DROP INDEX reports_triage_unreminded_idx;
+DROP INDEX reports_status_opened_idx;
+DROP INDEX reports_article_mix_idx;
+CREATE INDEX reports_article_mix_idx ON reports (article_id, status, created_at, desk_id, category);
+ALTER TABLE reports DROP COLUMN decision_reminder_id;
+ALTER TABLE reports DROP COLUMN triage_reminder_id;
+ALTER TABLE reports DROP COLUMN opened_at;
+ALTER TABLE reports DROP COLUMN triaged_at;
+ALTER TABLE desks DROP COLUMN decision_minutes;
+ALTER TABLE desks DROP COLUMN triage_minutes;
