@@ -406,17 +406,20 @@ def cmd_check(args):
             problems.append(f"{len(other)} requests with the database down got no 503: e.g. {other[0]}")
         ready = read_jsonl(args.readyz)
         ready_down = [r for r in ready if down <= r["start"] < up]
+        # A public probe says the database cannot be reached and nothing more: the cause (with
+        # its host and port) is for the log, checked by the drill's shell half.
         bad_ready = [r for r in ready_down if r["status"] != 503 or r["end"] - r["start"] > args.fail_fast_ms / 1000.0
-                     or "database unreachable" not in (r["body"] or "")]
-        refused = [r for r in ready_down if "connection refused" in (r["body"] or "").lower()]
+                     or "cannot be reached" not in (r["body"] or "")]
+        leaky = [r for r in ready_down if "refused" in (r["body"] or "").lower()
+                 or "127.0.0.1" in (r["body"] or "")]
         print(f"[{args.drill}] /readyz while stopped: {len(ready_down)} probes, "
-              f"{len(ready_down) - len(bad_ready)} answered 503 at once with the cause, "
-              f"{len(refused)} naming 'connection refused', e.g. "
+              f"{len(ready_down) - len(bad_ready)} answered 503 at once, "
+              f"{len(leaky)} naming the database's address or the driver's message, e.g. "
               f"{(ready_down[-1]['body'] if ready_down else '')[:160]}")
         if not ready_down or bad_ready:
-            problems.append(f"/readyz while stopped: {len(bad_ready)} of {len(ready_down)} probes not a quick 503 with the cause, e.g. {bad_ready[:1]}")
-        if not refused:
-            problems.append("/readyz never named the real cause (connection refused) while stopped")
+            problems.append(f"/readyz while stopped: {len(bad_ready)} of {len(ready_down)} probes not a quick 503 saying the database cannot be reached, e.g. {bad_ready[:1]}")
+        if leaky:
+            problems.append(f"/readyz told the public the database's address or the driver's message: {leaky[:1]}")
         back = [r for r in load if r["status"] == 201 and r["start"] >= up]
         if back:
             recovered = min(r["end"] for r in back) - up
