@@ -248,14 +248,17 @@ pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Re
         }
         let rows: Vec<BulkReport<'_>> = owned.iter().map(DemoReport::row).collect();
         db.write_blocking(|conn| {
-            reports_repo::insert_many(conn, &rows).map_err(StorageError::from)
+            let before = reports_repo::max_id(conn)?;
+            reports_repo::insert_many(conn, &rows)?;
+            crate::reports::search_index::index_after(conn, before).map_err(StorageError::from)
         })?;
     }
     db.write_blocking(|conn| {
         reports_repo::add_created_events_after(conn, first_new_id, "demo")?;
         reports_repo::add_decision_events_after(conn, first_new_id, "demo")?;
         reports_repo::link_duplicates_after(conn, first_new_id)?;
-        articles_repo::refresh_open_all(conn).map_err(StorageError::from)
+        articles_repo::refresh_open_all(conn)?;
+        reports_repo::optimize_search_index(conn).map_err(StorageError::from)
     })?;
     Ok(Seeded {
         articles: used.len(),

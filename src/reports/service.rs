@@ -251,6 +251,7 @@ pub(crate) fn submit_in_transaction(
             contact_consent: entered.is_some_and(|e| e.contact_consent),
         },
     )?;
+    super::search_index::index_new(conn, &row, &article.canonical_url)?;
     repo::insert_event(
         conn,
         &repo::InsertEvent {

@@ -230,6 +230,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Reports that existed before the word index did, waiting to be indexed (at start-up).
+    report_search_backlog (report_id) {
+        report_id -> BigInt,
+    }
+}
+
 diesel::joinable!(reports -> articles (article_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(desk_members -> users (user_id));

@@ -27,5 +27,6 @@ mod phone_reports;
 mod privacy;
 mod routing_admin;
 mod schema;
+mod search;
 mod smtp_sink;
 mod status;
