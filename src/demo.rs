@@ -17,8 +17,9 @@ pub mod texts;
 const SECTIONS: [&str; 8] = [
     "world", "politics", "science", "business", "health", "sport", "culture", "climate",
 ];
-/// Report languages, weighted: half in English, the rest in the other languages of [`texts`].
-const LANGUAGES: [&str; 6] = ["en", "en", "en", "de", "fr", "es"];
+/// Report languages, weighted: three in seven in English, the rest in the other languages of
+/// [`texts`] (Chinese among them, so that word search meets text without spaces).
+const LANGUAGES: [&str; 7] = ["en", "en", "en", "de", "fr", "es", "zh"];
 /// Reports per transaction: few commits (each one an fsync with synchronous=FULL, and on SQLite a
 /// rewrite of every index page it touched), while the rows in memory stay bounded.
 const TRANSACTION_ROWS: usize = 50_000;
