@@ -498,21 +498,30 @@ macro_rules! with_filter {
                         reports::article_id.eq_any(URL_MATCH.filter(host.eq_any(hosts)).select(id)),
                     ),
                     // Paths in byte order: the range holds exactly the paths under this one.
-                    (true, false, Some((from, until)), Backend::Sqlite) => query.filter(
-                        reports::article_id.eq_any(
-                            URL_MATCH
-                                .filter(host.eq_any(hosts))
-                                .filter(path.eq(exact).or(path.ge(from).and(path.lt(until))))
-                                .select(id),
-                        ),
-                    ),
+                    // Host and path are repeated in each branch of the OR so that each is one
+                    // range of the (host, path) index (a MULTI-INDEX OR): with the host alone
+                    // outside the OR, every article of the host is read (20 ms at 100,000).
+                    (true, false, Some((from, until)), Backend::Sqlite) => {
+                        query.filter(
+                            reports::article_id.eq_any(
+                                URL_MATCH
+                                    .filter(host.eq_any(hosts.clone()).and(path.eq(exact)).or(
+                                        host.eq_any(hosts).and(path.ge(from)).and(path.lt(until)),
+                                    ))
+                                    .select(id),
+                            ),
+                        )
+                    }
                     // A collation need not sort by bytes: LIKE on the prefix, which the index's
                     // text_pattern_ops serves.
                     (true, false, Some((from, _)), Backend::Postgres) => query.filter(
                         reports::article_id.eq_any(
                             URL_MATCH
-                                .filter(host.eq_any(hosts))
-                                .filter(path.eq(exact).or(path.like(like_prefix(&from))))
+                                .filter(
+                                    host.eq_any(hosts.clone())
+                                        .and(path.eq(exact))
+                                        .or(host.eq_any(hosts).and(path.like(like_prefix(&from)))),
+                                )
                                 .select(id),
                         ),
                     ),

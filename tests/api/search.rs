@@ -456,7 +456,7 @@ async fn the_index_follows_edits_erasure_purge_and_deletion() {
         let (app, token) = (&app, &token);
         async move { searched(app, token, q, 50).await }
     };
-    assert_eq!(find("caption").await, [photo.code.clone()]);
+    assert_eq!(find("caption").await, vec![photo.code.clone()]);
     assert!(find("zebedee").await.is_empty(), "names are not indexed");
 
     // Erased at the reporter's request: still found by its words, never by the erased data.
@@ -473,7 +473,7 @@ async fn the_index_follows_edits_erasure_purge_and_deletion() {
     )
     .await;
     assert_eq!(report["reporter"]["name"], Value::Null, "{report}");
-    assert_eq!(find("caption").await, [photo.code.clone()]);
+    assert_eq!(find("caption").await, vec![photo.code.clone()]);
     assert!(find("zebedee").await.is_empty());
     assert!(find("zebedee.quimby@example.org").await.is_empty());
 
@@ -494,13 +494,13 @@ async fn the_index_follows_edits_erasure_purge_and_deletion() {
         .await
         .expect("purge runs");
     assert!(purged.total() > 0);
-    assert_eq!(find("turnout referendum").await, [turnout.clone()]);
+    assert_eq!(find("turnout referendum").await, vec![turnout.clone()]);
     assert!(find("quimby").await.is_empty());
 
     // An emailed report without an article address: found by its words, then, once an editor
     // gives it the address, by the address's words and the address too.
     let code = ingest_no_link_email(&app);
-    assert_eq!(find("избирателей").await, [code.clone()]);
+    assert_eq!(find("избирателей").await, vec![code.clone()]);
     assert!(find("bridge").await.iter().all(|c| *c != code));
     let (status, body) = crate::editor_api::post(
         &app,
@@ -511,10 +511,10 @@ async fn the_index_follows_edits_erasure_purge_and_deletion() {
     .await;
     assert_eq!(status, 200, "{body}");
     assert!(find("bridge").await.contains(&code));
-    assert_eq!(find("bridge costs избирателей").await, [code.clone()]);
+    assert_eq!(find("bridge costs избирателей").await, vec![code.clone()]);
     assert_eq!(
         find("www.example.com/world/2026/11/bridge-costs").await,
-        [code.clone()]
+        vec![code.clone()]
     );
 
     // A report deleted from the database (nothing in the application deletes one) leaves the
@@ -615,7 +615,7 @@ async fn search_results_page_without_duplicates_or_gaps() {
         .collect();
     assert!(!politics.is_empty());
     let mut codes = Vec::new();
-    let mut path = format!("/api/v1/desk/reports?desk=politics&limit=4&q=misquoted");
+    let mut path = "/api/v1/desk/reports?desk=politics&limit=4&q=misquoted".to_string();
     loop {
         let (status, body) = api(&app, &token, &path).await;
         assert_eq!(status, 200, "{body}");
