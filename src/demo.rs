@@ -17,8 +17,9 @@ pub mod texts;
 const SECTIONS: [&str; 8] = [
     "world", "politics", "science", "business", "health", "sport", "culture", "climate",
 ];
-/// Report languages, weighted: half in English, the rest in the other languages of [`texts`].
-const LANGUAGES: [&str; 6] = ["en", "en", "en", "de", "fr", "es"];
+/// Report languages, weighted: three in seven in English, the rest in the other languages of
+/// [`texts`] (Chinese among them, so that word search meets text without spaces).
+const LANGUAGES: [&str; 7] = ["en", "en", "en", "de", "fr", "es", "zh"];
 /// Reports per transaction: few commits (each one an fsync with synchronous=FULL, and on SQLite a
 /// rewrite of every index page it touched), while the rows in memory stay bounded.
 const TRANSACTION_ROWS: usize = 50_000;
@@ -248,7 +249,9 @@ pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Re
         }
         let rows: Vec<BulkReport<'_>> = owned.iter().map(DemoReport::row).collect();
         db.write_blocking(|conn| {
-            reports_repo::insert_many(conn, &rows).map_err(StorageError::from)
+            let before = reports_repo::max_id(conn)?;
+            reports_repo::insert_many(conn, &rows)?;
+            crate::reports::search_index::index_after(conn, before).map_err(StorageError::from)
         })?;
     }
     db.write_blocking(|conn| {
@@ -257,7 +260,8 @@ pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Re
         reports_repo::link_duplicates_after(conn, first_new_id)?;
         reports_repo::recount_status_counts(conn)?;
         articles_repo::refresh_open_all(conn)?;
-        crate::articles::corrections::repo::refresh_all(conn).map_err(StorageError::from)
+        crate::articles::corrections::repo::refresh_all(conn)?;
+        reports_repo::optimize_search_index(conn).map_err(StorageError::from)
     })?;
     Ok(Seeded {
         articles: used.len(),

@@ -191,7 +191,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate => {
             let database = settings.database.clone();
             let applied = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<String>> {
-                Ok(Db::connect(&database)?.migrate()?)
+                let db = Db::connect(&database)?;
+                let applied = db.migrate()?;
+                disinfo_desk::reports::search_index::index_backlog(&db)?;
+                Ok(applied)
             })
             .await??;
             if applied.is_empty() {
@@ -390,6 +393,7 @@ fn password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
 fn open_database(database: &DatabaseSettings) -> anyhow::Result<Db> {
     let db = Db::connect(database)?;
     db.migrate()?;
+    disinfo_desk::reports::search_index::index_backlog(&db)?;
     Ok(db)
 }
 

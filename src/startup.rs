@@ -82,6 +82,7 @@ impl Application {
             if !applied.is_empty() {
                 tracing::info!(?applied, "applied database migrations");
             }
+            crate::reports::search_index::index_backlog(&db)?;
             Ok(db)
         })
         .await

@@ -92,7 +92,7 @@ fn is_open_queue(filter: &ReportFilter) -> bool {
         && filter.language.is_none()
         && filter.channel.is_none()
         && filter.assignee == AssigneeFilter::Anyone
-        && filter.text.is_none()
+        && filter.search.is_none()
         && filter.from.is_none()
         && filter.to.is_none()
         && filter.article_id.is_none()
@@ -307,7 +307,7 @@ mod tests {
             ..open.clone()
         }));
         assert!(!is_open_queue(&ReportFilter {
-            text: Some("x".into()),
+            search: crate::reports::search::parse("x").ok(),
             ..open
         }));
     }

@@ -932,7 +932,10 @@ pub struct FilterParams {
     channel: Option<String>,
     /// `me`, `unassigned`, `anyone`, or an editor's email.
     assignee: Option<String>,
-    /// Words to search for in the reports.
+    /// Words that must all be in a report's passage, explanation or article address (any case,
+    /// accents ignored; `word*` for the words it begins; Chinese, Japanese and Korean found inside
+    /// longer text), or an article address or path (`www.example.com/politics`, `/politics`)
+    /// for the reports on those articles. Names, emails and phone numbers are not searched.
     q: Option<String>,
     /// `YYYY-MM-DD` (inclusive) or RFC 3339.
     from: Option<String>,

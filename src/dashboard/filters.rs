@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::Editor;
 use crate::articles::repo::{QueueCursor, QueueKey, QueueOrder};
 use crate::reports::repo::{AssigneeFilter, ReportFilter};
+use crate::reports::search;
 use crate::reports::{Category, Channel, FieldErrors, ReportStatus};
 use crate::routing::Routing;
 use crate::storage::{Db, StorageError};
@@ -219,9 +220,14 @@ pub async fn to_filter(
         limit: limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE),
         before_id,
         article_id,
-        text: FilterQuery::given(&query.q).map(str::to_string),
         ..ReportFilter::default()
     };
+    if let Some(text) = FilterQuery::given(&query.q) {
+        match search::parse(text) {
+            Ok(search) => filter.search = Some(search),
+            Err(error) => errors.add("q", crate::i18n::messages("en").t(error.message_id())),
+        }
+    }
     let asked = query.statuses();
     if asked.is_empty() {
         filter.statuses = default_statuses.to_vec();

@@ -24,7 +24,7 @@ const fn unquoted(explanation: &'static str) -> Sample {
 }
 
 /// The languages the texts exist in; a report's language is always one of them.
-pub const LANGUAGES: [&str; 4] = ["en", "de", "fr", "es"];
+pub const LANGUAGES: [&str; 5] = ["en", "de", "fr", "es", "zh"];
 
 /// The samples for a category in a language (English for a language without texts).
 pub fn samples(category: Category, language: &str) -> &'static [Sample] {
@@ -51,6 +51,13 @@ pub fn samples(category: Category, language: &str) -> &'static [Sample] {
         ("es", Outdated) => &ES_OUTDATED,
         ("es", Impersonation) => &ES_IMPERSONATION,
         ("es", Other) => &ES_OTHER,
+        ("zh", FalseClaim) => &ZH_FALSE_CLAIM,
+        ("zh", MisleadingContext) => &ZH_MISLEADING,
+        ("zh", ManipulatedMedia) => &ZH_MEDIA,
+        ("zh", FabricatedQuote) => &ZH_QUOTE,
+        ("zh", Outdated) => &ZH_OUTDATED,
+        ("zh", Impersonation) => &ZH_IMPERSONATION,
+        ("zh", Other) => &ZH_OTHER,
         (_, FalseClaim) => &EN_FALSE_CLAIM,
         (_, MisleadingContext) => &EN_MISLEADING,
         (_, ManipulatedMedia) => &EN_MEDIA,
@@ -339,6 +346,62 @@ const ES_OTHER: [Sample; 2] = [
     unquoted(
         "El gráfico de los precios de la energía no tiene etiquetas en los ejes ni fuente, así que no se puede comprobar qué muestra.",
     ),
+];
+
+const ZH_FALSE_CLAIM: [Sample; 2] = [
+    quoted(
+        "官方数据显示，失业率自春季以来翻了一番。",
+        "统计局的月度公报显示，失业率从四月的5.1%升至十月的5.4%，只上升了0.3个百分点，并没有翻倍。相关表格在十月公报第3页。",
+    ),
+    quoted(
+        "本次选举的投票率创历史新低。",
+        "选举委员会公布的投票率为61.2%。2011年那次选举的投票率只有42%，这次远非历史最低。",
+    ),
+];
+const ZH_MISLEADING: [Sample; 2] = [
+    quoted(
+        "市中心犯罪率上升了40%。",
+        "40%的涨幅只比较了两个月的数据。全年数据显示犯罪总数基本持平，文章没有交代这一背景。",
+    ),
+    unquoted(
+        "文章把去年夏天的抗议照片放在今年的报道里，却没有注明拍摄时间，读者会误以为是本周发生的事。",
+    ),
+];
+const ZH_MEDIA: [Sample; 2] = [
+    unquoted(
+        "报道中的视频被剪辑过：原片里部长在回答另一个问题，剪辑后的版本把两段讲话拼在了一起。",
+    ),
+    quoted(
+        "照片显示集会现场人山人海。",
+        "这张照片经过修图，背景里的人群是复制粘贴的。原图可以在通讯社的图片库里找到。",
+    ),
+];
+const ZH_QUOTE: [Sample; 2] = [
+    quoted(
+        "市长说：\u{201c}我们不会再为公交系统花一分钱。\u{201d}",
+        "市长从未说过这句话。议会会议的完整录像和文字记录里都没有这段话。",
+    ),
+    unquoted("文章引用的那位教授告诉我，她从来没有接受过贵报的采访，引述的话也不是她说的。"),
+];
+const ZH_OUTDATED: [Sample; 2] = [
+    quoted(
+        "该药物尚未获得批准。",
+        "药品监管机构已于上个月批准了这种药物，文章使用的是去年的信息。",
+    ),
+    unquoted("文中的票价是两年前的。地铁公司今年一月已经调整了票价，现在的单程票是四元。"),
+];
+const ZH_IMPERSONATION: [Sample; 2] = [
+    unquoted("有一个假冒贵报的网站，域名只差一个字母，正在转载伪造的选举新闻。请提醒读者注意。"),
+    unquoted(
+        "社交媒体上有一个名为\u{201c}示例时报快讯\u{201d}的账号，使用贵报的标志发布从未刊登过的文章截图。",
+    ),
+];
+const ZH_OTHER: [Sample; 2] = [
+    quoted(
+        "周二，河水在新村漫过堤岸。",
+        "照片里的村庄是老村，不是新村。两地相距30公里，新村并没有被淹。",
+    ),
+    unquoted("能源价格图表的坐标轴没有标注，也没有注明数据来源，无法核实它显示的内容。"),
 ];
 
 #[cfg(test)]

@@ -776,6 +776,8 @@ pub async fn complete_address(
         if !repo::complete_address(conn, report.id, article.id, &submitted, desk_id, now)? {
             return Err(ReportError::Conflict);
         }
+        // Its article's URL is part of its entry in the word index.
+        super::search_index::reindex(conn, &[report.id])?;
         repo::insert_event(
             conn,
             &repo::InsertEvent {

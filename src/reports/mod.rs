@@ -9,6 +9,8 @@ pub mod http;
 pub mod input;
 pub mod lifecycle;
 pub mod repo;
+pub mod search;
+pub mod search_index;
 pub mod service;
 pub mod tracking;
 

@@ -3,12 +3,15 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{Nullable, Text};
+use diesel::sql_types::{BigInt, Bool, Text};
 
+use super::search::{self, Search};
 use crate::articles::Article;
 use crate::articles::repo::{QueueCursor, QueueKey, QueueOrder, micros_to_time};
-use crate::storage::DbConn;
-use crate::storage::schema::{articles, idempotency_keys, report_counts, report_events, reports};
+use crate::storage::schema::{
+    articles, idempotency_keys, report_counts, report_events, report_search_backlog, reports,
+};
+use crate::storage::{Backend, DbConn};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = reports)]
@@ -429,7 +432,8 @@ pub struct ReportFilter {
     /// How the reports reached us (`phone`, `web_form`, ...).
     pub channel: Option<String>,
     pub assignee: AssigneeFilter,
-    pub text: Option<String>,
+    /// Words in the reports, or the articles at a web address (the search box).
+    pub search: Option<Search>,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
     pub article_id: Option<i64>,
@@ -449,17 +453,15 @@ pub enum AssigneeFilter {
     User(i64),
 }
 
-diesel::define_sql_function! {
-    /// Lower-cases text: search is case-insensitive on both backends (PostgreSQL's LIKE is not).
-    fn lower(text: Nullable<Text>) -> Nullable<Text>;
-}
-
 /// Applies a [`ReportFilter`]'s conditions (not its pagination) to a boxed query over
 /// `reports` (joined with articles or not); one definition for the lists, the queue and the
-/// counts.
+/// counts. `below`: the list's cursor, given to the word index too so that it returns only the
+/// ids below it.
 macro_rules! with_filter {
-    ($query:expr, $filter:expr) => {{
+    ($query:expr, $filter:expr, $backend:expr, $below:expr) => {{
         let filter: &ReportFilter = $filter;
+        let backend: Backend = $backend;
+        let below: Option<i64> = $below;
         let mut query = $query;
         if !filter.statuses.is_empty() {
             query = query.filter(reports::status.eq_any(filter.statuses.clone()));
@@ -481,28 +483,102 @@ macro_rules! with_filter {
             AssigneeFilter::Unassigned => query = query.filter(reports::assignee_id.is_null()),
             AssigneeFilter::User(id) => query = query.filter(reports::assignee_id.eq(id)),
         }
-        if let Some(text) = &filter.text {
-            // Both sides are folded by the database's own `lower()`, so a search matches the
-            // same text whatever the backend's idea of case (SQLite folds only ASCII).
-            let pattern = || lower(Some(like_pattern(text)).into_sql::<Nullable<Text>>());
-            // The URL is matched through a subquery, so that queries over reports alone (the
-            // queue's grouping, the counts) need no join with articles.
-            query = query.filter(
-                reports::article_id
-                    .eq_any(
-                        URL_MATCH
-                            .filter(
-                                lower(URL_MATCH.field(articles::canonical_url).nullable())
-                                    .like(pattern())
-                                    .escape('\\'),
-                            )
-                            .select(URL_MATCH.field(articles::id)),
-                    )
-                    .or(lower(reports::passage).like(pattern()).escape('\\'))
-                    .or(lower(reports::explanation.nullable())
-                        .like(pattern())
-                        .escape('\\')),
-            );
+        match &filter.search {
+            None => {}
+            Some(Search::Words(words)) => {
+                // Driven from the word index: the matching ids come from it (below the page's
+                // cursor), and the other conditions are checked on those reports only.
+                let (index, query_text) = match backend {
+                    Backend::Sqlite => (
+                        "\"reports\".\"id\" IN (SELECT rowid FROM report_search \
+                         WHERE report_search MATCH ",
+                        search::fts5_query(words),
+                    ),
+                    Backend::Postgres => (
+                        "\"reports\".\"id\" IN (SELECT report_id FROM report_search \
+                         WHERE words @@ CAST(",
+                        search::tsquery_literal(words),
+                    ),
+                };
+                let (cast, cursor) = match backend {
+                    Backend::Sqlite => ("", " AND rowid < "),
+                    Backend::Postgres => (" AS tsquery)", " AND report_id < "),
+                };
+                query = query.filter(
+                    diesel::dsl::sql::<Bool>(index)
+                        .bind::<Text, _>(query_text)
+                        .sql(cast)
+                        .sql(cursor)
+                        .bind::<BigInt, _>(below.unwrap_or(i64::MAX))
+                        .sql(")"),
+                );
+            }
+            Some(Search::Url(url)) => {
+                // The articles by host and path (see `UrlSearch`), through a subquery, so that
+                // queries over reports alone (the queue's grouping, the counts) need no join.
+                let id = URL_MATCH.field(articles::id);
+                let host = URL_MATCH.field(articles::host);
+                let path = URL_MATCH.field(articles::path);
+                let canonical = URL_MATCH.field(articles::canonical_url);
+                let hosts = url.hosts.clone();
+                let exact = url.path.clone();
+                query = match (url.exact.is_empty(), hosts.is_empty(), url.below(), backend) {
+                    (false, ..) => query.filter(
+                        reports::article_id.eq_any(
+                            URL_MATCH
+                                .filter(canonical.eq_any(url.exact.clone()))
+                                .select(id),
+                        ),
+                    ),
+                    (true, false, None, _) => query.filter(
+                        reports::article_id.eq_any(URL_MATCH.filter(host.eq_any(hosts)).select(id)),
+                    ),
+                    // Paths in byte order: the range holds exactly the paths under this one.
+                    // Host and path are repeated in each branch of the OR so that each is one
+                    // range of the (host, path) index (a MULTI-INDEX OR): with the host alone
+                    // outside the OR, every article of the host is read (20 ms at 100,000).
+                    (true, false, Some((from, until)), Backend::Sqlite) => {
+                        query.filter(
+                            reports::article_id.eq_any(
+                                URL_MATCH
+                                    .filter(host.eq_any(hosts.clone()).and(path.eq(exact)).or(
+                                        host.eq_any(hosts).and(path.ge(from)).and(path.lt(until)),
+                                    ))
+                                    .select(id),
+                            ),
+                        )
+                    }
+                    // A collation need not sort by bytes: LIKE on the prefix, which the index's
+                    // text_pattern_ops serves.
+                    (true, false, Some((from, _)), Backend::Postgres) => query.filter(
+                        reports::article_id.eq_any(
+                            URL_MATCH
+                                .filter(
+                                    host.eq_any(hosts.clone())
+                                        .and(path.eq(exact))
+                                        .or(host.eq_any(hosts).and(path.like(like_prefix(&from)))),
+                                )
+                                .select(id),
+                        ),
+                    ),
+                    // `/` on any host: every article.
+                    (true, true, None, _) => query,
+                    (true, true, Some((from, until)), Backend::Sqlite) => query.filter(
+                        reports::article_id.eq_any(
+                            URL_MATCH
+                                .filter(path.eq(exact).or(path.ge(from).and(path.lt(until))))
+                                .select(id),
+                        ),
+                    ),
+                    (true, true, Some((from, _)), Backend::Postgres) => query.filter(
+                        reports::article_id.eq_any(
+                            URL_MATCH
+                                .filter(path.eq(exact).or(path.like(like_prefix(&from))))
+                                .select(id),
+                        ),
+                    ),
+                };
+            }
         }
         if let Some(from) = filter.from {
             query = query.filter(reports::created_at.ge(from));
@@ -522,13 +598,13 @@ macro_rules! with_filter {
     }};
 }
 
-// The articles a text search matches by URL, under another name: the list joins `articles` too.
+// The articles a URL search matches, under another name: the list joins `articles` too.
 diesel::alias!(articles as URL_MATCH: UrlMatch);
 
-/// `%text%`, with LIKE's wildcards in the text taken literally.
-fn like_pattern(text: &str) -> String {
+/// `text%`, with LIKE's wildcards in the text taken literally.
+fn like_prefix(text: &str) -> String {
     format!(
-        "%{}%",
+        "{}%",
         text.replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_")
@@ -541,8 +617,10 @@ fn like_pattern(text: &str) -> String {
 /// makes SQLite sort every matching report before taking the first page (3.8 s for the open
 /// reports among a million), while `status = ? ORDER BY id DESC` walks the (status, id) index
 /// backwards and stops after a page, on both backends.
+///
+/// A word search is read from the word index instead, for all statuses at once.
 pub fn list(conn: &mut DbConn, filter: &ReportFilter) -> QueryResult<Vec<(ReportRow, Article)>> {
-    if filter.statuses.len() <= 1 {
+    if filter.statuses.len() <= 1 || matches!(filter.search, Some(Search::Words(_))) {
         return list_one_query(conn, filter);
     }
     let mut rows = Vec::new();
@@ -568,7 +646,7 @@ fn list_one_query(
         .order(reports::id.desc())
         .limit(filter.limit)
         .into_boxed();
-    let mut query = with_filter!(query, filter);
+    let mut query = with_filter!(query, filter, backend_of(conn), filter.before_id);
     if let Some(before) = filter.before_id {
         query = query.filter(reports::id.lt(before));
     }
@@ -604,7 +682,7 @@ pub fn group_by_article(
         ))
         .limit(limit)
         .into_boxed();
-    let mut query = with_filter!(query, filter);
+    let mut query = with_filter!(query, filter, backend_of(conn), None);
     let back = matches!(cursor, Some(QueueCursor::Before(_)));
     // Going back reads the same order the other way round.
     query = match (order, back) {
@@ -697,7 +775,7 @@ pub fn count_articles(conn: &mut DbConn, filter: &ReportFilter) -> QueryResult<i
     let query = reports::table
         .select(diesel::dsl::count(reports::article_id).aggregate_distinct())
         .into_boxed();
-    let query = with_filter!(query, filter);
+    let query = with_filter!(query, filter, backend_of(conn), None);
     query.get_result(conn)
 }
 
@@ -730,7 +808,7 @@ pub fn desk_and_category_mix(
             min(reports::opened_at),
         ))
         .into_boxed();
-    with_filter!(query, filter).load(conn)
+    with_filter!(query, filter, backend_of(conn), None).load(conn)
 }
 
 /// How many reports matching `filter` are in each status.
@@ -740,7 +818,7 @@ pub fn status_counts(conn: &mut DbConn, filter: &ReportFilter) -> QueryResult<Ve
         .group_by(reports::status)
         .select((reports::status, count_star()))
         .into_boxed();
-    with_filter!(query, filter).load(conn)
+    with_filter!(query, filter, backend_of(conn), None).load(conn)
 }
 
 /// One bulk-loaded report (demo data) with every column given. `None` is written as NULL, never
@@ -1089,4 +1167,142 @@ pub fn restart_clock(
             .execute(conn)
     }
     .map(|_| ())
+}
+
+pub fn backend_of(conn: &DbConn) -> Backend {
+    match conn {
+        DbConn::Sqlite(_) => Backend::Sqlite,
+        DbConn::Postgres(_) => Backend::Postgres,
+    }
+}
+
+// The word index (`report_search`): an FTS5 table on SQLite (its rowid is the report's id), a
+// table of `tsvector`s with a GIN index on PostgreSQL. Neither is in schema.rs: each backend has
+// its own kind, written and read only here, with the tokens of `search::document`.
+
+/// Adds a new report's entry to the word index, in the caller's transaction.
+pub fn index_new_report(conn: &mut DbConn, report_id: i64, tokens: &[String]) -> QueryResult<()> {
+    match conn {
+        DbConn::Sqlite(c) => {
+            diesel::sql_query("INSERT INTO report_search (rowid, words) VALUES (?, ?)")
+                .bind::<BigInt, _>(report_id)
+                .bind::<Text, _>(search::fts5_text(tokens))
+                .execute(c)
+        }
+        DbConn::Postgres(c) => diesel::sql_query(
+            "INSERT INTO report_search (report_id, words) VALUES ($1, CAST($2 AS tsvector))",
+        )
+        .bind::<BigInt, _>(report_id)
+        .bind::<Text, _>(search::tsvector_literal(tokens))
+        .execute(c),
+    }
+    .map(|_| ())
+}
+
+/// Writes the word index entries of these reports (id, tokens), replacing any they had.
+pub fn reindex_reports(conn: &mut DbConn, entries: &[(i64, Vec<String>)]) -> QueryResult<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    match conn {
+        // One statement for the lot: the entries as a JSON array of [id, text] pairs.
+        DbConn::Sqlite(c) => {
+            let pairs: Vec<(i64, String)> = entries
+                .iter()
+                .map(|(id, tokens)| (*id, search::fts5_text(tokens)))
+                .collect();
+            let json = serde_json::to_string(&pairs).unwrap_or_else(|_| "[]".into());
+            diesel::sql_query(
+                "INSERT OR REPLACE INTO report_search (rowid, words) \
+                 SELECT value ->> 0, value ->> 1 FROM json_each(?)",
+            )
+            .bind::<Text, _>(json)
+            .execute(c)
+        }
+        DbConn::Postgres(c) => {
+            use diesel::sql_types::Array;
+            let ids: Vec<i64> = entries.iter().map(|(id, _)| *id).collect();
+            let vectors: Vec<String> = entries
+                .iter()
+                .map(|(_, tokens)| search::tsvector_literal(tokens))
+                .collect();
+            diesel::sql_query(
+                "INSERT INTO report_search (report_id, words) \
+                 SELECT id, CAST(words AS tsvector) FROM unnest($1, $2) AS e (id, words) \
+                 ON CONFLICT (report_id) DO UPDATE SET words = excluded.words",
+            )
+            .bind::<Array<BigInt>, _>(ids)
+            .bind::<Array<Text>, _>(vectors)
+            .execute(c)
+        }
+    }
+    .map(|_| ())
+}
+
+/// What the word index holds of a report: (id, passage, explanation, its article's URL).
+pub type SearchSource = (i64, Option<String>, String, String);
+
+/// The indexed text of up to `limit` reports with an id above `after_id`, in id order.
+pub fn search_sources_after(
+    conn: &mut DbConn,
+    after_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<SearchSource>> {
+    reports::table
+        .inner_join(articles::table)
+        .filter(reports::id.gt(after_id))
+        .order(reports::id.asc())
+        .limit(limit)
+        .select((
+            reports::id,
+            reports::passage,
+            reports::explanation,
+            articles::canonical_url,
+        ))
+        .load(conn)
+}
+
+/// The indexed text of these reports.
+pub fn search_sources(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<SearchSource>> {
+    reports::table
+        .inner_join(articles::table)
+        .filter(reports::id.eq_any(ids))
+        .order(reports::id.asc())
+        .select((
+            reports::id,
+            reports::passage,
+            reports::explanation,
+            articles::canonical_url,
+        ))
+        .load(conn)
+}
+
+/// Up to `limit` reports waiting to be indexed (those that existed when the index was created),
+/// oldest first. On PostgreSQL they stay locked to this transaction, and instances starting
+/// together take different ones.
+pub fn search_backlog(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<i64>> {
+    let query = report_search_backlog::table
+        .order(report_search_backlog::report_id.asc())
+        .limit(limit)
+        .select(report_search_backlog::report_id);
+    match conn {
+        DbConn::Postgres(c) => query.for_update().skip_locked().load(c),
+        DbConn::Sqlite(c) => query.load(c),
+    }
+}
+
+pub fn remove_from_search_backlog(conn: &mut DbConn, ids: &[i64]) -> QueryResult<usize> {
+    diesel::delete(
+        report_search_backlog::table.filter(report_search_backlog::report_id.eq_any(ids)),
+    )
+    .execute(conn)
+}
+
+/// Merges the FTS5 index into one segment (after a bulk load); nothing to do on PostgreSQL.
+pub fn optimize_search_index(conn: &mut DbConn) -> QueryResult<()> {
+    if let DbConn::Sqlite(c) = conn {
+        diesel::sql_query("INSERT INTO report_search (report_search) VALUES ('optimize')")
+            .execute(c)?;
+    }
+    Ok(())
 }

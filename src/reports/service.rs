@@ -322,6 +322,7 @@ fn store(
             opened_at: now,
         },
     )?;
+    super::search_index::index_new(conn, &row, &article.canonical_url)?;
     repo::insert_event(
         conn,
         &repo::InsertEvent {

@@ -660,13 +660,20 @@ struct PgColumnRow {
     is_nullable: String,
 }
 
-/// Lists the application's tables and columns (diesel's own bookkeeping table excluded).
+/// The reports' word index: an FTS5 virtual table on SQLite, a table with a `tsvector` on
+/// PostgreSQL. It has no diesel type in common, so schema.rs does not declare it; SQLite's virtual
+/// and shadow tables are not listed as tables anyway, PostgreSQL's is left out by name.
+const WORD_INDEX: &str = "report_search";
+
+/// Lists the application's tables and columns (diesel's own bookkeeping table and the word
+/// index excluded).
 pub fn introspect_columns(conn: &mut DbConn) -> Result<Vec<ColumnInfo>, StorageError> {
     let mut columns: Vec<ColumnInfo> = match conn {
         DbConn::Sqlite(c) => diesel::sql_query(
             "SELECT m.name AS table_name, p.name AS name, p.type AS type_name, p.\"notnull\" AS \"notnull\", p.pk AS pk \
-             FROM sqlite_master m JOIN pragma_table_info(m.name) p \
-             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations'",
+             FROM pragma_table_list m JOIN pragma_table_info(m.name) p \
+             WHERE m.schema = 'main' AND m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
+               AND m.name <> '__diesel_schema_migrations'",
         )
         .load::<SqliteColumnRow>(c)?
         .into_iter()
@@ -678,12 +685,13 @@ pub fn introspect_columns(conn: &mut DbConn) -> Result<Vec<ColumnInfo>, StorageE
             nullable: r.notnull == 0 && r.pk == 0,
         })
         .collect(),
-        DbConn::Postgres(c) => diesel::sql_query(
+        DbConn::Postgres(c) => diesel::sql_query(format!(
             "SELECT table_name::text AS table_name, column_name::text AS column_name, \
                     data_type::text AS data_type, is_nullable::text AS is_nullable \
              FROM information_schema.columns \
-             WHERE table_schema = current_schema() AND table_name <> '__diesel_schema_migrations'",
-        )
+             WHERE table_schema = current_schema() AND table_name <> '__diesel_schema_migrations' \
+               AND table_name <> '{WORD_INDEX}'",
+        ))
         .load::<PgColumnRow>(c)?
         .into_iter()
         .map(|r| ColumnInfo {

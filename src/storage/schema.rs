@@ -282,6 +282,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Reports that existed before the word index did, waiting to be indexed (at start-up).
+    report_search_backlog (report_id) {
+        report_id -> BigInt,
+    }
+}
+
 diesel::joinable!(reports -> articles (article_id));
 diesel::joinable!(article_snapshots -> articles (article_id));
 diesel::joinable!(correction_notices -> articles (article_id));

@@ -30,6 +30,7 @@ mod phone_reports;
 mod privacy;
 mod routing_admin;
 mod schema;
+mod search;
 mod smtp_sink;
 mod snapshots;
 mod status;
