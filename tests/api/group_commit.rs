@@ -24,7 +24,10 @@ use crate::helpers::{TestApp, spawn_app, spawn_app_with, valid_report};
 /// No outbox worker: its own writes would queue among the test's and make the batches other
 /// than the test arranges.
 fn quiet(settings: &mut disinfo_desk::config::Settings) {
+    // No background writes (the outbox worker, the response-target sweep) beside the test's own:
+    // they would take places in the queue the tests count.
     settings.notify.worker = false;
+    settings.targets.sweep_interval_secs = 3600;
 }
 
 /// The writer, occupied by a write that waits until this is dropped (SQLite; nothing on PostgreSQL).
@@ -335,21 +338,23 @@ async fn a_full_write_queue_answers_503_with_retry_after_at_once() {
         return;
     }
     let hold = Hold::writer(&app, |_| {}).await;
-    let one = queue(
-        &app,
-        &hold,
-        1,
-        post_report(&app, &report_on("/world/one"), None),
-    )
-    .await;
-    let two = queue(
-        &app,
-        &hold,
-        2,
-        post_report(&app, &report_on("/world/two"), None),
-    )
-    .await;
-    let refused = post_report(&app, &report_on("/world/three"), None)
+    // Several requests against a queue of two while the writer is held: the queue fills (with
+    // them, or with a background write of the app's own), and whatever does not fit is refused.
+    let senders: Vec<_> = (0..4)
+        .map(|i| {
+            let request = post_report(&app, &report_on(&format!("/world/queued-{i}")), None);
+            tokio::spawn(async move {
+                let response = request.send().await.expect("sent");
+                (
+                    response.status().as_u16(),
+                    response.text().await.unwrap_or_default(),
+                )
+            })
+        })
+        .collect();
+    hold.until_queued(&app, 2).await;
+    // The queue is full and stays full while the writer is held: refused at once.
+    let refused = post_report(&app, &report_on("/world/refused"), None)
         .send()
         .await
         .expect("sent");
@@ -365,14 +370,17 @@ async fn a_full_write_queue_answers_503_with_retry_after_at_once() {
     assert_eq!(body["error"], "unavailable");
     assert!(app.db.writer_stats().expect("sqlite").refused_full >= 1);
     hold.release().await;
-    for queued in [one, two] {
-        let (status, _, body) = queued.await.expect("joins");
-        assert_eq!(status, 201, "{body}");
+    let mut accepted = 0;
+    for sender in senders {
+        let (status, body) = sender.await.expect("joins");
+        assert!(status == 201 || status == 503, "{status}: {body}");
+        accepted += usize::from(status == 201);
     }
+    assert!(accepted >= 1, "the queued ones are answered");
     assert_eq!(
         stored_codes(&app).await.len(),
-        2,
-        "the queued ones are not lost"
+        accepted,
+        "every accepted report is stored, no refused one is"
     );
 }
 
