@@ -158,24 +158,32 @@ pub async fn erase(db: &Db, code: TrackingCode) -> Result<bool, StorageError> {
         let Some(report) = reports_repo::find_row_by_code(conn, code.as_str())? else {
             return Ok(false);
         };
-        let at = now();
-        let erased = repo::erase_reporter(conn, report.id, &REPORTER_KINDS, at)?;
-        if erased {
-            repo::record_erasure(
-                conn,
-                report.id,
-                "reporter",
-                "The reporter's contact details (name, email, phone) were erased at their request.",
-                at,
-            )?;
-            tracing::info!(
-                report_id = report.id,
-                "reporter data erased at their request"
-            );
-        }
+        erase_and_record(
+            conn,
+            report.id,
+            "reporter",
+            "The reporter's contact details (name, email, phone) were erased at their request.",
+        )?;
         Ok(true)
     })
     .await
+}
+
+/// Erases the reporter's data from one report and, when it held any, records who did it and how
+/// it was asked for (never the data). True when something was erased.
+fn erase_and_record(
+    conn: &mut crate::storage::DbConn,
+    report_id: i64,
+    actor: &str,
+    note: &str,
+) -> diesel::QueryResult<bool> {
+    let at = now();
+    let erased = repo::erase_reporter(conn, report_id, &REPORTER_KINDS, at)?;
+    if erased {
+        repo::record_erasure(conn, report_id, actor, note, at)?;
+        tracing::info!(report_id, "reporter data erased at the reporter's request");
+    }
+    Ok(erased)
 }
 
 /// The longest account an admin may give of how a reporter asked to be erased.
@@ -229,16 +237,7 @@ pub async fn erase_for_reporter(
     db.write(move |conn| {
         let report = reports_repo::find_row_by_code(conn, code.as_str())?
             .ok_or(EditorErasureError::NotFound)?;
-        let at = now();
-        let erased = repo::erase_reporter(conn, report.id, &REPORTER_KINDS, at)?;
-        if erased {
-            repo::record_erasure(conn, report.id, &actor, &note, at)?;
-            tracing::info!(
-                report_id = report.id,
-                "reporter data erased by an admin at the reporter's request"
-            );
-        }
-        Ok(erased)
+        Ok(erase_and_record(conn, report.id, &actor, &note)?)
     })
     .await
 }
