@@ -220,6 +220,13 @@ pub enum QueueCursor {
     Before(QueueKey),
 }
 
+/// The condition of the queue's partial indexes, written as they state it: SQLite uses a partial
+/// index only for a query whose text implies its WHERE (a bound `0` would not; see
+/// `storage::sqlite_planner`).
+fn has_open_reports() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
+    diesel::dsl::sql::<diesel::sql_types::Bool>("articles.open_report_count > 0")
+}
+
 /// Articles with open reports, in `order`, from `cursor`; going back, the rows come nearest
 /// first (the caller turns them round). Reads one partial index.
 pub fn open_queue(
@@ -229,7 +236,7 @@ pub fn open_queue(
     limit: i64,
 ) -> QueryResult<Vec<Article>> {
     let mut query = articles::table
-        .filter(articles::open_report_count.gt(0))
+        .filter(has_open_reports())
         .select(Article::as_select())
         .limit(limit)
         .into_boxed();
@@ -315,7 +322,7 @@ pub fn open_queue(
 /// How many articles have open reports (the queue's total).
 pub fn count_open_queue(conn: &mut DbConn) -> QueryResult<i64> {
     articles::table
-        .filter(articles::open_report_count.gt(0))
+        .filter(has_open_reports())
         .count()
         .get_result(conn)
 }
@@ -398,4 +405,68 @@ pub fn release_awaiting_address(conn: &mut DbConn, article_id: i64) -> QueryResu
     .set(articles::report_count.eq(articles::report_count - 1))
     .execute(conn)
     .map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use diesel::connection::InstrumentationEvent;
+
+    use super::*;
+    use crate::storage::sqlite_planner::testing::{migrated_sqlite, plan};
+
+    /// The SQL of every statement run on `conn` from now on, without diesel's bind list.
+    fn record_statements(conn: &mut DbConn) -> Arc<Mutex<Vec<String>>> {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        let DbConn::Sqlite(sqlite) = conn else {
+            panic!("an SQLite connection");
+        };
+        sqlite.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+            if let InstrumentationEvent::StartQuery { query, .. } = event {
+                let text = query.to_string();
+                let sql = text
+                    .split(" -- binds:")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                sink.lock().expect("not poisoned").push(sql);
+            }
+        });
+        seen
+    }
+
+    /// The first page of each queue order, and the queue's total, read their partial index (the
+    /// dashboard's busiest reads): the condition is in the statement's text, as the index has it.
+    #[tokio::test]
+    async fn the_queue_reads_its_partial_indexes() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = migrated_sqlite(dir.path());
+        let mut conn = db.get().expect("a connection");
+        let seen = record_statements(&mut conn);
+        for (order, index) in [
+            (QueueOrder::Most, "articles_queue_most_idx"),
+            (QueueOrder::Newest, "articles_queue_newest_idx"),
+            (QueueOrder::Waiting, "articles_queue_waiting_idx"),
+        ] {
+            open_queue(&mut conn, order, None, 25).expect("reads");
+            let sql = seen
+                .lock()
+                .expect("not poisoned")
+                .pop()
+                .expect("one statement");
+            // Its only parameter is the LIMIT.
+            let steps = plan(&mut conn, &sql, &[25]);
+            assert!(steps.contains(index), "{order:?}: {sql}\n{steps}");
+        }
+        count_open_queue(&mut conn).expect("counts");
+        let sql = seen
+            .lock()
+            .expect("not poisoned")
+            .pop()
+            .expect("one statement");
+        let steps = plan(&mut conn, &sql, &[]);
+        assert!(steps.contains("articles_queue_"), "{sql}\n{steps}");
+    }
 }

@@ -4,7 +4,7 @@
 
 use diesel::QueryResult;
 
-use super::repo::{self, ReportRow, SearchSource};
+use super::repo::{self, SearchSource};
 use super::search;
 use crate::storage::{Db, DbConn, StorageError};
 
@@ -15,14 +15,19 @@ fn tokens((_, passage, explanation, url): &SearchSource) -> Vec<String> {
     search::document(passage.as_deref(), explanation, url)
 }
 
-/// A report just inserted, on the article at `canonical_url`.
-pub(crate) fn index_new(
-    conn: &mut DbConn,
-    row: &ReportRow,
+/// The index entry of a report not stored yet (its text, on the article at `canonical_url`):
+/// worked out before the write transaction, so the writer only stores it.
+pub(crate) fn entry_for_new(
+    passage: Option<&str>,
+    explanation: &str,
     canonical_url: &str,
-) -> QueryResult<()> {
-    let tokens = search::document(row.passage.as_deref(), &row.explanation, canonical_url);
-    repo::index_new_report(conn, row.id, &tokens)
+) -> Vec<String> {
+    search::document(passage, explanation, canonical_url)
+}
+
+/// A report just inserted, with the entry [`entry_for_new`] made for it.
+pub(crate) fn index_new(conn: &mut DbConn, report_id: i64, entry: &[String]) -> QueryResult<()> {
+    repo::index_new_report(conn, report_id, entry)
 }
 
 /// Reports whose indexed text or article changed: their entries are written again.

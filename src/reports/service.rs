@@ -218,6 +218,8 @@ pub(crate) struct Prepared {
     rules: std::sync::Arc<LiveRules>,
     desk_slug: String,
     evidence: String,
+    /// The report's word index entry.
+    search_entry: Vec<String>,
 }
 
 impl Prepared {
@@ -230,6 +232,11 @@ impl Prepared {
             desk_slug,
             evidence: serde_json::to_string(&submission.report.evidence_urls)
                 .unwrap_or_else(|_| "[]".into()),
+            search_entry: super::search_index::entry_for_new(
+                submission.report.passage.as_deref(),
+                &submission.report.explanation,
+                submission.report.article.as_str(),
+            ),
         })
     }
 }
@@ -322,7 +329,9 @@ fn store(
             opened_at: now,
         },
     )?;
-    super::search_index::index_new(conn, &row, &article.canonical_url)?;
+    // The entry names the article by the address intake was given, which is the one stored.
+    debug_assert_eq!(article.canonical_url, report.article.as_str());
+    super::search_index::index_new(conn, row.id, &prepared.search_entry)?;
     repo::insert_event(
         conn,
         &repo::InsertEvent {

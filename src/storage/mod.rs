@@ -6,6 +6,7 @@
 //! [`writer`]), on PostgreSQL on the blocking pool, each in its own transaction.
 
 pub mod schema;
+pub(crate) mod sqlite_planner;
 mod writer;
 
 pub use writer::WriterStats;
@@ -576,6 +577,8 @@ pub fn now() -> chrono::NaiveDateTime {
 }
 
 fn prepare_sqlite_file(path: &Path) -> Result<(), StorageError> {
+    // Before the first connection: every one opened from here on gets it.
+    sqlite_planner::install();
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|source| StorageError::CreateDir {
             path: dir.to_path_buf(),
