@@ -56,7 +56,9 @@ pub struct ReportRow {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = reports)]
+// None as NULL rather than DEFAULT (no column here has another default): one statement text
+// for every row, which diesel then prepares once per connection instead of at each insert.
+#[diesel(table_name = reports, treat_none_as_default_value = false)]
 pub struct InsertReport<'a> {
     pub tracking_code: &'a str,
     pub article_id: i64,
@@ -81,7 +83,9 @@ pub struct InsertReport<'a> {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = report_events)]
+// None as NULL rather than DEFAULT (no column here has another default): one statement text
+// for every row, which diesel then prepares once per connection instead of at each insert.
+#[diesel(table_name = report_events, treat_none_as_default_value = false)]
 pub struct InsertEvent<'a> {
     pub report_id: i64,
     pub actor: &'a str,
@@ -1183,20 +1187,65 @@ pub fn backend_of(conn: &DbConn) -> Backend {
 /// Adds a new report's entry to the word index, in the caller's transaction.
 pub fn index_new_report(conn: &mut DbConn, report_id: i64, tokens: &[String]) -> QueryResult<()> {
     match conn {
-        DbConn::Sqlite(c) => {
-            diesel::sql_query("INSERT INTO report_search (rowid, words) VALUES (?, ?)")
-                .bind::<BigInt, _>(report_id)
-                .bind::<Text, _>(search::fts5_text(tokens))
-                .execute(c)
+        DbConn::Sqlite(c) => NewIndexEntry {
+            report_id,
+            words: &search::fts5_text(tokens),
+            postgres: false,
         }
-        DbConn::Postgres(c) => diesel::sql_query(
-            "INSERT INTO report_search (report_id, words) VALUES ($1, CAST($2 AS tsvector))",
-        )
-        .bind::<BigInt, _>(report_id)
-        .bind::<Text, _>(search::tsvector_literal(tokens))
+        .execute(c),
+        DbConn::Postgres(c) => NewIndexEntry {
+            report_id,
+            words: &search::tsvector_literal(tokens),
+            postgres: true,
+        }
         .execute(c),
     }
     .map(|_| ())
+}
+
+/// One report's word index entry: a statement of its own type rather than `sql_query` (which
+/// diesel prepares afresh at every run), so each connection prepares it once. The index has no
+/// diesel type (see `storage::WORD_INDEX`); each connection is of one dialect.
+struct NewIndexEntry<'a> {
+    report_id: i64,
+    words: &'a str,
+    postgres: bool,
+}
+
+impl diesel::query_builder::QueryId for NewIndexEntry<'_> {
+    type QueryId = NewIndexEntry<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<C: Connection> RunQueryDsl<C> for NewIndexEntry<'_> {}
+
+impl<DB> diesel::query_builder::QueryFragment<DB> for NewIndexEntry<'_>
+where
+    DB: diesel::backend::Backend
+        + diesel::sql_types::HasSqlType<Text>
+        + diesel::sql_types::HasSqlType<BigInt>,
+    str: diesel::serialize::ToSql<Text, DB>,
+    i64: diesel::serialize::ToSql<BigInt, DB>,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> QueryResult<()> {
+        if self.postgres {
+            out.push_sql("INSERT INTO report_search (report_id, words) VALUES (");
+            out.push_bind_param::<BigInt, _>(&self.report_id)?;
+            out.push_sql(", CAST(");
+            out.push_bind_param::<Text, _>(self.words)?;
+            out.push_sql(" AS tsvector))");
+        } else {
+            out.push_sql("INSERT INTO report_search (rowid, words) VALUES (");
+            out.push_bind_param::<BigInt, _>(&self.report_id)?;
+            out.push_sql(", ");
+            out.push_bind_param::<Text, _>(self.words)?;
+            out.push_sql(")");
+        }
+        Ok(())
+    }
 }
 
 /// Writes the word index entries of these reports (id, tokens), replacing any they had.
