@@ -260,6 +260,7 @@ pub fn seed(db: &Db, routing: &Routing, reports: usize, seed: u64) -> anyhow::Re
         reports_repo::link_duplicates_after(conn, first_new_id)?;
         reports_repo::recount_status_counts(conn)?;
         articles_repo::refresh_open_all(conn)?;
+        reports_repo::analyze_after_bulk_load(conn)?;
         crate::articles::corrections::repo::refresh_all(conn)?;
         reports_repo::optimize_search_index(conn).map_err(StorageError::from)
     })?;

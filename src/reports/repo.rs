@@ -1348,6 +1348,19 @@ pub fn remove_from_search_backlog(conn: &mut DbConn, ids: &[i64]) -> QueryResult
 }
 
 /// Merges the FTS5 index into one segment (after a bulk load); nothing to do on PostgreSQL.
+/// After a bulk load (seed-demo) on PostgreSQL: statistics for the tables it filled, so that the
+/// statements that follow are planned for their real size, not for the empty tables autovacuum
+/// last saw (the corrections log's rebuild ran for tens of minutes at a million reports
+/// without). SQLite: nothing (the application never runs ANALYZE there).
+pub fn analyze_after_bulk_load(conn: &mut DbConn) -> QueryResult<()> {
+    match conn {
+        DbConn::Postgres(c) => diesel::sql_query("ANALYZE articles, reports, report_events")
+            .execute(c)
+            .map(|_| ()),
+        DbConn::Sqlite(_) => Ok(()),
+    }
+}
+
 pub fn optimize_search_index(conn: &mut DbConn) -> QueryResult<()> {
     if let DbConn::Sqlite(c) = conn {
         diesel::sql_query("INSERT INTO report_search (report_search) VALUES ('optimize')")

@@ -277,6 +277,9 @@ fn loses_the_transaction(error: &diesel::result::Error) -> bool {
 
 impl WriterThread {
     fn run(mut self) {
+        // This thread's connection (opened on it, and again after a failure) plans its
+        // statements once: see `sqlite_planner`.
+        super::sqlite_planner::stable_plans_on_this_thread();
         // An exclusive turn found while filling a batch: it comes right after that batch.
         let mut next: Option<Job> = None;
         loop {
