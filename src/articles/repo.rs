@@ -220,9 +220,9 @@ pub enum QueueCursor {
     Before(QueueKey),
 }
 
-/// The condition of the queue's partial indexes, written as they state it: SQLite uses a partial
-/// index only for a query whose text implies its WHERE (a bound `0` would not; see
-/// `storage::sqlite_planner`).
+/// The condition of the queue's partial indexes, written as they state it: on a connection with
+/// stable plans (the writer's, see `storage::sqlite_planner`) SQLite uses a partial index only for
+/// a query whose text implies its WHERE, which a bound `0` does not.
 fn has_open_reports() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
     diesel::dsl::sql::<diesel::sql_types::Bool>("articles.open_report_count > 0")
 }
