@@ -1347,7 +1347,6 @@ pub fn remove_from_search_backlog(conn: &mut DbConn, ids: &[i64]) -> QueryResult
     .execute(conn)
 }
 
-/// Merges the FTS5 index into one segment (after a bulk load); nothing to do on PostgreSQL.
 /// After a bulk load (seed-demo) on PostgreSQL: statistics for the tables it filled, so that the
 /// statements that follow are planned for their real size, not for the empty tables autovacuum
 /// last saw (the corrections log's rebuild ran for tens of minutes at a million reports
@@ -1361,6 +1360,7 @@ pub fn analyze_after_bulk_load(conn: &mut DbConn) -> QueryResult<()> {
     }
 }
 
+/// Merges the FTS5 index into one segment (after a bulk load); nothing to do on PostgreSQL.
 pub fn optimize_search_index(conn: &mut DbConn) -> QueryResult<()> {
     if let DbConn::Sqlite(c) = conn {
         diesel::sql_query("INSERT INTO report_search (report_search) VALUES ('optimize')")

@@ -570,6 +570,21 @@ impl Db {
     }
 }
 
+/// Settings for a test's SQLite file at `path`: a small pool, `synchronous=NORMAL` (tests need no
+/// durability across power loss), the shipped batch size.
+#[cfg(test)]
+pub(crate) fn sqlite_test_settings(path: &Path) -> DatabaseSettings {
+    DatabaseSettings {
+        url: crate::config::Secret::new(format!("sqlite://{}", path.display())),
+        pool_size: 2,
+        connect_timeout_secs: 5,
+        sqlite_synchronous: SqliteSynchronous::Normal,
+        sqlite_busy_timeout_ms: 5000,
+        write_batch_max: 256,
+        write_queue_max: 64,
+    }
+}
+
 /// The time to store: UTC without zone, at microsecond precision (what PostgreSQL keeps, so both
 /// backends return exactly what was written).
 pub fn now() -> chrono::NaiveDateTime {
@@ -577,8 +592,6 @@ pub fn now() -> chrono::NaiveDateTime {
 }
 
 fn prepare_sqlite_file(path: &Path) -> Result<(), StorageError> {
-    // Before the first connection: every one opened from here on gets it.
-    sqlite_planner::install();
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|source| StorageError::CreateDir {
             path: dir.to_path_buf(),
@@ -801,16 +814,10 @@ mod tests {
     fn a_failed_connection_attempt_makes_checkouts_fail_fast_until_one_succeeds() {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = Db::connect(&DatabaseSettings {
-            url: crate::config::Secret::new(format!(
-                "sqlite://{}",
-                dir.path().join("t.db").display()
-            )),
             pool_size: 1,
             connect_timeout_secs: 30,
-            sqlite_synchronous: SqliteSynchronous::Normal,
-            sqlite_busy_timeout_ms: 5000,
-            write_batch_max: 256,
             write_queue_max: 1024,
+            ..sqlite_test_settings(&dir.path().join("t.db"))
         })
         .expect("connects");
         assert_eq!(db.outage(), None);
@@ -845,16 +852,10 @@ mod tests {
     async fn queued_sqlite_writers_leave_connections_for_reads() {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = Db::connect(&DatabaseSettings {
-            url: crate::config::Secret::new(format!(
-                "sqlite://{}",
-                dir.path().join("t.db").display()
-            )),
             pool_size: 2,
             connect_timeout_secs: 1,
-            sqlite_synchronous: SqliteSynchronous::Normal,
-            sqlite_busy_timeout_ms: 5000,
-            write_batch_max: 256,
             write_queue_max: 1024,
+            ..sqlite_test_settings(&dir.path().join("t.db"))
         })
         .expect("connects");
 
@@ -917,13 +918,8 @@ mod tests {
 
     fn sqlite_db(dir: &Path, queue_max: usize) -> Db {
         let db = Db::connect(&DatabaseSettings {
-            url: crate::config::Secret::new(format!("sqlite://{}", dir.join("t.db").display())),
-            pool_size: 2,
-            connect_timeout_secs: 5,
-            sqlite_synchronous: SqliteSynchronous::Normal,
-            sqlite_busy_timeout_ms: 5000,
-            write_batch_max: 256,
             write_queue_max: queue_max,
+            ..sqlite_test_settings(&dir.join("t.db"))
         })
         .expect("connects");
         db.write_blocking(|conn| {

@@ -37,8 +37,8 @@ pub fn stable_plans_on_this_thread() {
 }
 
 /// Registers the hook that gives the guarantee to the connections of the threads that asked for
-/// it (idempotent). Call it before the first connection.
-pub fn install() {
+/// it (idempotent).
+fn install() {
     INSTALL.call_once(|| {
         // SAFETY: registering a function with the entry-point signature SQLite expects; it only
         // calls `sqlite3_db_config` on the connection SQLite hands it.
@@ -78,20 +78,11 @@ pub(crate) mod testing {
     use diesel::prelude::*;
     use diesel::sql_types::{BigInt, Text};
 
-    use crate::config::{DatabaseSettings, Secret, SqliteSynchronous};
     use crate::storage::{Db, DbConn};
 
     pub fn migrated_sqlite(dir: &std::path::Path) -> Db {
-        let db = Db::connect(&DatabaseSettings {
-            url: Secret::new(format!("sqlite://{}", dir.join("plans.db").display())),
-            pool_size: 2,
-            connect_timeout_secs: 5,
-            sqlite_synchronous: SqliteSynchronous::Normal,
-            sqlite_busy_timeout_ms: 5000,
-            write_batch_max: 256,
-            write_queue_max: 64,
-        })
-        .expect("connects");
+        let db = Db::connect(&crate::storage::sqlite_test_settings(&dir.join("plans.db")))
+            .expect("connects");
         db.migrate().expect("migrates");
         db
     }
