@@ -345,6 +345,9 @@ pub struct DashboardSettings {
     /// How long a sign-in form stays valid (its CSRF token lives in a signed cookie, not in a
     /// session: no row is stored before a sign-in succeeds).
     pub login_form_ttl_secs: u64,
+    /// The most reports a word search counts by status for the navigation: beyond it the counts
+    /// would read every matching report on each page view, and are left out (the page says so).
+    pub counted_word_matches: i64,
 }
 
 /// Abuse limits on public intake (see docs/SECURITY.md). Per instance: with several instances
@@ -588,6 +591,12 @@ impl Settings {
         if self.publisher.hosts.is_empty() {
             return Err(ConfigError::Invalid(
                 "publisher.hosts must list at least one host".into(),
+            ));
+        }
+        if self.dashboard.counted_word_matches < 0 {
+            return Err(ConfigError::Invalid(
+                "dashboard.counted_word_matches must be 0 or more (0: a word search is never counted by status)"
+                    .into(),
             ));
         }
         if self.database.pool_size == 0 {
@@ -951,6 +960,22 @@ mod tests {
         }
         let default = shipped(Environment::Development).expect("loads");
         assert_eq!(default.notify.concurrency, 8);
+    }
+
+    #[test]
+    fn a_negative_count_of_word_matches_is_refused_by_name() {
+        let mut settings = shipped(Environment::Development).expect("loads");
+        assert_eq!(settings.dashboard.counted_word_matches, 5000);
+        settings.dashboard.counted_word_matches = -1;
+        let err = settings.validate().expect_err("negative");
+        assert!(
+            err.to_string().contains("dashboard.counted_word_matches"),
+            "{err}"
+        );
+        settings.dashboard.counted_word_matches = 0;
+        settings
+            .validate()
+            .expect("0 turns the counts of word searches off");
     }
 
     #[test]

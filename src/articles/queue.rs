@@ -10,6 +10,7 @@ use super::Article;
 use super::repo::{self, QueueCursor, QueueKey, QueueOrder, time_to_micros};
 use crate::reports::ReportStatus;
 use crate::reports::repo::{self as reports_repo, AssigneeFilter, ReportFilter};
+use crate::reports::search::Search;
 use crate::storage::{Db, StorageError};
 use crate::targets::Step;
 
@@ -234,15 +235,27 @@ pub async fn queue(
     .await
 }
 
+/// The navigation's counts of the reports in each status under a filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatusCounts {
+    /// Every status in lifecycle order, each counted exactly.
+    Exact(Vec<(ReportStatus, i64)>),
+    /// The filter's words are in more than the given number of reports: the counts would cost
+    /// a read of every one of them on each page view, so they are not taken.
+    TooManyMatches(i64),
+}
+
 /// How many reports matching `filter` (its statuses aside) are in each status, in lifecycle order.
 /// The navigation shows them on every page: a filter of at most a desk (the queue's, the lists'
 /// plain views) reads `report_counts`, a few rows whatever the number of reports, exact at once;
 /// any other filter (category, language, words, dates, assignee, article) counts the matching
-/// reports.
+/// reports, and a word search only when its words are in at most `counted_word_matches` reports
+/// (found from the word index alone, which stops counting there).
 pub async fn status_counts(
     db: &Db,
     mut filter: ReportFilter,
-) -> Result<Vec<(ReportStatus, i64)>, StorageError> {
+    counted_word_matches: i64,
+) -> Result<StatusCounts, StorageError> {
     filter.statuses.clear();
     filter.limit = 0;
     filter.before_id = None;
@@ -250,21 +263,33 @@ pub async fn status_counts(
         desk_id: filter.desk_id,
         ..ReportFilter::default()
     };
-    let counts: HashMap<String, i64> = db
+    let counts = db
         .read(move |conn| {
-            Ok::<_, StorageError>(if filter == desk_only {
-                reports_repo::counted_by_status(conn, filter.desk_id)?
-            } else {
-                reports_repo::status_counts(conn, &filter)?
-            })
+            if filter == desk_only {
+                return Ok::<_, StorageError>(Some(reports_repo::counted_by_status(
+                    conn,
+                    filter.desk_id,
+                )?));
+            }
+            if let Some(Search::Words(words)) = &filter.search
+                && reports_repo::word_matches_up_to(conn, words, counted_word_matches + 1)?
+                    > counted_word_matches
+            {
+                return Ok(None);
+            }
+            Ok(Some(reports_repo::status_counts(conn, &filter)?))
         })
-        .await?
-        .into_iter()
-        .collect();
-    Ok(ReportStatus::ALL
-        .into_iter()
-        .map(|s| (s, counts.get(s.as_str()).copied().unwrap_or(0)))
-        .collect())
+        .await?;
+    let Some(counts) = counts else {
+        return Ok(StatusCounts::TooManyMatches(counted_word_matches));
+    };
+    let counts: HashMap<String, i64> = counts.into_iter().collect();
+    Ok(StatusCounts::Exact(
+        ReportStatus::ALL
+            .into_iter()
+            .map(|s| (s, counts.get(s.as_str()).copied().unwrap_or(0)))
+            .collect(),
+    ))
 }
 
 #[cfg(test)]

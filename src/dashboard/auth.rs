@@ -481,6 +481,7 @@ mod tests {
             login_window_secs: 900,
             login_max_delay_secs: 60,
             login_form_ttl_secs: 3600,
+            counted_word_matches: 5000,
         }
     }
 

@@ -644,17 +644,27 @@ fn list_one_query(
     conn: &mut DbConn,
     filter: &ReportFilter,
 ) -> QueryResult<Vec<(ReportRow, Article)>> {
-    let query = reports::table
-        .inner_join(articles::table)
-        .select((ReportRow::as_select(), Article::as_select()))
+    // The page's ids first, then its rows: the ids alone are often read from an index (all of an
+    // article's, to sort them, when searching by its address), the rows only for the page.
+    let ids = reports::table
+        .select(reports::id)
         .order(reports::id.desc())
         .limit(filter.limit)
         .into_boxed();
-    let mut query = with_filter!(query, filter, backend_of(conn), filter.before_id);
+    let mut ids = with_filter!(ids, filter, backend_of(conn), filter.before_id);
     if let Some(before) = filter.before_id {
-        query = query.filter(reports::id.lt(before));
+        ids = ids.filter(reports::id.lt(before));
     }
-    query.load(conn)
+    let ids: Vec<i64> = ids.load(conn)?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    reports::table
+        .inner_join(articles::table)
+        .select((ReportRow::as_select(), Article::as_select()))
+        .filter(reports::id.eq_any(ids))
+        .order(reports::id.desc())
+        .load(conn)
 }
 
 /// One article's share of the reports that match a filter.
@@ -823,6 +833,35 @@ pub fn status_counts(conn: &mut DbConn, filter: &ReportFilter) -> QueryResult<Ve
         .select((reports::status, count_star()))
         .into_boxed();
     with_filter!(query, filter, backend_of(conn), None).load(conn)
+}
+
+/// How many reports the word index finds for `words`, counting no further than `limit`: read
+/// from the index alone, so it costs at most `limit` entries however common the words are.
+pub fn word_matches_up_to(
+    conn: &mut DbConn,
+    words: &search::Words,
+    limit: i64,
+) -> QueryResult<i64> {
+    let (head, query_text, tail) = match backend_of(conn) {
+        Backend::Sqlite => (
+            "(SELECT count(*) FROM (SELECT rowid FROM report_search WHERE report_search MATCH ",
+            search::fts5_query(words),
+            "",
+        ),
+        Backend::Postgres => (
+            "(SELECT count(*) FROM (SELECT report_id FROM report_search WHERE words @@ CAST(",
+            search::tsquery_literal(words),
+            " AS tsquery)",
+        ),
+    };
+    // The limit is ours, not the user's: written out, so the statement is prepared once.
+    diesel::select(
+        diesel::dsl::sql::<BigInt>(head)
+            .bind::<Text, _>(query_text)
+            .sql(tail)
+            .sql(&format!(" LIMIT {limit}) AS matched)")),
+    )
+    .get_result(conn)
 }
 
 /// One bulk-loaded report (demo data) with every column given. `None` is written as NULL, never

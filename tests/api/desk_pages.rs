@@ -11,7 +11,7 @@ use disinfo_desk::dashboard::{self, accounts::Role};
 use disinfo_desk::storage::schema::{articles, report_events, reports};
 use serde_json::json;
 
-use crate::helpers::{Browser, TestApp, spawn_app, valid_report};
+use crate::helpers::{Browser, TestApp, spawn_app, spawn_app_with, valid_report};
 
 const PASSWORD: &str = "a long and unusual passphrase";
 
@@ -1089,4 +1089,81 @@ async fn the_status_counts_are_exact_at_once_per_filter() {
         .await
         .expect("html");
     assert_eq!(count(&html), "2", "another filter is counted afresh");
+}
+
+#[tokio::test]
+async fn a_word_search_is_counted_by_status_only_up_to_the_configured_matches() {
+    let app = spawn_app_with(|s| s.dashboard.counted_word_matches = 2).await;
+    account(&app, "writer@example.com", Role::Editor, &["world"]).await;
+    let post = |explanation: &'static str, path: &'static str| {
+        let app = &app;
+        async move {
+            let mut report = valid_report();
+            report["article_url"] = json!(format!("https://www.example.com{path}"));
+            report["explanation"] = json!(explanation);
+            assert_eq!(app.post_report(&report).await.status(), 201);
+        }
+    };
+    post(
+        "The referendum turnout figure is wrong.",
+        "/world/2026/11/vote-a",
+    )
+    .await;
+    post(
+        "The referendum date was never announced.",
+        "/world/2026/11/vote-b",
+    )
+    .await;
+    post(
+        "A referendum ballot photo is from 2019.",
+        "/world/2026/11/vote-c",
+    )
+    .await;
+    post(
+        "The turnout quoted is not the official one.",
+        "/world/2026/11/vote-d",
+    )
+    .await;
+    let mut browser = signed_in(&app, "writer@example.com").await;
+    let count = |html: &str| between(html, r#"data-status="new">"#, "</a>").map(str::to_string);
+
+    // Three matches, above the limit of two: the statuses are listed without counts, and the
+    // page says why; the list itself is whole.
+    let response = browser.get("/desk/reports?q=referendum").await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.expect("html");
+    let new = count(&html).expect("the status is still listed");
+    assert!(!new.contains("class=\"count\""), "no count: {new}");
+    assert!(
+        html.contains("More than 2 reports contain these words"),
+        "the page says why"
+    );
+    assert_eq!(html.matches("data-code=").count(), 3, "every match listed");
+
+    // Exactly the limit is counted (the index is read one past it), and so is a narrower search.
+    for q in ["turnout", "referendum+ballot"] {
+        let html = browser
+            .get(&format!("/desk/reports?q={q}"))
+            .await
+            .text()
+            .await
+            .expect("html");
+        assert!(!html.contains("More than 2 reports"), "{q} is counted");
+        let expected = if q == "turnout" { "2" } else { "1" };
+        assert!(
+            count(&html)
+                .expect("listed")
+                .contains(&format!(r#"<span class="count">{expected}</span>"#)),
+            "{q}: {html}"
+        );
+    }
+
+    // Filters other than words are always counted.
+    let html = browser
+        .get("/desk/reports?category=false_claim")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(count(&html).expect("listed").contains(r#"class="count""#));
 }

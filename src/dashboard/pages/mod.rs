@@ -31,7 +31,7 @@ use super::auth::{self, SignedIn};
 use super::contact::{self, ContactView, Place};
 use super::export;
 use super::filters::{self, FilterQuery};
-use crate::articles::queue::{self as article_queue, QueuePage};
+use crate::articles::queue::{self as article_queue, QueuePage, StatusCounts};
 use crate::articles::repo::QueueOrder;
 use crate::error::{AppError, HtmlError};
 use crate::i18n::{Messages, messages};
@@ -72,7 +72,9 @@ pub struct DeskNav {
     pub is_admin: bool,
     pub section: &'static str,
     /// (status, label, count, link to the list of those reports under the same filters).
-    pub counts: Vec<(String, String, i64, String)>,
+    /// The count is left out when it is not taken (`counts_note` says why).
+    pub counts: Vec<(String, String, Option<i64>, String)>,
+    pub counts_note: Option<String>,
     pub flash: Option<String>,
     /// The flash tells of something refused or left undone: a warning, not a success.
     pub flash_warning: bool,
@@ -88,32 +90,56 @@ impl DeskNav {
         counts_for: Option<(ReportFilter, &FilterQuery)>,
     ) -> Result<Self, AppError> {
         let t = messages(PAGE_LANGUAGE);
-        let counts = match counts_for {
+        let (counts, counts_note) = match counts_for {
             Some((filter, query)) => {
                 let others = FilterQuery {
                     status: Vec::new(),
                     ..query.clone()
                 }
                 .to_query_string(false);
-                crate::articles::queue::status_counts(&state.db, filter)
-                    .await?
-                    .into_iter()
-                    .map(|(status, count)| {
-                        let link = with_param(
-                            &format!("/desk/reports?{others}"),
-                            "status",
-                            status.as_str(),
-                        );
-                        (
-                            status.as_str().to_string(),
-                            t.t(&status_label_id(status)).to_string(),
-                            count,
-                            link,
-                        )
-                    })
-                    .collect()
+                let link = |status: ReportStatus| {
+                    with_param(
+                        &format!("/desk/reports?{others}"),
+                        "status",
+                        status.as_str(),
+                    )
+                };
+                let entry = |status: ReportStatus, count: Option<i64>| {
+                    (
+                        status.as_str().to_string(),
+                        t.t(&status_label_id(status)).to_string(),
+                        count,
+                        link(status),
+                    )
+                };
+                match crate::articles::queue::status_counts(
+                    &state.db,
+                    filter,
+                    state.settings.dashboard.counted_word_matches,
+                )
+                .await?
+                {
+                    StatusCounts::Exact(counts) => (
+                        counts
+                            .into_iter()
+                            .map(|(status, count)| entry(status, Some(count)))
+                            .collect(),
+                        None,
+                    ),
+                    StatusCounts::TooManyMatches(limit) => (
+                        ReportStatus::ALL
+                            .into_iter()
+                            .map(|status| entry(status, None))
+                            .collect(),
+                        Some(t.t_count(
+                            "desk-counts-too-many",
+                            usize::try_from(limit).unwrap_or(usize::MAX),
+                            &[],
+                        )),
+                    ),
+                }
             }
-            None => Vec::new(),
+            None => (Vec::new(), None),
         };
         let flash = signed_in
             .session
@@ -130,6 +156,7 @@ impl DeskNav {
             is_admin: signed_in.editor.is_admin(),
             section,
             counts,
+            counts_note,
             flash,
             flash_warning,
         })

@@ -128,6 +128,7 @@ desk-nav-outbox = Outbox
 desk-nav-webhooks = Webhooks
 desk-nav-routing = Routing rules
 desk-counts-label = Reports by status
+desk-counts-too-many = More than { $count } reports contain these words: too many to count by status on every page. Add words or another filter to see the counts.
 desk-status-new = New
 desk-status-triaged = Triaged
 desk-status-investigating = Investigating

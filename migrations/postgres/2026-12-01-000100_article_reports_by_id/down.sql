@@ -1,0 +1,2 @@
+DROP INDEX reports_article_id_idx;
+CREATE INDEX reports_article_id_idx ON reports (article_id);

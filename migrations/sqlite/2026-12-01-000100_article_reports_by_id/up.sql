@@ -1,0 +1,2 @@
+-- Nothing to do on SQLite: an index on (article_id) already holds each entry's rowid (the report's
+-- id) in order, which is what PostgreSQL's (article_id, id) index gives it in this migration.
