@@ -54,6 +54,11 @@ pub struct KindLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct WriterLabels {
+    pub figure: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct OpenLabels {
     pub desk: String,
     pub status: String,
@@ -104,6 +109,7 @@ pub struct Metrics {
     pool_waits: Gauge,
     pool_wait_seconds: Gauge<f64, std::sync::atomic::AtomicU64>,
     pool_timeouts: Gauge,
+    writer: Family<WriterLabels, Gauge>,
     target_sweeps: Counter,
     target_reminders: Family<StepLabels, Counter>,
     target_minutes: Family<DeskStepLabels, Gauge>,
@@ -212,6 +218,12 @@ impl Metrics {
             "Checkouts that gave up waiting (answered 503), since start",
             pool_timeouts.clone(),
         );
+        let writer = Family::<WriterLabels, Gauge>::default();
+        registry.register(
+            "db_writer",
+            "SQLite's writer thread, by figure: queued (writes waiting now), and since start batches (one transaction each), requests, failed_batches (each answered 503), refused_full (the queue was full), largest_batch, exclusive_turns; absent on PostgreSQL",
+            writer.clone(),
+        );
         let target_sweeps = Counter::default();
         let target_reminders = Family::<StepLabels, Counter>::default();
         let target_minutes = Family::<DeskStepLabels, Gauge>::default();
@@ -263,6 +275,7 @@ impl Metrics {
             pool_waits,
             pool_wait_seconds,
             pool_timeouts,
+            writer,
         }
     }
 
@@ -390,6 +403,21 @@ impl Metrics {
         self.pool_waits.set(pool.waited as i64);
         self.pool_wait_seconds.set(pool.waited_micros as f64 / 1e6);
         self.pool_timeouts.set(pool.timed_out as i64);
+        if let Some(writer) = db.writer_stats() {
+            for (figure, value) in [
+                ("queued", writer.queued),
+                ("batches", writer.batches),
+                ("requests", writer.requests),
+                ("failed_batches", writer.failed_batches),
+                ("refused_full", writer.refused_full),
+                ("largest_batch", writer.largest_batch),
+                ("exclusive_turns", writer.exclusive_turns),
+            ] {
+                self.writer
+                    .get_or_create(&WriterLabels { figure })
+                    .set(i64::try_from(value).unwrap_or(i64::MAX));
+            }
+        }
         let mut text = String::new();
         prometheus_client::encoding::text::encode(&mut text, &self.registry)
             .map_err(|e| StorageError::Corrupt(format!("metrics encoding: {e}")))?;
