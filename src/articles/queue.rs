@@ -272,8 +272,11 @@ pub async fn status_counts(
                 )?));
             }
             if let Some(Search::Words(words)) = &filter.search
-                && reports_repo::word_matches_up_to(conn, words, counted_word_matches + 1)?
-                    > counted_word_matches
+                && reports_repo::word_matches_up_to(
+                    conn,
+                    words,
+                    counted_word_matches.saturating_add(1),
+                )? > counted_word_matches
             {
                 return Ok(None);
             }

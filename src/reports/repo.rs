@@ -836,7 +836,8 @@ pub fn status_counts(conn: &mut DbConn, filter: &ReportFilter) -> QueryResult<Ve
 }
 
 /// How many reports the word index finds for `words`, counting no further than `limit`: read
-/// from the index alone, so it costs at most `limit` entries however common the words are.
+/// from the word index (its table on PostgreSQL) without touching the reports, so it costs at
+/// most `limit` entries however common the words are.
 pub fn word_matches_up_to(
     conn: &mut DbConn,
     words: &search::Words,
