@@ -600,10 +600,27 @@ fn prepare_sqlite_file(path: &Path) -> Result<(), StorageError> {
     }
     // WAL is a property of the file: set it once here, before the pool opens connections in
     // parallel (setting it per connection races and fails with "database is locked").
+    // Processes opening a new file at once (instances started together) race for the switch:
+    // SQLite answers "database is locked" at once, without waiting out busy_timeout, to whichever
+    // would deadlock, so that one tries again; once the file is WAL the pragma changes nothing.
     let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
-    conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")?;
-    Ok(())
+    let mut attempts = 1;
+    loop {
+        match conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;") {
+            Err(diesel::result::Error::DatabaseError(_, info))
+                if attempts < WAL_SWITCH_ATTEMPTS && info.message().contains("locked") =>
+            {
+                attempts += 1;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            done => return Ok(done?),
+        }
+    }
 }
+
+/// How many times a process tries to switch a new SQLite file to WAL (100 ms apart) while other
+/// processes switch it too.
+const WAL_SWITCH_ATTEMPTS: u32 = 50;
 
 /// The PostgreSQL advisory lock held while migrating: instances that start together migrate one
 /// after the other (the later ones find nothing pending) instead of racing on the same tables.
