@@ -143,6 +143,10 @@ pub struct DatabaseSettings {
     /// SQLite: the most writes waiting for the writer; one more is refused at once (503).
     #[serde(default = "default_write_queue_max")]
     pub write_queue_max: usize,
+    /// SQLite: the writer checkpoints the WAL into the database file once it holds this many
+    /// pages (`wal_autocheckpoint`).
+    #[serde(default = "default_write_checkpoint_pages")]
+    pub write_checkpoint_pages: u32,
 }
 
 fn default_write_batch_max() -> usize {
@@ -151,6 +155,10 @@ fn default_write_batch_max() -> usize {
 
 fn default_write_queue_max() -> usize {
     1024
+}
+
+fn default_write_checkpoint_pages() -> u32 {
+    1000
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
@@ -609,6 +617,11 @@ impl Settings {
                 "database.write_batch_max must be between 1 and 10000".into(),
             ));
         }
+        if !(100..=1_000_000).contains(&self.database.write_checkpoint_pages) {
+            return Err(ConfigError::Invalid(
+                "database.write_checkpoint_pages must be between 100 and 1000000".into(),
+            ));
+        }
         if !(1..=1_000_000).contains(&self.database.write_queue_max) {
             return Err(ConfigError::Invalid(
                 "database.write_queue_max must be between 1 and 1000000".into(),
@@ -976,6 +989,21 @@ mod tests {
         settings
             .validate()
             .expect("0 turns the counts of word searches off");
+    }
+
+    #[test]
+    fn a_checkpoint_interval_out_of_range_is_refused_by_name() {
+        let mut settings = shipped(Environment::Development).expect("loads");
+        for pages in [0, 99, 1_000_001] {
+            settings.database.write_checkpoint_pages = pages;
+            let err = settings.validate().expect_err("out of range");
+            assert!(
+                err.to_string().contains("database.write_checkpoint_pages"),
+                "{pages}: {err}"
+            );
+        }
+        settings.database.write_checkpoint_pages = 100;
+        settings.validate().expect("the smallest allowed");
     }
 
     #[test]

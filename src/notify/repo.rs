@@ -67,10 +67,10 @@ pub fn insert(conn: &mut DbConn, row: &InsertOutbox<'_>) -> QueryResult<()> {
 }
 
 pub fn insert_returning_id(conn: &mut DbConn, row: &InsertOutbox<'_>) -> QueryResult<i64> {
-    diesel::insert_into(outbox::table)
+    crate::on_its_backend!(conn, c => diesel::insert_into(outbox::table)
         .values(row)
         .returning(outbox::id)
-        .get_result(conn)
+        .get_result(c))
 }
 
 /// The newest message with a coalescing key that is still waiting to go out, locked until the
@@ -99,12 +99,12 @@ pub fn pending_with_key_locked(conn: &mut DbConn, key: &str) -> QueryResult<Opti
 
 /// The newest alert or digest for a coalescing key.
 pub fn latest_with_key(conn: &mut DbConn, key: &str) -> QueryResult<Option<OutboxRow>> {
-    outbox::table
+    crate::on_its_backend!(conn, c => outbox::table
         .filter(outbox::coalesce_key.eq(key))
         .order(outbox::id.desc())
         .select(OutboxRow::as_select())
-        .first(conn)
-        .optional()
+        .first(c))
+    .optional()
 }
 
 pub fn reports_on_article_since(
@@ -112,11 +112,11 @@ pub fn reports_on_article_since(
     article_id: i64,
     since: NaiveDateTime,
 ) -> QueryResult<i64> {
-    reports::table
+    crate::on_its_backend!(conn, c => reports::table
         .filter(reports::article_id.eq(article_id))
         .filter(reports::created_at.gt(since))
         .count()
-        .get_result(conn)
+        .get_result(c))
 }
 
 /// Distinct clients (keyed address hashes) that reported the article since `since`; reports
@@ -184,12 +184,12 @@ pub fn count_to_recipient_since(
     recipient_hash: &str,
     since: NaiveDateTime,
 ) -> QueryResult<i64> {
-    outbox::table
+    crate::on_its_backend!(conn, c => outbox::table
         .filter(outbox::recipient_hash.eq(recipient_hash))
         .filter(outbox::kind.eq(kind))
         .filter(outbox::created_at.gt(since))
         .count()
-        .get_result(conn)
+        .get_result(c))
 }
 
 /// The statuses of the messages of one kind about one report, oldest first.
@@ -213,12 +213,12 @@ pub fn count_kind_for_desk_since(
     desk_id: i64,
     since: NaiveDateTime,
 ) -> QueryResult<i64> {
-    outbox::table
+    crate::on_its_backend!(conn, c => outbox::table
         .filter(outbox::desk_id.eq(desk_id))
         .filter(outbox::kind.eq(kind))
         .filter(outbox::created_at.gt(since))
         .count()
-        .get_result(conn)
+        .get_result(c))
 }
 
 /// The reports a desk round-up covers: routed to the desk within its window, not spam, and on
@@ -256,13 +256,13 @@ pub fn has_message_since(
     article_id: i64,
     since: NaiveDateTime,
 ) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
+    crate::on_its_backend!(conn, c => diesel::select(diesel::dsl::exists(
         outbox::table
             .filter(outbox::kind.eq(kind))
             .filter(outbox::article_id.eq(article_id))
             .filter(outbox::created_at.gt(since)),
     ))
-    .get_result(conn)
+    .get_result(c))
 }
 
 /// Whether a message of `kind` about the article (with this coalescing key, when given) is still

@@ -124,17 +124,17 @@ pub struct StoredResponse {
 }
 
 pub fn insert_report(conn: &mut DbConn, report: &InsertReport<'_>) -> QueryResult<ReportRow> {
-    diesel::insert_into(reports::table)
+    crate::on_its_backend!(conn, c => diesel::insert_into(reports::table)
         .values(report)
         .returning(reports::all_columns)
-        .get_result(conn)
+        .get_result(c))
 }
 
 pub fn insert_event(conn: &mut DbConn, event: &InsertEvent<'_>) -> QueryResult<()> {
-    diesel::insert_into(report_events::table)
+    crate::on_its_backend!(conn, c => diesel::insert_into(report_events::table)
         .values(event)
-        .execute(conn)
-        .map(|_| ())
+        .execute(c))
+    .map(|_| ())
 }
 
 /// A decision's event, with the correction's link it was made with (`None` for other moves).
@@ -1224,15 +1224,26 @@ pub fn backend_of(conn: &DbConn) -> Backend {
 // table of `tsvector`s with a GIN index on PostgreSQL. Neither is in schema.rs: each backend has
 // its own kind, written and read only here, with the tokens of `search::document`.
 
-/// Adds a new report's entry to the word index, in the caller's transaction.
+/// Adds a new report's entry to the word index, in the caller's transaction (on SQLite's writer,
+/// at the end of its batch: see `storage::at_batch_end`).
 pub fn index_new_report(conn: &mut DbConn, report_id: i64, tokens: &[String]) -> QueryResult<()> {
     match conn {
-        DbConn::Sqlite(c) => NewIndexEntry {
-            report_id,
-            words: &search::fts5_text(tokens),
-            postgres: false,
+        DbConn::Sqlite(_) => {
+            let words = search::fts5_text(tokens);
+            crate::storage::at_batch_end(conn, move |conn| {
+                let DbConn::Sqlite(c) = conn else {
+                    return Ok(());
+                };
+                NewIndexEntry {
+                    report_id,
+                    words: &words,
+                    postgres: false,
+                }
+                .execute(c)
+                .map(|_| ())
+            })
+            .map(|_| 0)
         }
-        .execute(c),
         DbConn::Postgres(c) => NewIndexEntry {
             report_id,
             words: &search::tsvector_literal(tokens),
@@ -1294,19 +1305,27 @@ pub fn reindex_reports(conn: &mut DbConn, entries: &[(i64, Vec<String>)]) -> Que
         return Ok(());
     }
     match conn {
-        // One statement for the lot: the entries as a JSON array of [id, text] pairs.
-        DbConn::Sqlite(c) => {
+        // One statement for the lot: the entries as a JSON array of [id, text] pairs. Left to the
+        // end of the batch like new entries, so that the index's writes keep their order.
+        DbConn::Sqlite(_) => {
             let pairs: Vec<(i64, String)> = entries
                 .iter()
                 .map(|(id, tokens)| (*id, search::fts5_text(tokens)))
                 .collect();
             let json = serde_json::to_string(&pairs).unwrap_or_else(|_| "[]".into());
-            diesel::sql_query(
-                "INSERT OR REPLACE INTO report_search (rowid, words) \
-                 SELECT value ->> 0, value ->> 1 FROM json_each(?)",
-            )
-            .bind::<Text, _>(json)
-            .execute(c)
+            crate::storage::at_batch_end(conn, move |conn| {
+                let DbConn::Sqlite(c) = conn else {
+                    return Ok(());
+                };
+                diesel::sql_query(
+                    "INSERT OR REPLACE INTO report_search (rowid, words) \
+                     SELECT value ->> 0, value ->> 1 FROM json_each(?)",
+                )
+                .bind::<Text, _>(json)
+                .execute(c)
+                .map(|_| ())
+            })
+            .map(|_| 0)
         }
         DbConn::Postgres(c) => {
             use diesel::sql_types::Array;

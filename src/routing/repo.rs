@@ -41,10 +41,10 @@ pub fn sync_desks<'a>(
 
 /// The version of the stored rules: one primary-key read.
 pub fn version(conn: &mut DbConn) -> QueryResult<i64> {
-    routing_version::table
+    crate::on_its_backend!(conn, c => routing_version::table
         .find(1_i64)
         .select(routing_version::version)
-        .first(conn)
+        .first(c))
 }
 
 /// Takes the version row's lock (PostgreSQL) or the write lock (SQLite) without changing it, so

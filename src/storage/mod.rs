@@ -10,6 +10,7 @@ pub(crate) mod sqlite_planner;
 mod writer;
 
 pub use writer::WriterStats;
+pub(crate) use writer::at_batch_end;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -28,6 +29,23 @@ use crate::config::{DatabaseSettings, SqliteSynchronous};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Runs `$body` with `$c` bound to the connection's own type (`&mut SqliteConnection` or
+/// `&mut PgConnection`): `on_its_backend!(conn, c => query.get_result(c))`.
+///
+/// For the statements every report runs: diesel's multi-backend connection gives its statements
+/// no static id, so it writes each one's SQL text out again at every run to look it up in its
+/// statement cache; on the concrete connection a statement of a static type is found by its type.
+/// That text was a seventh of SQLite's writer's time under intake.
+#[macro_export]
+macro_rules! on_its_backend {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::storage::DbConn::Sqlite($c) => $body,
+            $crate::storage::DbConn::Postgres($c) => $body,
+        }
+    };
+}
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConn {
@@ -364,6 +382,7 @@ impl Db {
                     pragmas,
                     batch_max: settings.write_batch_max.max(1),
                     queue_max: settings.write_queue_max.max(1),
+                    checkpoint_pages: settings.write_checkpoint_pages,
                 },
                 availability.clone(),
             )?)),
@@ -582,6 +601,7 @@ pub(crate) fn sqlite_test_settings(path: &Path) -> DatabaseSettings {
         sqlite_busy_timeout_ms: 5000,
         write_batch_max: 256,
         write_queue_max: 64,
+        write_checkpoint_pages: 1000,
     }
 }
 
@@ -834,6 +854,7 @@ mod tests {
             pool_size: 1,
             connect_timeout_secs: 30,
             write_queue_max: 1024,
+            write_checkpoint_pages: 1000,
             ..sqlite_test_settings(&dir.path().join("t.db"))
         })
         .expect("connects");
@@ -872,6 +893,7 @@ mod tests {
             pool_size: 2,
             connect_timeout_secs: 1,
             write_queue_max: 1024,
+            write_checkpoint_pages: 1000,
             ..sqlite_test_settings(&dir.path().join("t.db"))
         })
         .expect("connects");
@@ -936,6 +958,7 @@ mod tests {
     fn sqlite_db(dir: &Path, queue_max: usize) -> Db {
         let db = Db::connect(&DatabaseSettings {
             write_queue_max: queue_max,
+            write_checkpoint_pages: 1000,
             ..sqlite_test_settings(&dir.join("t.db"))
         })
         .expect("connects");
@@ -1061,6 +1084,118 @@ mod tests {
             .expect("joins")
             .expect("the writer goes on");
         assert_eq!(parents(&db), vec![1, 4, 5]);
+    }
+
+    fn log_line(conn: &mut DbConn, line: &str) -> QueryResult<()> {
+        diesel::sql_query("INSERT INTO log (line) VALUES (?)")
+            .bind::<Text, _>(line)
+            .execute(conn)
+            .map(|_| ())
+    }
+
+    fn log_lines(db: &Db) -> Vec<String> {
+        #[derive(QueryableByName)]
+        struct Line {
+            #[diesel(sql_type = Text)]
+            line: String,
+        }
+        let mut conn = db.get().expect("connection");
+        diesel::sql_query("SELECT line FROM log ORDER BY id")
+            .load::<Line>(&mut conn)
+            .expect("reads")
+            .into_iter()
+            .map(|l| l.line)
+            .collect()
+    }
+
+    /// `name` logs a line, leaves another for the end of its batch, then ends with `outcome`.
+    fn log_write(
+        db: &Db,
+        name: &'static str,
+        end_sql: &'static str,
+        outcome: fn() -> Result<(), TestError>,
+    ) -> tokio::task::JoinHandle<Result<(), TestError>> {
+        let db = db.clone();
+        tokio::spawn(async move {
+            db.write(move |conn| {
+                log_line(conn, &format!("run {name}"))?;
+                at_batch_end(conn, move |conn| {
+                    diesel::sql_query(end_sql).execute(conn).map(|_| ())
+                })?;
+                outcome()
+            })
+            .await
+        })
+    }
+
+    /// Work left for the end of a batch runs after the batch's last request, in the order left,
+    /// and only for the requests that committed; outside a batch it runs at once; and when it
+    /// fails, the whole batch fails as a failed COMMIT does.
+    #[tokio::test]
+    async fn work_left_for_the_end_of_a_batch_runs_after_its_last_request() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = sqlite_db(dir.path(), 64);
+        db.write_blocking(|conn| {
+            conn.batch_execute("CREATE TABLE log (id INTEGER PRIMARY KEY, line TEXT NOT NULL)")?;
+            log_line(conn, "blocking")?;
+            at_batch_end(conn, |conn| log_line(conn, "blocking, at once"))?;
+            log_line(conn, "blocking, after").map_err(StorageError::from)
+        })
+        .expect("write_blocking");
+
+        let (release, held) = hold_writer(&db).await;
+        let first = log_write(&db, "a", "INSERT INTO log (line) VALUES ('end a')", || Ok(()));
+        queued(&db, 1).await;
+        let failing = log_write(&db, "b", "INSERT INTO log (line) VALUES ('end b')", || {
+            Err(TestError::Own("refused"))
+        });
+        queued(&db, 2).await;
+        let last = log_write(&db, "c", "INSERT INTO log (line) VALUES ('end c')", || Ok(()));
+        queued(&db, 3).await;
+        drop(release);
+        held.await.expect("joins");
+        assert!(matches!(first.await.expect("joins"), Ok(())));
+        assert!(matches!(
+            failing.await.expect("joins"),
+            Err(TestError::Own("refused"))
+        ));
+        assert!(matches!(last.await.expect("joins"), Ok(())));
+        assert_eq!(
+            log_lines(&db),
+            [
+                "blocking",
+                "blocking, at once",
+                "blocking, after",
+                "run a",
+                "run c",
+                "end a",
+                "end c"
+            ]
+        );
+
+        let (release, held) = hold_writer(&db).await;
+        let fine = log_write(&db, "d", "INSERT INTO log (line) VALUES ('end d')", || Ok(()));
+        queued(&db, 1).await;
+        let broken = log_write(&db, "e", "INSERT INTO no_such_table VALUES (1)", || Ok(()));
+        queued(&db, 2).await;
+        drop(release);
+        held.await.expect("joins");
+        for (name, outcome) in [
+            ("fine", fine.await.expect("joins")),
+            ("broken", broken.await.expect("joins")),
+        ] {
+            match outcome {
+                Err(TestError::Storage(error @ StorageError::BatchFailed(_))) => {
+                    assert!(error.is_unavailable(), "{name}: a 503");
+                    assert!(
+                        error.to_string().contains("the batch's last writes failed"),
+                        "{name}: {error}"
+                    );
+                }
+                other => panic!("{name}: expected BatchFailed, got {other:?}"),
+            }
+        }
+        assert_eq!(log_lines(&db).len(), 7, "nothing of the failed batch is stored");
     }
 
     /// A COMMIT that fails (a deferred foreign key checked only then) fails every write of the

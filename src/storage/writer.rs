@@ -12,6 +12,7 @@
 //! batch: it asks the writer for an exclusive turn, and the writer waits between two batches
 //! while the caller writes on a pooled connection, so there is still one writer at a time.
 
+use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -19,7 +20,7 @@ use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, TrySendError};
 use std::sync::{Arc, Mutex};
 
 use diesel::connection::{
-    AnsiTransactionManager, Connection, InstrumentationEvent, TransactionManager,
+    AnsiTransactionManager, Connection, InstrumentationEvent, SimpleConnection, TransactionManager,
 };
 use diesel::prelude::*;
 
@@ -28,11 +29,46 @@ use super::{Availability, DbConn, SqlitePragmas, StorageError};
 /// One request of a batch: a closure and, once run, its outcome, kept until the batch ends.
 pub(super) trait Request: Send {
     /// Runs the closure in its own savepoint (a panic is caught: it fails this request only).
-    fn run(&mut self, conn: &mut DbConn);
+    /// Returns the work it left for the end of the batch (none if it failed).
+    fn run(&mut self, conn: &mut DbConn) -> Vec<BatchEndWork>;
     /// The batch committed: answer with the closure's own outcome.
     fn committed(self: Box<Self>);
     /// The batch did not commit: nothing of it is stored; answer with `why`.
     fn failed(self: Box<Self>, why: &str);
+}
+
+/// Work a request leaves for the end of its batch (see [`at_batch_end`]).
+type BatchEndWork = Box<dyn FnOnce(&mut DbConn) -> QueryResult<()>>;
+
+thread_local! {
+    /// On the writer thread while a request runs: the work it left for the end of the batch.
+    /// `None` everywhere else (pooled connections, `write_blocking`), where it runs at once.
+    static REQUEST_END_WORK: RefCell<Option<Vec<BatchEndWork>>> = const { RefCell::new(None) };
+}
+
+/// Runs `work` in the caller's transaction: at once, or, inside a request of a batch, after the
+/// batch's last request and before its COMMIT (in the order left; dropped with its request if that
+/// request fails). Its failure fails the whole batch, as a failed COMMIT does.
+///
+/// For writes to the FTS5 word index: FTS5 writes its pending entries to disk at every SAVEPOINT
+/// once it is part of the transaction, so one entry per request meant one index segment (and its
+/// merges) per report. Left to the end, a batch writes one.
+pub(crate) fn at_batch_end(
+    conn: &mut DbConn,
+    work: impl FnOnce(&mut DbConn) -> QueryResult<()> + 'static,
+) -> QueryResult<()> {
+    let work: BatchEndWork = Box::new(work);
+    let not_kept = REQUEST_END_WORK.with(|slot| match slot.borrow_mut().as_mut() {
+        Some(kept) => {
+            kept.push(work);
+            None
+        }
+        None => Some(work),
+    });
+    match not_kept {
+        Some(work) => work(conn),
+        None => Ok(()),
+    }
 }
 
 /// What the caller's reply channel receives.
@@ -68,20 +104,31 @@ where
     T: Send + 'static,
     E: From<StorageError> + From<diesel::result::Error> + Send + 'static,
 {
-    fn run(&mut self, conn: &mut DbConn) {
+    fn run(&mut self, conn: &mut DbConn) -> Vec<BatchEndWork> {
         let Some(work) = self.work.take() else {
-            return;
+            return Vec::new();
         };
         let _entered = self.span.enter();
+        REQUEST_END_WORK.with(|slot| *slot.borrow_mut() = Some(Vec::new()));
         // Inside the batch's transaction diesel's `transaction` is a SAVEPOINT: released when
         // the closure returns Ok, rolled back to when it returns Err. A panic leaves it open;
         // the writer rolls it back (see `leave_savepoints`).
         let outcome = catch_unwind(AssertUnwindSafe(|| conn.transaction(work)));
-        self.outcome = Some(outcome.unwrap_or_else(|panic| {
+        let end_work = REQUEST_END_WORK
+            .with(|slot| slot.borrow_mut().take())
+            .unwrap_or_default();
+        let outcome = outcome.unwrap_or_else(|panic| {
             let message = panic_message(panic.as_ref());
             tracing::error!(%message, "a write panicked; only its own request fails");
             Err(E::from(StorageError::Panicked(message)))
-        }));
+        });
+        let end_work = if outcome.is_ok() {
+            end_work
+        } else {
+            Vec::new()
+        };
+        self.outcome = Some(outcome);
+        end_work
     }
 
     fn committed(self: Box<Self>) {
@@ -156,6 +203,8 @@ pub(super) struct WriterConfig {
     pub pragmas: SqlitePragmas,
     pub batch_max: usize,
     pub queue_max: usize,
+    /// `wal_autocheckpoint` of the writer's connection, in pages.
+    pub checkpoint_pages: u32,
 }
 
 impl Writer {
@@ -338,6 +387,12 @@ impl WriterThread {
     fn open(&self) -> Result<DbConn, StorageError> {
         let mut conn = SqliteConnection::establish(&self.config.path.to_string_lossy())?;
         self.config.pragmas.apply(&mut conn)?;
+        // The writer's commits checkpoint the WAL (SQLite does so on the committing connection).
+        // Further apart, a page rewritten by many batches is copied to the file once.
+        conn.batch_execute(&format!(
+            "PRAGMA wal_autocheckpoint = {}",
+            self.config.checkpoint_pages
+        ))?;
         let lost = self.lost.clone();
         conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
             if let InstrumentationEvent::FinishQuery {
@@ -387,14 +442,19 @@ impl WriterThread {
         // and so do we for theirs), so no statement of the batch can fail to upgrade a snapshot.
         AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")
             .map_err(|e| format!("could not begin the transaction: {e}"))?;
+        let mut end_work = Vec::new();
         for request in batch.iter_mut() {
-            request.run(conn);
+            let left_for_end = request.run(conn);
             let left = leave_savepoints(conn);
             // The failed statement says why better than the missing transaction does.
             if let Some(why) = take(&lost) {
                 return Err(format!("the transaction is lost: {why}"));
             }
             left?;
+            end_work.extend(left_for_end);
+        }
+        for work in end_work {
+            work(conn).map_err(|e| format!("the batch's last writes failed: {e}"))?;
         }
         // A failed COMMIT is rolled back by diesel (or was ended by SQLite): nothing stored.
         <DbConn as Connection>::TransactionManager::commit_transaction(conn)

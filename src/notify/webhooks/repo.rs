@@ -86,11 +86,11 @@ pub fn list_endpoints(conn: &mut DbConn) -> QueryResult<Vec<EndpointRow>> {
 
 /// The endpoints events are queued for (a handful: read whole on each event).
 pub fn enabled_endpoints(conn: &mut DbConn) -> QueryResult<Vec<EndpointRow>> {
-    webhook_endpoints::table
+    crate::on_its_backend!(conn, c => webhook_endpoints::table
         .filter(webhook_endpoints::enabled.eq(true))
         .order(webhook_endpoints::id.asc())
         .select(EndpointRow::as_select())
-        .load(conn)
+        .load(c))
 }
 
 pub fn find_endpoint(conn: &mut DbConn, id: i64) -> QueryResult<Option<EndpointRow>> {
