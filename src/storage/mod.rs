@@ -1144,13 +1144,17 @@ mod tests {
         .expect("write_blocking");
 
         let (release, held) = hold_writer(&db).await;
-        let first = log_write(&db, "a", "INSERT INTO log (line) VALUES ('end a')", || Ok(()));
+        let first = log_write(&db, "a", "INSERT INTO log (line) VALUES ('end a')", || {
+            Ok(())
+        });
         queued(&db, 1).await;
         let failing = log_write(&db, "b", "INSERT INTO log (line) VALUES ('end b')", || {
             Err(TestError::Own("refused"))
         });
         queued(&db, 2).await;
-        let last = log_write(&db, "c", "INSERT INTO log (line) VALUES ('end c')", || Ok(()));
+        let last = log_write(&db, "c", "INSERT INTO log (line) VALUES ('end c')", || {
+            Ok(())
+        });
         queued(&db, 3).await;
         drop(release);
         held.await.expect("joins");
@@ -1174,7 +1178,9 @@ mod tests {
         );
 
         let (release, held) = hold_writer(&db).await;
-        let fine = log_write(&db, "d", "INSERT INTO log (line) VALUES ('end d')", || Ok(()));
+        let fine = log_write(&db, "d", "INSERT INTO log (line) VALUES ('end d')", || {
+            Ok(())
+        });
         queued(&db, 1).await;
         let broken = log_write(&db, "e", "INSERT INTO no_such_table VALUES (1)", || Ok(()));
         queued(&db, 2).await;
@@ -1195,7 +1201,11 @@ mod tests {
                 other => panic!("{name}: expected BatchFailed, got {other:?}"),
             }
         }
-        assert_eq!(log_lines(&db).len(), 7, "nothing of the failed batch is stored");
+        assert_eq!(
+            log_lines(&db).len(),
+            7,
+            "nothing of the failed batch is stored"
+        );
     }
 
     /// A COMMIT that fails (a deferred foreign key checked only then) fails every write of the
