@@ -1242,16 +1242,15 @@ pub fn index_new_report(conn: &mut DbConn, report_id: i64, tokens: &[String]) ->
                 .execute(c)
                 .map(|_| ())
             })
-            .map(|_| 0)
         }
         DbConn::Postgres(c) => NewIndexEntry {
             report_id,
             words: &search::tsvector_literal(tokens),
             postgres: true,
         }
-        .execute(c),
+        .execute(c)
+        .map(|_| ()),
     }
-    .map(|_| ())
 }
 
 /// One report's word index entry: a statement of its own type rather than `sql_query` (which
@@ -1314,18 +1313,14 @@ pub fn reindex_reports(conn: &mut DbConn, entries: &[(i64, Vec<String>)]) -> Que
                 .collect();
             let json = serde_json::to_string(&pairs).unwrap_or_else(|_| "[]".into());
             crate::storage::at_batch_end(conn, move |conn| {
-                let DbConn::Sqlite(c) = conn else {
-                    return Ok(());
-                };
                 diesel::sql_query(
                     "INSERT OR REPLACE INTO report_search (rowid, words) \
                      SELECT value ->> 0, value ->> 1 FROM json_each(?)",
                 )
                 .bind::<Text, _>(json)
-                .execute(c)
+                .execute(conn)
                 .map(|_| ())
             })
-            .map(|_| 0)
         }
         DbConn::Postgres(c) => {
             use diesel::sql_types::Array;
@@ -1342,9 +1337,9 @@ pub fn reindex_reports(conn: &mut DbConn, entries: &[(i64, Vec<String>)]) -> Que
             .bind::<Array<BigInt>, _>(ids)
             .bind::<Array<Text>, _>(vectors)
             .execute(c)
+            .map(|_| ())
         }
     }
-    .map(|_| ())
 }
 
 /// What the word index holds of a report: (id, passage, explanation, its article's URL).

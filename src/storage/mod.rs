@@ -1086,6 +1086,17 @@ mod tests {
         assert_eq!(parents(&db), vec![1, 4, 5]);
     }
 
+    /// `outcome` is the 503 a failed batch answers, saying `says`.
+    fn assert_batch_failed(name: &str, outcome: Result<(), TestError>, says: &str) {
+        match outcome {
+            Err(TestError::Storage(error @ StorageError::BatchFailed(_))) => {
+                assert!(error.is_unavailable(), "{name}: a 503");
+                assert!(error.to_string().contains(says), "{name}: {error}");
+            }
+            other => panic!("{name}: expected BatchFailed, got {other:?}"),
+        }
+    }
+
     fn log_line(conn: &mut DbConn, line: &str) -> QueryResult<()> {
         diesel::sql_query("INSERT INTO log (line) VALUES (?)")
             .bind::<Text, _>(line)
@@ -1190,16 +1201,7 @@ mod tests {
             ("fine", fine.await.expect("joins")),
             ("broken", broken.await.expect("joins")),
         ] {
-            match outcome {
-                Err(TestError::Storage(error @ StorageError::BatchFailed(_))) => {
-                    assert!(error.is_unavailable(), "{name}: a 503");
-                    assert!(
-                        error.to_string().contains("the batch's last writes failed"),
-                        "{name}: {error}"
-                    );
-                }
-                other => panic!("{name}: expected BatchFailed, got {other:?}"),
-            }
+            assert_batch_failed(name, outcome, "the batch's last writes failed");
         }
         assert_eq!(
             log_lines(&db).len(),
@@ -1239,16 +1241,7 @@ mod tests {
             ("breaks_commit", breaks_commit.await.expect("joins")),
             ("last", last.await.expect("joins")),
         ] {
-            match outcome {
-                Err(TestError::Storage(error @ StorageError::BatchFailed(_))) => {
-                    assert!(error.is_unavailable(), "{name}: a 503");
-                    assert!(
-                        error.to_string().contains("COMMIT failed"),
-                        "{name}: {error}"
-                    );
-                }
-                other => panic!("{name}: expected BatchFailed, got {other:?}"),
-            }
+            assert_batch_failed(name, outcome, "COMMIT failed");
         }
         assert_eq!(parents(&db), Vec::<i64>::new());
         assert_eq!(db.writer_stats().expect("sqlite").failed_batches, 1);
@@ -1300,12 +1293,7 @@ mod tests {
             ("small", small.await.expect("joins")),
             ("big", big.await.expect("joins")),
         ] {
-            match outcome {
-                Err(TestError::Storage(error @ StorageError::BatchFailed(_))) => {
-                    assert!(error.to_string().contains("full"), "{name}: {error}")
-                }
-                other => panic!("{name}: expected BatchFailed, got {other:?}"),
-            }
+            assert_batch_failed(name, outcome, "full");
         }
         assert_eq!(parents(&db), Vec::<i64>::new());
         db.write(|conn| {
