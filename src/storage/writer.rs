@@ -15,7 +15,7 @@
 use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, TrySendError};
 use std::sync::{Arc, Mutex};
 
@@ -164,6 +164,10 @@ pub(super) enum Job {
 /// Counters of the writer, for `/metrics` and the benchmark.
 #[derive(Debug, Default)]
 pub(super) struct Counters {
+    /// Jobs in the channel: counted by the sender once the send succeeded, and by the writer as it
+    /// takes them. (One counter bumped before the send would count a job not yet in the channel.)
+    sent: AtomicU64,
+    received: AtomicU64,
     batches: AtomicU64,
     requests: AtomicU64,
     failed_batches: AtomicU64,
@@ -193,7 +197,6 @@ pub struct WriterStats {
 /// The handle every clone of `Db` shares: the queue's sending side.
 pub(super) struct Writer {
     sender: SyncSender<Job>,
-    queued: Arc<AtomicUsize>,
     counters: Arc<Counters>,
 }
 
@@ -213,13 +216,11 @@ impl Writer {
         availability: Arc<Availability>,
     ) -> Result<Self, StorageError> {
         let (sender, receiver) = std::sync::mpsc::sync_channel(config.queue_max.max(1));
-        let queued = Arc::new(AtomicUsize::new(0));
         let counters = Arc::new(Counters::default());
         let thread = WriterThread {
             config,
             availability,
             receiver,
-            queued: queued.clone(),
             counters: counters.clone(),
             conn: None,
             lost: Arc::new(Mutex::new(None)),
@@ -228,28 +229,21 @@ impl Writer {
             .name("desk-db-writer".into())
             .spawn(move || thread.run())
             .map_err(|e| StorageError::BatchFailed(format!("could not start the writer: {e}")))?;
-        Ok(Self {
-            sender,
-            queued,
-            counters,
-        })
+        Ok(Self { sender, counters })
     }
 
     /// Queues a write; refused at once when the queue is full.
     pub(super) fn submit(&self, request: Box<dyn Request>) -> Result<(), StorageError> {
-        // Counted before sending, so that the writer's decrement never comes first.
-        self.queued.fetch_add(1, Ordering::AcqRel);
         match self.sender.try_send(Job::Write(request)) {
-            Ok(()) => Ok(()),
+            Ok(()) => {
+                self.counters.sent.fetch_add(1, Ordering::AcqRel);
+                Ok(())
+            }
             Err(TrySendError::Full(_)) => {
-                self.queued.fetch_sub(1, Ordering::AcqRel);
                 self.counters.refused_full.fetch_add(1, Ordering::Relaxed);
                 Err(StorageError::QueueFull)
             }
-            Err(TrySendError::Disconnected(_)) => {
-                self.queued.fetch_sub(1, Ordering::AcqRel);
-                Err(StorageError::WriterStopped)
-            }
+            Err(TrySendError::Disconnected(_)) => Err(StorageError::WriterStopped),
         }
     }
 
@@ -257,19 +251,14 @@ impl Writer {
     pub(super) fn exclusive(&self) -> Result<ExclusiveTurn, StorageError> {
         let (granted_tx, granted_rx) = std::sync::mpsc::sync_channel(1);
         let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<()>(0);
-        self.queued.fetch_add(1, Ordering::AcqRel);
         // Blocking send: the CLI and start-up wait their turn rather than fail.
-        if self
-            .sender
+        self.sender
             .send(Job::Exclusive {
                 granted: granted_tx,
                 done: done_rx,
             })
-            .is_err()
-        {
-            self.queued.fetch_sub(1, Ordering::AcqRel);
-            return Err(StorageError::WriterStopped);
-        }
+            .map_err(|_| StorageError::WriterStopped)?;
+        self.counters.sent.fetch_add(1, Ordering::AcqRel);
         granted_rx.recv().map_err(|_| StorageError::WriterStopped)?;
         Ok(ExclusiveTurn { _done: done_tx })
     }
@@ -277,7 +266,12 @@ impl Writer {
     pub(super) fn stats(&self) -> WriterStats {
         let c = &self.counters;
         WriterStats {
-            queued: self.queued.load(Ordering::Acquire) as u64,
+            // `sent` first: a job taken meanwhile can only make this smaller, never count a job
+            // that is not in the channel (the writer may count one before its sender does).
+            queued: {
+                let sent = c.sent.load(Ordering::Acquire);
+                sent.saturating_sub(c.received.load(Ordering::Acquire))
+            },
             batches: c.batches.load(Ordering::Relaxed),
             requests: c.requests.load(Ordering::Relaxed),
             failed_batches: c.failed_batches.load(Ordering::Relaxed),
@@ -297,7 +291,6 @@ struct WriterThread {
     config: WriterConfig,
     availability: Arc<Availability>,
     receiver: Receiver<Job>,
-    queued: Arc<AtomicUsize>,
     counters: Arc<Counters>,
     /// Opened on first use, and again after it was found broken.
     conn: Option<DbConn>,
@@ -336,7 +329,7 @@ impl WriterThread {
                 Some(job) => job,
                 None => match self.receiver.recv() {
                     Ok(job) => {
-                        self.queued.fetch_sub(1, Ordering::AcqRel);
+                        self.counters.received.fetch_add(1, Ordering::AcqRel);
                         job
                     }
                     // Every `Db` is gone: nothing more can come.
@@ -357,7 +350,7 @@ impl WriterThread {
             while batch.len() < self.config.batch_max {
                 match self.receiver.try_recv() {
                     Ok(job) => {
-                        self.queued.fetch_sub(1, Ordering::AcqRel);
+                        self.counters.received.fetch_add(1, Ordering::AcqRel);
                         match job {
                             Job::Write(request) => batch.push(request),
                             exclusive @ Job::Exclusive { .. } => {
