@@ -30,6 +30,9 @@ fn quiet(settings: &mut disinfo_desk::config::Settings) {
     settings.targets.sweep_interval_secs = 3600;
 }
 
+/// `write_blocking` calls made by `Application::build` (see `Hold::writer`).
+const STARTUP_TURNS: u64 = 3;
+
 /// The writer, occupied by a write that waits until this is dropped (SQLite; nothing on PostgreSQL).
 struct Hold {
     release: Option<std::sync::mpsc::SyncSender<()>>,
@@ -45,10 +48,11 @@ impl Hold {
                 held: None,
             };
         }
-        // The start-up purge takes a turn of its own (after the routing sync's): it would split
-        // the batch the test arranges, so it goes first.
+        // Start-up takes three exclusive turns: the word index's backlog, the routing sync and,
+        // spawned once the server runs, the first purge. A turn queued among the test's writes
+        // would end the batch the test arranges before its last write, so all three go first.
         let deadline = Instant::now() + Duration::from_secs(60);
-        while app.db.writer_stats().expect("sqlite").exclusive_turns < 2 {
+        while app.db.writer_stats().expect("sqlite").exclusive_turns < STARTUP_TURNS {
             assert!(Instant::now() < deadline, "the start-up purge never ran");
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
