@@ -123,11 +123,56 @@ pub struct StoredResponse {
     pub created_at: NaiveDateTime,
 }
 
-pub fn insert_report(conn: &mut DbConn, report: &InsertReport<'_>) -> QueryResult<ReportRow> {
-    crate::on_its_backend!(conn, c => diesel::insert_into(reports::table)
-        .values(report)
-        .returning(reports::all_columns)
-        .get_result(c))
+/// Stores a new report with its word index entry (`tokens`, from `search::document`): on
+/// PostgreSQL in the same INSERT (its `words` column), on SQLite in the FTS5 table at the end of
+/// the writer's batch (see `storage::at_batch_end`).
+pub fn insert_report(
+    conn: &mut DbConn,
+    report: &InsertReport<'_>,
+    tokens: &[String],
+) -> QueryResult<ReportRow> {
+    match conn {
+        // The tsvector written as a literal (positions included), so PostgreSQL's own parser and
+        // dictionaries never see the text.
+        DbConn::Postgres(c) => {
+            let words = diesel::dsl::sql::<diesel::sql_types::Nullable<Text>>("CAST(")
+                .bind::<Text, _>(search::tsvector_literal(tokens))
+                .sql(" AS tsvector)");
+            diesel::insert_into(reports::table)
+                .values((report, pg_words::Words.eq(words)))
+                .returning(reports::all_columns)
+                .get_result(c)
+        }
+        DbConn::Sqlite(c) => {
+            let row: ReportRow = diesel::insert_into(reports::table)
+                .values(report)
+                .returning(reports::all_columns)
+                .get_result(c)?;
+            index_new_report(conn, row.id, tokens)?;
+            Ok(row)
+        }
+    }
+}
+
+/// `reports.words` on PostgreSQL: the report's word index entry, a `tsvector`. It is a column of
+/// the reports so that a search under a status and a desk reads two indexes of one table together
+/// (a BitmapAnd) rather than probing a word table once per report of the desk. SQLite keeps its
+/// entries in FTS5, so schema.rs (one for both) does not declare it: it is declared here, for the
+/// PostgreSQL INSERT of `insert_report` only (the searches name it in SQL text).
+mod pg_words {
+    use diesel::sql_types::{Nullable, Text};
+
+    #[derive(Debug, Clone, Copy, Default, diesel::query_builder::QueryId)]
+    pub struct Words;
+
+    impl diesel::Expression for Words {
+        type SqlType = Nullable<Text>;
+    }
+
+    impl diesel::Column for Words {
+        type Table = crate::storage::schema::reports::table;
+        const NAME: &'static str = "words";
+    }
 }
 
 pub fn insert_event(conn: &mut DbConn, event: &InsertEvent<'_>) -> QueryResult<()> {
@@ -498,15 +543,16 @@ macro_rules! with_filter {
                          WHERE report_search MATCH ",
                         search::fts5_query(words),
                     ),
+                    // The words are a column of the reports there (see `pg_words`): the
+                    // planner reads its GIN index together with those of the other conditions.
                     Backend::Postgres => (
-                        "\"reports\".\"id\" IN (SELECT report_id FROM report_search \
-                         WHERE words @@ CAST(",
+                        "(\"reports\".\"words\" @@ CAST(",
                         search::tsquery_literal(words),
                     ),
                 };
                 let (cast, cursor) = match backend {
                     Backend::Sqlite => ("", " AND rowid < "),
-                    Backend::Postgres => (" AS tsquery)", " AND report_id < "),
+                    Backend::Postgres => (" AS tsquery)", " AND \"reports\".\"id\" < "),
                 };
                 query = query.filter(
                     diesel::dsl::sql::<Bool>(index)
@@ -836,8 +882,8 @@ pub fn status_counts(conn: &mut DbConn, filter: &ReportFilter) -> QueryResult<Ve
 }
 
 /// How many reports the word index finds for `words`, counting no further than `limit`: read
-/// from the word index (its table on PostgreSQL) without touching the reports, so it costs at
-/// most `limit` entries however common the words are.
+/// from the word index (FTS5 on SQLite, the GIN index of `reports.words` on PostgreSQL), so it
+/// costs at most `limit` entries however common the words are.
 pub fn word_matches_up_to(
     conn: &mut DbConn,
     words: &search::Words,
@@ -850,7 +896,7 @@ pub fn word_matches_up_to(
             "",
         ),
         Backend::Postgres => (
-            "(SELECT count(*) FROM (SELECT report_id FROM report_search WHERE words @@ CAST(",
+            "(SELECT count(*) FROM (SELECT id FROM reports WHERE words @@ CAST(",
             search::tsquery_literal(words),
             " AS tsquery)",
         ),
@@ -1220,46 +1266,32 @@ pub fn backend_of(conn: &DbConn) -> Backend {
     }
 }
 
-// The word index (`report_search`): an FTS5 table on SQLite (its rowid is the report's id), a
-// table of `tsvector`s with a GIN index on PostgreSQL. Neither is in schema.rs: each backend has
-// its own kind, written and read only here, with the tokens of `search::document`.
+// The word index: an FTS5 table on SQLite (`report_search`, its rowid is the report's id), the
+// `words` column of the reports on PostgreSQL (see `pg_words`). Neither is in schema.rs: each
+// backend has its own kind, written and read only here, with the tokens of `search::document`.
 
-/// Adds a new report's entry to the word index, in the caller's transaction (on SQLite's writer,
-/// at the end of its batch: see `storage::at_batch_end`).
-pub fn index_new_report(conn: &mut DbConn, report_id: i64, tokens: &[String]) -> QueryResult<()> {
-    match conn {
-        DbConn::Sqlite(_) => {
-            let words = search::fts5_text(tokens);
-            crate::storage::at_batch_end(conn, move |conn| {
-                let DbConn::Sqlite(c) = conn else {
-                    return Ok(());
-                };
-                NewIndexEntry {
-                    report_id,
-                    words: &words,
-                    postgres: false,
-                }
-                .execute(c)
-                .map(|_| ())
-            })
-        }
-        DbConn::Postgres(c) => NewIndexEntry {
+/// Adds a new report's entry to SQLite's word index, at the end of the writer's batch (see
+/// `storage::at_batch_end`). PostgreSQL writes it in the report's INSERT (`insert_report`).
+fn index_new_report(conn: &mut DbConn, report_id: i64, tokens: &[String]) -> QueryResult<()> {
+    let words = search::fts5_text(tokens);
+    crate::storage::at_batch_end(conn, move |conn| {
+        let DbConn::Sqlite(c) = conn else {
+            return Ok(());
+        };
+        NewIndexEntry {
             report_id,
-            words: &search::tsvector_literal(tokens),
-            postgres: true,
+            words: &words,
         }
         .execute(c)
-        .map(|_| ()),
-    }
+        .map(|_| ())
+    })
 }
 
-/// One report's word index entry: a statement of its own type rather than `sql_query` (which
-/// diesel prepares afresh at every run), so each connection prepares it once. The index has no
-/// diesel type (see `storage::WORD_INDEX`); each connection is of one dialect.
+/// One report's FTS5 entry: a statement of its own type rather than `sql_query` (which diesel
+/// prepares afresh at every run), so the writer's connection prepares it once.
 struct NewIndexEntry<'a> {
     report_id: i64,
     words: &'a str,
-    postgres: bool,
 }
 
 impl diesel::query_builder::QueryId for NewIndexEntry<'_> {
@@ -1269,31 +1301,16 @@ impl diesel::query_builder::QueryId for NewIndexEntry<'_> {
 
 impl<C: Connection> RunQueryDsl<C> for NewIndexEntry<'_> {}
 
-impl<DB> diesel::query_builder::QueryFragment<DB> for NewIndexEntry<'_>
-where
-    DB: diesel::backend::Backend
-        + diesel::sql_types::HasSqlType<Text>
-        + diesel::sql_types::HasSqlType<BigInt>,
-    str: diesel::serialize::ToSql<Text, DB>,
-    i64: diesel::serialize::ToSql<BigInt, DB>,
-{
+impl diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite> for NewIndexEntry<'_> {
     fn walk_ast<'b>(
         &'b self,
-        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::sqlite::Sqlite>,
     ) -> QueryResult<()> {
-        if self.postgres {
-            out.push_sql("INSERT INTO report_search (report_id, words) VALUES (");
-            out.push_bind_param::<BigInt, _>(&self.report_id)?;
-            out.push_sql(", CAST(");
-            out.push_bind_param::<Text, _>(self.words)?;
-            out.push_sql(" AS tsvector))");
-        } else {
-            out.push_sql("INSERT INTO report_search (rowid, words) VALUES (");
-            out.push_bind_param::<BigInt, _>(&self.report_id)?;
-            out.push_sql(", ");
-            out.push_bind_param::<Text, _>(self.words)?;
-            out.push_sql(")");
-        }
+        out.push_sql("INSERT INTO report_search (rowid, words) VALUES (");
+        out.push_bind_param::<BigInt, _>(&self.report_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(self.words)?;
+        out.push_sql(")");
         Ok(())
     }
 }
@@ -1330,9 +1347,8 @@ pub fn reindex_reports(conn: &mut DbConn, entries: &[(i64, Vec<String>)]) -> Que
                 .map(|(_, tokens)| search::tsvector_literal(tokens))
                 .collect();
             diesel::sql_query(
-                "INSERT INTO report_search (report_id, words) \
-                 SELECT id, CAST(words AS tsvector) FROM unnest($1, $2) AS e (id, words) \
-                 ON CONFLICT (report_id) DO UPDATE SET words = excluded.words",
+                "UPDATE reports SET words = CAST(e.words AS tsvector) \
+                 FROM unnest($1, $2) AS e (id, words) WHERE reports.id = e.id",
             )
             .bind::<Array<BigInt>, _>(ids)
             .bind::<Array<Text>, _>(vectors)

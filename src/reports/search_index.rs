@@ -16,18 +16,13 @@ fn tokens((_, passage, explanation, url): &SearchSource) -> Vec<String> {
 }
 
 /// The index entry of a report not stored yet (its text, on the article at `canonical_url`):
-/// worked out before the write transaction, so the writer only stores it.
+/// worked out before the write transaction, so the writer only stores it (`repo::insert_report`).
 pub(crate) fn entry_for_new(
     passage: Option<&str>,
     explanation: &str,
     canonical_url: &str,
 ) -> Vec<String> {
     search::document(passage, explanation, canonical_url)
-}
-
-/// A report just inserted, with the entry [`entry_for_new`] made for it.
-pub(crate) fn index_new(conn: &mut DbConn, report_id: i64, entry: &[String]) -> QueryResult<()> {
-    repo::index_new_report(conn, report_id, entry)
 }
 
 /// Reports whose indexed text or article changed: their entries are written again.

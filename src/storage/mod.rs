@@ -713,10 +713,11 @@ struct PgColumnRow {
     is_nullable: String,
 }
 
-/// The reports' word index: an FTS5 virtual table on SQLite, a table with a `tsvector` on
-/// PostgreSQL. It has no diesel type in common, so schema.rs does not declare it; SQLite's virtual
-/// and shadow tables are not listed as tables anyway, PostgreSQL's is left out by name.
-const WORD_INDEX: &str = "report_search";
+/// The reports' word index: an FTS5 virtual table on SQLite, the `tsvector` column `words` of the
+/// reports on PostgreSQL. It has no diesel type in common, so schema.rs does not declare it;
+/// SQLite's virtual and shadow tables are not listed as tables anyway, PostgreSQL's column is left
+/// out by name.
+const WORD_INDEX: (&str, &str) = ("reports", "words");
 
 /// Lists the application's tables and columns (diesel's own bookkeeping table and the word
 /// index excluded).
@@ -743,7 +744,8 @@ pub fn introspect_columns(conn: &mut DbConn) -> Result<Vec<ColumnInfo>, StorageE
                     data_type::text AS data_type, is_nullable::text AS is_nullable \
              FROM information_schema.columns \
              WHERE table_schema = current_schema() AND table_name <> '__diesel_schema_migrations' \
-               AND table_name <> '{WORD_INDEX}'",
+               AND NOT (table_name = '{}' AND column_name = '{}')",
+            WORD_INDEX.0, WORD_INDEX.1,
         ))
         .load::<PgColumnRow>(c)?
         .into_iter()

@@ -1,0 +1,2 @@
+-- Nothing to do on SQLite: its word index stays the FTS5 table report_search, whose rowid is the
+-- report's id. (PostgreSQL moves its tsvector onto the reports in this migration.)
