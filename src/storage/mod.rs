@@ -437,6 +437,34 @@ impl Db {
         run_migrations(&mut conn)
     }
 
+    /// Reverts the applied migrations newer than `version` (newest first) and returns their
+    /// names: for tests that a migration carries the data both ways. Not a command: a newsroom
+    /// goes back by restoring a backup.
+    #[doc(hidden)]
+    pub fn revert_migrations_after(&self, version: &str) -> Result<Vec<String>, StorageError> {
+        let mut conn = self.checkout()?;
+        let conn: &mut DbConn = &mut conn;
+        let migration_error = |e: &dyn std::fmt::Display| StorageError::Migration(e.to_string());
+        let mut reverted = Vec::new();
+        loop {
+            let last = conn
+                .applied_migrations()
+                .map_err(|e| migration_error(&e))?
+                .into_iter()
+                .max();
+            match last {
+                Some(last) if last.to_string().as_str() > version => {}
+                _ => return Ok(reverted),
+            }
+            let name = match conn {
+                DbConn::Sqlite(c) => c.revert_last_migration(SQLITE_MIGRATIONS),
+                DbConn::Postgres(c) => c.revert_last_migration(POSTGRES_MIGRATIONS),
+            }
+            .map_err(|e| migration_error(&e))?;
+            reverted.push(name.to_string());
+        }
+    }
+
     /// Runs `work` on a pooled connection on the blocking pool.
     pub async fn read<T, E, F>(&self, work: F) -> Result<T, E>
     where

@@ -444,6 +444,63 @@ async fn search_results_equal_the_model() {
     }
 }
 
+/// The migration that moved PostgreSQL's word index onto the reports (000110) carries the
+/// entries both ways: reverted, each report's entry is back in `report_search`; applied again,
+/// every search finds what it found before. (On SQLite the migration changes nothing, and the
+/// searches must still hold.)
+#[tokio::test]
+async fn the_word_index_survives_its_migration_down_and_up() {
+    let app = spawn_app().await;
+    let token = app.editor("chief@example.com", Role::Admin, &[]).await;
+    let seeded = seed(&app).await;
+    let db = app.db.clone();
+    let reverted =
+        tokio::task::spawn_blocking(move || db.revert_migrations_after("20261201000100"))
+            .await
+            .expect("joins")
+            .expect("reverts");
+    // Newest first: any later migration, then this one.
+    assert_eq!(
+        reverted.last().map(String::as_str),
+        Some("20261202000110"),
+        "{reverted:?}"
+    );
+    if app.db.backend() == disinfo_desk::storage::Backend::Postgres {
+        let entries: i64 = app
+            .query(|conn| {
+                #[derive(QueryableByName)]
+                struct Count {
+                    #[diesel(sql_type = diesel::sql_types::BigInt)]
+                    n: i64,
+                }
+                diesel::sql_query(
+                    "SELECT count(*) AS n FROM report_search JOIN reports ON reports.id = report_id",
+                )
+                .get_result::<Count>(conn)
+                .map(|c| c.n)
+            })
+            .await;
+        assert_eq!(
+            entries,
+            seeded.len() as i64,
+            "every entry back in report_search"
+        );
+    }
+    let db = app.db.clone();
+    let applied = tokio::task::spawn_blocking(move || db.migrate())
+        .await
+        .expect("joins")
+        .expect("migrates");
+    assert_eq!(applied.len(), reverted.len(), "{applied:?}");
+    for query in QUERIES {
+        assert_eq!(
+            searched(&app, &token, query, 200).await,
+            model(&seeded, query),
+            "q={query:?} after the migration"
+        );
+    }
+}
+
 /// The reporter's data erased or purged, the report's address completed, the report deleted:
 /// the index says what the report says now.
 #[tokio::test]
