@@ -469,4 +469,33 @@ mod tests {
         let steps = plan(&mut conn, &sql, &[]);
         assert!(steps.contains("articles_queue_"), "{sql}\n{steps}");
     }
+
+    /// The queue under a desk reads the desk, category and status mix of its page's articles from
+    /// an index alone, never the reports' rows (the world desk's page at a million reports: 18 ms
+    /// through the rows, 5 ms without).
+    #[tokio::test]
+    async fn a_desks_queue_reads_its_articles_mix_from_an_index_alone() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = migrated_sqlite(dir.path());
+        let mut conn = db.get().expect("a connection");
+        let seen = record_statements(&mut conn);
+        let filter = crate::reports::repo::ReportFilter {
+            statuses: ["new", "triaged", "investigating", "reopened"]
+                .map(String::from)
+                .to_vec(),
+            desk_id: Some(4),
+            ..Default::default()
+        };
+        // A page's worth of articles: with a few, SQLite takes another (covering) index anyway.
+        let page: Vec<i64> = (1..=25).collect();
+        crate::reports::repo::desk_and_category_mix(&mut conn, &filter, &page).expect("reads");
+        let sql = seen
+            .lock()
+            .expect("not poisoned")
+            .pop()
+            .expect("one statement");
+        // The values bound do not change this plan (unbound, they are NULL).
+        let steps = plan(&mut conn, &sql, &[]);
+        assert!(steps.contains("COVERING INDEX"), "{sql}\n{steps}");
+    }
 }
