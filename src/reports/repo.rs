@@ -132,17 +132,13 @@ pub fn insert_report(
     tokens: &[String],
 ) -> QueryResult<ReportRow> {
     match conn {
-        // The tsvector written as a literal (positions included), so PostgreSQL's own parser and
-        // dictionaries never see the text.
-        DbConn::Postgres(c) => {
-            let words = diesel::dsl::sql::<diesel::sql_types::Nullable<Text>>("CAST(")
-                .bind::<Text, _>(search::tsvector_literal(tokens))
-                .sql(" AS tsvector)");
-            diesel::insert_into(reports::table)
-                .values((report, pg_words::Words.eq(words)))
-                .returning(reports::all_columns)
-                .get_result(c)
-        }
+        DbConn::Postgres(c) => diesel::insert_into(reports::table)
+            .values((
+                report,
+                pg_words::Words.eq(pg_words::Literal(search::tsvector_literal(tokens))),
+            ))
+            .returning(reports::all_columns)
+            .get_result(c),
         DbConn::Sqlite(c) => {
             let row: ReportRow = diesel::insert_into(reports::table)
                 .values(report)
@@ -172,6 +168,35 @@ mod pg_words {
     impl diesel::Column for Words {
         type Table = crate::storage::schema::reports::table;
         const NAME: &'static str = "words";
+    }
+
+    /// A tsvector written as a literal (positions included), so PostgreSQL's own parser and
+    /// dictionaries never see the text. A type of its own rather than `dsl::sql`, so the INSERT
+    /// keeps a static query id: each connection prepares it once.
+    #[derive(Debug, Clone)]
+    pub struct Literal(pub String);
+
+    impl diesel::Expression for Literal {
+        type SqlType = Nullable<Text>;
+    }
+
+    impl<QS> diesel::expression::AppearsOnTable<QS> for Literal {}
+
+    impl diesel::query_builder::QueryId for Literal {
+        type QueryId = Literal;
+        const HAS_STATIC_QUERY_ID: bool = true;
+    }
+
+    impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for Literal {
+        fn walk_ast<'b>(
+            &'b self,
+            mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+        ) -> diesel::QueryResult<()> {
+            out.push_sql("CAST(");
+            out.push_bind_param::<Text, _>(&self.0)?;
+            out.push_sql(" AS tsvector)");
+            Ok(())
+        }
     }
 }
 
