@@ -869,7 +869,8 @@ pub fn count_articles(conn: &mut DbConn, filter: &ReportFilter) -> QueryResult<i
 pub type MixRow = (i64, Option<i64>, String, String, i64, Option<NaiveDateTime>);
 
 /// For each of `article_ids`: how many matching reports each (desk, category, status) group has,
-/// and the oldest clock among them (read from the `reports_article_mix_idx` index alone).
+/// and the oldest clock among them, read from an index alone (`reports_article_mix_idx`, or
+/// `reports_desk_status_idx` under a desk filter).
 pub fn desk_and_category_mix(
     conn: &mut DbConn,
     filter: &ReportFilter,
