@@ -437,6 +437,14 @@ mod tests {
         seen
     }
 
+    /// The SQL of the last statement [`record_statements`] saw.
+    fn last_statement(seen: &Mutex<Vec<String>>) -> String {
+        seen.lock()
+            .expect("not poisoned")
+            .pop()
+            .expect("one statement")
+    }
+
     /// The first page of each queue order, and the queue's total, read their partial index (the
     /// dashboard's busiest reads): the condition is in the statement's text, as the index has it.
     #[tokio::test]
@@ -461,11 +469,7 @@ mod tests {
             assert!(steps.contains(index), "{order:?}: {sql}\n{steps}");
         }
         count_open_queue(&mut conn).expect("counts");
-        let sql = seen
-            .lock()
-            .expect("not poisoned")
-            .pop()
-            .expect("one statement");
+        let sql = last_statement(&seen);
         let steps = plan(&mut conn, &sql, &[]);
         assert!(steps.contains("articles_queue_"), "{sql}\n{steps}");
     }
@@ -489,11 +493,7 @@ mod tests {
         // A page's worth of articles: with a few, SQLite takes another (covering) index anyway.
         let page: Vec<i64> = (1..=25).collect();
         crate::reports::repo::desk_and_category_mix(&mut conn, &filter, &page).expect("reads");
-        let sql = seen
-            .lock()
-            .expect("not poisoned")
-            .pop()
-            .expect("one statement");
+        let sql = last_statement(&seen);
         // The values bound do not change this plan (unbound, they are NULL).
         let steps = plan(&mut conn, &sql, &[]);
         assert!(steps.contains("COVERING INDEX"), "{sql}\n{steps}");
