@@ -444,12 +444,11 @@ impl Db {
     pub fn revert_migrations_after(&self, version: &str) -> Result<Vec<String>, StorageError> {
         let mut conn = self.checkout()?;
         let conn: &mut DbConn = &mut conn;
-        let migration_error = |e: &dyn std::fmt::Display| StorageError::Migration(e.to_string());
         let mut reverted = Vec::new();
         loop {
             let last = conn
                 .applied_migrations()
-                .map_err(|e| migration_error(&e))?
+                .map_err(migration_error)?
                 .into_iter()
                 .max();
             match last {
@@ -460,7 +459,7 @@ impl Db {
                 DbConn::Sqlite(c) => c.revert_last_migration(SQLITE_MIGRATIONS),
                 DbConn::Postgres(c) => c.revert_last_migration(POSTGRES_MIGRATIONS),
             }
-            .map_err(|e| migration_error(&e))?;
+            .map_err(migration_error)?;
             reverted.push(name.to_string());
         }
     }
@@ -675,8 +674,11 @@ const WAL_SWITCH_ATTEMPTS: u32 = 50;
 /// (SQLite: the same through an immediate transaction.)
 const MIGRATION_LOCK: i64 = 0x0064_6573_6b6d_6967; // "deskmig"
 
+fn migration_error<E: std::fmt::Display>(e: E) -> StorageError {
+    StorageError::Migration(e.to_string())
+}
+
 fn run_migrations(conn: &mut DbConn) -> Result<Vec<String>, StorageError> {
-    let migration_error = |e: &dyn std::fmt::Display| StorageError::Migration(e.to_string());
     let names = |applied: Vec<diesel::migration::MigrationVersion<'_>>| {
         applied.iter().map(|v| v.to_string()).collect::<Vec<_>>()
     };
@@ -685,21 +687,21 @@ fn run_migrations(conn: &mut DbConn) -> Result<Vec<String>, StorageError> {
         // migrating the same file waits (busy_timeout), then finds nothing left to do.
         DbConn::Sqlite(c) => c
             .immediate_transaction(|c| c.run_pending_migrations(SQLITE_MIGRATIONS).map(names))
-            .map_err(|e: Box<dyn std::error::Error + Send + Sync>| migration_error(&e)),
+            .map_err(migration_error::<Box<dyn std::error::Error + Send + Sync>>),
         DbConn::Postgres(c) => {
             diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
                 .execute(c)
-                .map_err(|e| migration_error(&e))?;
+                .map_err(migration_error)?;
             let applied = c
                 .run_pending_migrations(POSTGRES_MIGRATIONS)
                 .map(names)
-                .map_err(|e| migration_error(&e));
+                .map_err(migration_error);
             // Released with the session too, should this fail.
             let unlocked =
                 diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
                     .execute(c);
             let applied = applied?;
-            unlocked.map_err(|e| migration_error(&e))?;
+            unlocked.map_err(migration_error)?;
             Ok(applied)
         }
     }
