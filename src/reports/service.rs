@@ -328,9 +328,9 @@ fn store(
             contact_consent: entered.is_some_and(|e| e.contact_consent),
             opened_at: now,
         },
-        // The entry names the article by the address intake was given, which is the one stored.
         &prepared.search_entry,
     )?;
+    // The entry names the article by the address intake was given, which is the one stored.
     debug_assert_eq!(article.canonical_url, report.article.as_str());
     repo::insert_event(
         conn,
