@@ -123,39 +123,75 @@ pub struct StoredResponse {
     pub created_at: NaiveDateTime,
 }
 
-/// Stores a new report with its word index entry (`tokens`, from `search::document`): on
-/// PostgreSQL in the same INSERT (its `words` column), on SQLite in the FTS5 table at the end of
-/// the writer's batch (see `storage::at_batch_end`).
+/// The `created` event that starts every new report's history: by `actor` (the channel, or the
+/// editor who entered it), with an editors' `note` (why it was held as spam, say). It moves the
+/// report into its first status, at the moment the report was received.
+#[derive(Debug, Clone, Copy)]
+pub struct CreatedEvent<'a> {
+    pub actor: &'a str,
+    pub note: Option<&'a str>,
+}
+
+/// Stores a new report with its `created` event and its word index entry (`tokens`, from
+/// `search::document`). On PostgreSQL that is one statement (one round trip): the INSERT carries
+/// the words in its `words` column, and writes the event from a data-modifying CTE. On SQLite the
+/// event is a second INSERT, and the FTS5 entry waits for the end of the writer's batch (see
+/// `storage::at_batch_end`).
 pub fn insert_report(
     conn: &mut DbConn,
     report: &InsertReport<'_>,
+    created: CreatedEvent<'_>,
     tokens: &[String],
 ) -> QueryResult<ReportRow> {
     match conn {
-        DbConn::Postgres(c) => diesel::insert_into(reports::table)
-            .values((
-                report,
-                pg_words::Words.eq(pg_words::Literal(search::tsvector_literal(tokens))),
-            ))
-            .returning(reports::all_columns)
-            .get_result(c),
+        DbConn::Postgres(c) => pg_insert::WithCreatedEvent {
+            insert: diesel::insert_into(reports::table)
+                .values((
+                    report,
+                    pg_insert::Words.eq(pg_insert::Literal(search::tsvector_literal(tokens))),
+                ))
+                .returning(reports::all_columns),
+            actor: created.actor,
+            status: report.status,
+            note: created.note,
+            created_at: report.created_at,
+        }
+        .get_result(c),
         DbConn::Sqlite(c) => {
             let row: ReportRow = diesel::insert_into(reports::table)
                 .values(report)
                 .returning(reports::all_columns)
                 .get_result(c)?;
+            insert_event(conn, &created_event(&row, created))?;
             index_new_report(conn, row.id, tokens)?;
             Ok(row)
         }
     }
 }
 
-/// `reports.words` on PostgreSQL: the report's word index entry, a `tsvector`. It is a column of
+fn created_event<'a>(row: &'a ReportRow, created: CreatedEvent<'a>) -> InsertEvent<'a> {
+    InsertEvent {
+        report_id: row.id,
+        actor: created.actor,
+        kind: CREATED,
+        from_status: None,
+        to_status: Some(&row.status),
+        note: created.note,
+        created_at: row.created_at,
+        public_note: None,
+    }
+}
+
+/// The kind of a report's first event.
+pub const CREATED: &str = "created";
+
+/// PostgreSQL's INSERT of a new report. `reports.words` is the report's word index entry, a `tsvector`. It is a column of
 /// the reports so that a search under a status and a desk reads two indexes of one table together
 /// (a BitmapAnd) rather than probing a word table once per report of the desk. SQLite keeps its
 /// entries in FTS5, so schema.rs (one for both) does not declare it: it is declared here, for the
-/// PostgreSQL INSERT of `insert_report` only (the searches name it in SQL text).
-mod pg_words {
+/// PostgreSQL INSERT of `insert_report` only (the searches name it in SQL text). That INSERT is
+/// wrapped in [`pg_insert::WithCreatedEvent`], which writes the report's first event with it.
+mod pg_insert {
     use diesel::sql_types::{Nullable, Text};
 
     #[derive(Debug, Clone, Copy, Default, diesel::query_builder::QueryId)]
@@ -195,6 +231,59 @@ mod pg_words {
             out.push_sql("CAST(");
             out.push_bind_param::<Text, _>(&self.0)?;
             out.push_sql(" AS tsvector)");
+            Ok(())
+        }
+    }
+
+    /// `WITH report AS (<the INSERT … RETURNING>), created AS (INSERT INTO report_events … FROM
+    /// report) SELECT * FROM report`: the report and its `created` event in one round trip. The
+    /// event's columns are those of `created_event` (SQLite's second INSERT), the rest NULL.
+    pub struct WithCreatedEvent<'a, I> {
+        pub insert: I,
+        pub actor: &'a str,
+        pub status: &'a str,
+        pub note: Option<&'a str>,
+        pub created_at: chrono::NaiveDateTime,
+    }
+
+    impl<I: diesel::query_builder::Query> diesel::query_builder::Query for WithCreatedEvent<'_, I> {
+        type SqlType = I::SqlType;
+    }
+
+    impl<I, Conn> diesel::RunQueryDsl<Conn> for WithCreatedEvent<'_, I> {}
+
+    /// Static when the INSERT's is: each connection prepares the statement once.
+    pub struct WithCreatedEventId<I>(std::marker::PhantomData<I>);
+
+    impl<I: diesel::query_builder::QueryId> diesel::query_builder::QueryId for WithCreatedEvent<'_, I> {
+        type QueryId = WithCreatedEventId<I::QueryId>;
+        const HAS_STATIC_QUERY_ID: bool = I::HAS_STATIC_QUERY_ID;
+    }
+
+    impl<I: diesel::query_builder::QueryFragment<diesel::pg::Pg>>
+        diesel::query_builder::QueryFragment<diesel::pg::Pg> for WithCreatedEvent<'_, I>
+    {
+        fn walk_ast<'b>(
+            &'b self,
+            mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+        ) -> diesel::QueryResult<()> {
+            use diesel::sql_types::Timestamp;
+            out.push_sql("WITH report AS (");
+            self.insert.walk_ast(out.reborrow())?;
+            out.push_sql(
+                "), created AS (INSERT INTO report_events \
+                 (report_id, actor, kind, to_status, note, created_at) SELECT report.id, ",
+            );
+            out.push_bind_param::<Text, _>(&self.actor)?;
+            out.push_sql(", ");
+            out.push_bind_param::<Text, _>(&super::CREATED)?;
+            out.push_sql(", ");
+            out.push_bind_param::<Text, _>(&self.status)?;
+            out.push_sql(", ");
+            out.push_bind_param::<Nullable<Text>, _>(&self.note)?;
+            out.push_sql(", ");
+            out.push_bind_param::<Timestamp, _>(&self.created_at)?;
+            out.push_sql(" FROM report) SELECT * FROM report");
             Ok(())
         }
     }
@@ -568,7 +657,7 @@ macro_rules! with_filter {
                          WHERE report_search MATCH ",
                         search::fts5_query(words),
                     ),
-                    // The words are a column of the reports there (see `pg_words`): the
+                    // The words are a column of the reports there (see `pg_insert`): the
                     // planner reads its GIN index together with those of the other conditions.
                     Backend::Postgres => (
                         "(\"reports\".\"words\" @@ CAST(",
@@ -1293,7 +1382,7 @@ pub fn backend_of(conn: &DbConn) -> Backend {
 }
 
 // The word index: an FTS5 table on SQLite (`report_search`, its rowid is the report's id), the
-// `words` column of the reports on PostgreSQL (see `pg_words`). Neither is in schema.rs: each
+// `words` column of the reports on PostgreSQL (see `pg_insert`). Neither is in schema.rs: each
 // backend has its own kind, written and read only here, with the tokens of `search::document`.
 
 /// Adds a new report's entry to SQLite's word index, at the end of the writer's batch (see

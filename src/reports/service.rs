@@ -328,23 +328,14 @@ fn store(
             contact_consent: entered.is_some_and(|e| e.contact_consent),
             opened_at: now,
         },
+        repo::CreatedEvent {
+            actor: entered.map_or(submission.channel.as_str(), |e| e.actor.as_str()),
+            note: submission.spam.map(SpamReason::note),
+        },
         &prepared.search_entry,
     )?;
     // The entry names the article by the address intake was given, which is the one stored.
     debug_assert_eq!(article.canonical_url, report.article.as_str());
-    repo::insert_event(
-        conn,
-        &repo::InsertEvent {
-            report_id: row.id,
-            actor: entered.map_or(submission.channel.as_str(), |e| e.actor.as_str()),
-            kind: "created",
-            from_status: None,
-            to_status: Some(status.as_str()),
-            note: submission.spam.map(SpamReason::note),
-            created_at: now,
-            public_note: None,
-        },
-    )?;
     tracing::debug!(
         report_id = row.id,
         desk_id,
