@@ -357,6 +357,7 @@ async fn ingest_mail() -> u8 {
         notify: settings.notify.clone(),
         recipient_key: settings.server.secret_key.clone(),
         snapshots: settings.evidence.enabled,
+        webhooks: Default::default(),
     });
     let gateway = channels::MailGateway::new(db, intake, &settings);
     match gateway.ingest(raw).await {

@@ -157,6 +157,7 @@ impl Application {
                 notify: settings.notify.clone(),
                 recipient_key: settings.server.secret_key.clone(),
                 snapshots: settings.evidence.enabled,
+                webhooks: Default::default(),
             }),
             limits: Arc::new(IntakeLimits::new(&settings.limits)),
             metrics,

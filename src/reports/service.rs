@@ -149,6 +149,8 @@ pub struct IntakeContext {
     pub recipient_key: crate::config::Secret,
     /// Queue article snapshots on first reports and resolutions (`[evidence] enabled`).
     pub snapshots: bool,
+    /// The webhook endpoints that hear of each new report, kept between intakes.
+    pub webhooks: webhooks::Subscriptions,
 }
 
 pub async fn submit(
@@ -349,7 +351,14 @@ fn store(
         queue_messages(
             conn, context, &row, &article, desk_id, desk, true, alert_desk,
         )?;
-        webhooks::on_report_created(conn, &context.routing, row.id, now)?;
+        webhooks::on_report_created(
+            conn,
+            &context.routing,
+            &context.webhooks,
+            live.version,
+            row.id,
+            now,
+        )?;
     }
     let mut counts = CountChanges::default();
     counts.added(desk_id, status);

@@ -11,7 +11,9 @@
 //!
 //! Reload: every change bumps `routing_version` in its own transaction. Intake reads that number
 //! inside its transaction (one primary-key read) and rebuilds the table when it moved, so a report
-//! is routed by the rules committed before it, whichever instance made the change.
+//! is routed by the rules committed before it, whichever instance made the change. Changes to the
+//! webhook endpoints bump it too (by trigger), for the same reason: intake keeps the endpoints it
+//! tells of each new report until the number moves (`webhooks::service::Subscriptions`).
 
 pub mod http;
 pub mod input;

@@ -1096,6 +1096,53 @@ async fn the_command_line_adds_lists_and_removes_endpoints() {
     assert!(err.contains("no webhook endpoint has that id"), "{err}");
 }
 
+/// Intake keeps the endpoints of `report.created` between reports (`webhooks::Subscriptions`):
+/// an endpoint another process adds or removes must still count from the next report on.
+#[tokio::test]
+async fn the_next_report_sees_endpoints_another_process_adds_or_removes() {
+    let app = app_with(|_| {}).await;
+    let receiver = Receiver::start().await;
+    // Before any endpoint: intake now holds an empty list.
+    report_as(&app, "198.51.100.30", "/world/2026/12/before-any").await;
+
+    let (ok, out, err) = desk_cli(
+        &app,
+        &[
+            "webhook",
+            "add",
+            &receiver.url("/other-process"),
+            "--event",
+            "report.created",
+        ],
+    );
+    assert!(ok, "{err}");
+    let id: i64 = out
+        .lines()
+        .find_map(|l| l.strip_prefix("id: "))
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("id line: {out}"));
+    let secret = out
+        .lines()
+        .find_map(|l| l.strip_prefix("secret: "))
+        .unwrap_or_else(|| panic!("secret line: {out}"));
+    receiver.set_secret(secret);
+    let added = report_as(&app, "198.51.100.31", "/world/2026/12/after-add").await;
+    let delivery = receiver
+        .wait_for_event("report.created", |d| d["report"]["tracking_code"] == added)
+        .await;
+    assert_well_formed(&delivery);
+    assert_eq!(deliveries_of(&app, id).await.len(), 1);
+
+    let (ok, _, err) = desk_cli(&app, &["webhook", "remove", &id.to_string()]);
+    assert!(ok, "{err}");
+    report_as(&app, "198.51.100.32", "/world/2026/12/after-remove").await;
+    assert_eq!(
+        deliveries_of(&app, id).await.len(),
+        1,
+        "nothing queued for a removed endpoint"
+    );
+}
+
 #[tokio::test]
 async fn the_dashboard_shows_the_secret_once_to_admins_only() {
     let app = app_with(|_| {}).await;

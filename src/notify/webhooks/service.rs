@@ -255,14 +255,62 @@ fn desk_slug(routing: &Routing, desk_id: Option<i64>) -> Option<&str> {
         .map(|d| d.slug.as_str())
 }
 
-/// `report.created`: a report was stored (any channel). Returns how many deliveries were queued.
+/// The endpoints that `report.created` goes to, kept between intakes, which would otherwise each
+/// read them although they seldom change. Any change to `webhook_endpoints` bumps
+/// `routing_version` (by trigger, migration `000130`), which intake reads in its transaction
+/// anyway (see [`Routing::refresh`]): the endpoints are read again when that version moved,
+/// whichever instance or command changed them.
+#[derive(Default)]
+pub struct Subscriptions {
+    /// The endpoints as of a version, the newest seen.
+    report_created: std::sync::Mutex<Option<(i64, std::sync::Arc<[EndpointRow]>)>>,
+}
+
+impl Subscriptions {
+    /// The enabled endpoints subscribed to `report.created` as of `version`, the version of the
+    /// live settings read in this transaction: from memory when it has not moved.
+    fn report_created(
+        &self,
+        conn: &mut DbConn,
+        version: i64,
+    ) -> QueryResult<std::sync::Arc<[EndpointRow]>> {
+        let cached = self
+            .report_created
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((at, endpoints)) = cached.as_ref()
+            && *at == version
+        {
+            return Ok(endpoints.clone());
+        }
+        drop(cached);
+        // Read after the version, so never older than it: a change committed in between makes
+        // the list newer than its label, and the next intake reads it again.
+        let endpoints: std::sync::Arc<[EndpointRow]> =
+            subscribed(conn, EventType::ReportCreated)?.into();
+        let mut cached = self
+            .report_created
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Two intakes on two versions at once: the newer list stays.
+        if cached.as_ref().is_none_or(|(at, _)| *at <= version) {
+            *cached = Some((version, endpoints.clone()));
+        }
+        Ok(endpoints)
+    }
+}
+
+/// `report.created`: a report was stored (any channel), in a transaction that read the live
+/// settings' `version` (see [`Subscriptions`]). Returns how many deliveries were queued.
 pub fn on_report_created(
     conn: &mut DbConn,
     routing: &Routing,
+    subscriptions: &Subscriptions,
+    version: i64,
     report_id: i64,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    let endpoints = subscribed(conn, EventType::ReportCreated)?;
+    let endpoints = subscriptions.report_created(conn, version)?;
     if endpoints.is_empty() {
         return Ok(0);
     }

@@ -1,0 +1,2 @@
+DROP TRIGGER webhook_endpoints_changed_bump_version ON webhook_endpoints;
+DROP FUNCTION webhook_endpoints_bump_version();

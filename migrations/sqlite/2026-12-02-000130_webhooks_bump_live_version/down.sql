@@ -1,0 +1,3 @@
+DROP TRIGGER webhook_endpoints_inserted_bump_version;
+DROP TRIGGER webhook_endpoints_updated_bump_version;
+DROP TRIGGER webhook_endpoints_deleted_bump_version;
