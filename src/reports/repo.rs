@@ -185,12 +185,13 @@ fn created_event<'a>(row: &'a ReportRow, created: CreatedEvent<'a>) -> InsertEve
 /// The kind of a report's first event.
 pub const CREATED: &str = "created";
 
-/// PostgreSQL's INSERT of a new report. `reports.words` is the report's word index entry, a `tsvector`. It is a column of
-/// the reports so that a search under a status and a desk reads two indexes of one table together
-/// (a BitmapAnd) rather than probing a word table once per report of the desk. SQLite keeps its
-/// entries in FTS5, so schema.rs (one for both) does not declare it: it is declared here, for the
-/// PostgreSQL INSERT of `insert_report` only (the searches name it in SQL text). That INSERT is
-/// wrapped in [`pg_insert::WithCreatedEvent`], which writes the report's first event with it.
+/// PostgreSQL's INSERT of a new report. `reports.words` is the report's word index entry, a
+/// `tsvector`. It is a column of the reports so that a search under a status and a desk reads two
+/// indexes of one table together (a BitmapAnd) rather than probing a word table once per report of
+/// the desk. SQLite keeps its entries in FTS5, so schema.rs (one for both) does not declare it: it
+/// is declared here, for the PostgreSQL INSERT of `insert_report` only (the searches name it in SQL
+/// text). That INSERT is wrapped in [`pg_insert::WithCreatedEvent`], which writes the report's
+/// first event with it.
 mod pg_insert {
     use diesel::sql_types::{Nullable, Text};
 
