@@ -183,7 +183,7 @@ fn created_event<'a>(row: &'a ReportRow, created: CreatedEvent<'a>) -> InsertEve
 }
 
 /// The kind of a report's first event.
-pub const CREATED: &str = "created";
+const CREATED: &str = "created";
 
 /// PostgreSQL's INSERT of a new report. `reports.words` is the report's word index entry, a
 /// `tsvector`. It is a column of the reports so that a search under a status and a desk reads two

@@ -1003,6 +1003,22 @@ fn desk_cli(app: &TestApp, args: &[&str]) -> (bool, String, String) {
     )
 }
 
+/// The id and the secret that `webhook add` prints, on its first and second lines.
+fn added_endpoint(out: &str) -> (i64, String) {
+    let mut lines = out.lines();
+    let id: i64 = lines
+        .next()
+        .and_then(|l| l.strip_prefix("id: "))
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("id line: {out}"));
+    let secret = lines
+        .next()
+        .and_then(|l| l.strip_prefix("secret: "))
+        .unwrap_or_else(|| panic!("secret line: {out}"))
+        .to_string();
+    (id, secret)
+}
+
 #[tokio::test]
 async fn the_command_line_adds_lists_and_removes_endpoints() {
     let app = app_with(|_| {}).await;
@@ -1022,17 +1038,7 @@ async fn the_command_line_adds_lists_and_removes_endpoints() {
         ],
     );
     assert!(ok, "{err}");
-    let mut lines = out.lines();
-    let id: i64 = lines
-        .next()
-        .and_then(|l| l.strip_prefix("id: "))
-        .and_then(|id| id.parse().ok())
-        .unwrap_or_else(|| panic!("id line: {out}"));
-    let secret = lines
-        .next()
-        .and_then(|l| l.strip_prefix("secret: "))
-        .unwrap_or_else(|| panic!("secret line: {out}"))
-        .to_string();
+    let (id, secret) = added_endpoint(&out);
     assert!(secret.starts_with("whsec_"), "{secret}");
     receiver.set_secret(&secret);
 
@@ -1116,16 +1122,8 @@ async fn the_next_report_sees_endpoints_another_process_adds_or_removes() {
         ],
     );
     assert!(ok, "{err}");
-    let id: i64 = out
-        .lines()
-        .find_map(|l| l.strip_prefix("id: "))
-        .and_then(|id| id.parse().ok())
-        .unwrap_or_else(|| panic!("id line: {out}"));
-    let secret = out
-        .lines()
-        .find_map(|l| l.strip_prefix("secret: "))
-        .unwrap_or_else(|| panic!("secret line: {out}"));
-    receiver.set_secret(secret);
+    let (id, secret) = added_endpoint(&out);
+    receiver.set_secret(&secret);
     let added = report_as(&app, "198.51.100.31", "/world/2026/12/after-add").await;
     let delivery = receiver
         .wait_for_event("report.created", |d| d["report"]["tracking_code"] == added)

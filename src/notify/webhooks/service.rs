@@ -262,11 +262,20 @@ fn desk_slug(routing: &Routing, desk_id: Option<i64>) -> Option<&str> {
 /// whichever instance or command changed them.
 #[derive(Default)]
 pub struct Subscriptions {
-    /// The endpoints as of a version, the newest seen.
-    report_created: std::sync::Mutex<Option<(i64, std::sync::Arc<[EndpointRow]>)>>,
+    report_created: std::sync::Mutex<Kept>,
 }
 
+/// The endpoints as of a version, the newest seen.
+type Kept = Option<(i64, std::sync::Arc<[EndpointRow]>)>;
+
 impl Subscriptions {
+    /// The kept list (a panic elsewhere while it was held leaves it whole: it is only replaced).
+    fn cached(&self) -> std::sync::MutexGuard<'_, Kept> {
+        self.report_created
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// The enabled endpoints subscribed to `report.created` as of `version`, the version of the
     /// live settings read in this transaction: from memory when it has not moved.
     fn report_created(
@@ -274,10 +283,7 @@ impl Subscriptions {
         conn: &mut DbConn,
         version: i64,
     ) -> QueryResult<std::sync::Arc<[EndpointRow]>> {
-        let cached = self
-            .report_created
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let cached = self.cached();
         if let Some((at, endpoints)) = cached.as_ref()
             && *at == version
         {
@@ -288,10 +294,7 @@ impl Subscriptions {
         // the list newer than its label, and the next intake reads it again.
         let endpoints: std::sync::Arc<[EndpointRow]> =
             subscribed(conn, EventType::ReportCreated)?.into();
-        let mut cached = self
-            .report_created
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut cached = self.cached();
         // Two intakes on two versions at once: the newer list stays.
         if cached.as_ref().is_none_or(|(at, _)| *at <= version) {
             *cached = Some((version, endpoints.clone()));
