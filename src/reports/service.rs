@@ -165,8 +165,10 @@ pub async fn submit(
         // (new on each try), the route under the rules this instance has, the evidence JSON.
         let prepared = Prepared::new(&context, &submission)?;
         let (context, submission) = (context.clone(), submission.clone());
+        // Replayable: on SQLite a batch of intakes runs without a savepoint each (see
+        // `Db::write_replayable`); `store` only reads and writes the database.
         let result = db
-            .write(move |conn| store(conn, &context, &submission, prepared))
+            .write_replayable(move |conn| store(conn, &context, &submission, &prepared))
             .await;
         match unique_race(result, attempt) {
             Ok(done) => return done,
@@ -196,7 +198,7 @@ fn unique_race<T>(
     }
 }
 
-/// [`Db::write`], retried when a unique constraint lost a race (see [`MAX_ATTEMPTS`]).
+/// [`Db::write_replayable`], retried when a unique constraint lost a race (see [`MAX_ATTEMPTS`]).
 pub(crate) async fn write_with_retry<T, F>(db: &Db, work: F) -> Result<T, ReportError>
 where
     F: Fn(&mut DbConn) -> Result<T, ReportError> + Send + Sync + 'static,
@@ -206,7 +208,10 @@ where
     let mut attempt = 1;
     loop {
         let this_try = work.clone();
-        match unique_race(db.write(move |conn| this_try(conn)).await, attempt) {
+        match unique_race(
+            db.write_replayable(move |conn| this_try(conn)).await,
+            attempt,
+        ) {
             Ok(done) => return done,
             Err(()) => attempt += 1,
         }
@@ -259,7 +264,7 @@ pub(crate) fn submit_in_transaction(
     submission: &Submission,
 ) -> Result<(Submitted, SubmitOutcome), ReportError> {
     let prepared = Prepared::new(context, submission)?;
-    store(conn, context, submission, prepared)
+    store(conn, context, submission, &prepared)
 }
 
 /// The intake transaction: the article, the report, its event, its messages, the counts.
@@ -267,7 +272,7 @@ fn store(
     conn: &mut DbConn,
     context: &IntakeContext,
     submission: &Submission,
-    prepared: Prepared,
+    prepared: &Prepared,
 ) -> Result<(Submitted, SubmitOutcome), ReportError> {
     let now = now();
     if let Some(key) = &submission.idempotency

@@ -496,6 +496,28 @@ impl Db {
         T: Send + 'static,
         E: From<StorageError> + From<diesel::result::Error> + Send + 'static,
     {
+        self.write_work(writer::Once::new(work)).await
+    }
+
+    /// [`Db::write`] for a closure that may run more than once: on SQLite a batch of such writes
+    /// runs with no savepoints (cheaper), and if one of them fails the batch is rolled back and
+    /// run again with a savepoint each, so `work` must start from what the database holds and do
+    /// nothing outside it that a second run would repeat. Its outcome is that of its last run.
+    pub async fn write_replayable<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: Fn(&mut DbConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StorageError> + From<diesel::result::Error> + Send + 'static,
+    {
+        self.write_work(writer::Replayable::new(work)).await
+    }
+
+    async fn write_work<T, E, W>(&self, mut work: W) -> Result<T, E>
+    where
+        W: writer::Work<T, E>,
+        T: Send + 'static,
+        E: From<StorageError> + From<diesel::result::Error> + Send + 'static,
+    {
         if let Some(writer) = &self.writer {
             let (reply, answer) = tokio::sync::oneshot::channel();
             writer.submit(Box::new(writer::Write::new(
@@ -513,7 +535,7 @@ impl Db {
             let _entered = span.enter();
             let mut conn = db.checkout()?;
             let conn: &mut DbConn = &mut conn;
-            conn.transaction(work)
+            conn.transaction(|conn| work.call(conn))
         })
         .await
         .map_err(|_| StorageError::Cancelled)?
@@ -1070,6 +1092,20 @@ mod tests {
             .collect()
     }
 
+    /// The write that failed got its own error, and the one that panicked its panic.
+    fn assert_own_errors(failing: Result<(), TestError>, panicking: Result<(), TestError>) {
+        assert!(
+            matches!(failing, Err(TestError::Own("refused"))),
+            "{failing:?}"
+        );
+        match panicking {
+            Err(TestError::Storage(StorageError::Panicked(message))) => {
+                assert!(message.contains("a bug in a write"), "{message}")
+            }
+            other => panic!("expected the panic as its own error, got {other:?}"),
+        }
+    }
+
     /// One batch of four: the one that fails and the one that panics store nothing and get their
     /// own errors; the two others commit; the writer goes on.
     #[tokio::test]
@@ -1090,16 +1126,10 @@ mod tests {
         held.await.expect("joins");
 
         assert!(matches!(first.await.expect("joins"), Ok(())));
-        assert!(matches!(
+        assert_own_errors(
             failing.await.expect("joins"),
-            Err(TestError::Own("refused"))
-        ));
-        match panicking.await.expect("joins") {
-            Err(TestError::Storage(StorageError::Panicked(message))) => {
-                assert!(message.contains("a bug in a write"), "{message}")
-            }
-            other => panic!("expected the panic as its own error, got {other:?}"),
-        }
+            panicking.await.expect("joins"),
+        );
         assert!(matches!(last.await.expect("joins"), Ok(())));
         assert_eq!(parents(&db), vec![1, 4]);
 
@@ -1116,6 +1146,146 @@ mod tests {
             .expect("joins")
             .expect("the writer goes on");
         assert_eq!(parents(&db), vec![1, 4, 5]);
+    }
+
+    /// What a replayable write saw: the transaction depth it ran at (1: no savepoint of its own)
+    /// on each of its runs.
+    type Runs = Arc<Mutex<Vec<u32>>>;
+
+    /// A replayable write: inserts `id` (and one more row of the same id + 100, so that a failure
+    /// after it leaves half of its work behind), then ends with `then`.
+    fn insert_parent_replayable(
+        db: &Db,
+        id: i64,
+        then: fn() -> Result<(), TestError>,
+    ) -> (tokio::task::JoinHandle<Result<(), TestError>>, Runs) {
+        let db = db.clone();
+        let runs = Runs::default();
+        let seen = runs.clone();
+        let handle = tokio::spawn(async move {
+            db.write_replayable(move |conn| {
+                let depth =
+                    <DbConn as Connection>::TransactionManager::transaction_manager_status_mut(
+                        conn,
+                    )
+                    .transaction_depth()?
+                    .map_or(0, |d| d.get());
+                seen.lock().expect("runs").push(depth);
+                for row in [id, id + 100] {
+                    diesel::sql_query(format!("INSERT INTO parent (id) VALUES ({row})"))
+                        .execute(conn)?;
+                }
+                then()
+            })
+            .await
+        });
+        (handle, runs)
+    }
+
+    fn depths(runs: &Runs) -> Vec<u32> {
+        runs.lock().expect("runs").clone()
+    }
+
+    /// A batch of replayable writes runs with no savepoints; when one of them fails or panics
+    /// after writing, the batch is rolled back whole and run again with a savepoint each: the
+    /// failing ones store nothing and get their own errors, the others commit once, and the
+    /// next batches keep their savepoints.
+    #[tokio::test]
+    async fn a_batch_of_replayable_writes_runs_again_with_savepoints_when_one_fails() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = sqlite_db(dir.path(), 64);
+
+        // All succeed: one run each, at the batch's own level.
+        let (release, held) = hold_writer(&db).await;
+        let before = db.writer_stats().expect("sqlite");
+        let (a, a_runs) = insert_parent_replayable(&db, 1, || Ok(()));
+        queued(&db, 1).await;
+        let (b, b_runs) = insert_parent_replayable(&db, 2, || Ok(()));
+        queued(&db, 2).await;
+        drop(release);
+        held.await.expect("joins");
+        a.await.expect("joins").expect("a commits");
+        b.await.expect("joins").expect("b commits");
+        assert_eq!((depths(&a_runs), depths(&b_runs)), (vec![1], vec![1]));
+        let after = db.writer_stats().expect("sqlite");
+        assert_eq!(
+            after.batches_without_savepoints - before.batches_without_savepoints,
+            1
+        );
+        assert_eq!(after.batches_run_again, 0);
+
+        // One fails after writing, one panics: rolled back, run again in savepoints.
+        let (release, held) = hold_writer(&db).await;
+        let (first, first_runs) = insert_parent_replayable(&db, 3, || Ok(()));
+        queued(&db, 1).await;
+        let (failing, failing_runs) =
+            insert_parent_replayable(&db, 4, || Err(TestError::Own("refused")));
+        queued(&db, 2).await;
+        let (panicking, _) = insert_parent_replayable(&db, 5, || panic!("a bug in a write"));
+        queued(&db, 3).await;
+        let (last, last_runs) = insert_parent_replayable(&db, 6, || Ok(()));
+        queued(&db, 4).await;
+        drop(release);
+        held.await.expect("joins");
+        assert!(matches!(first.await.expect("joins"), Ok(())));
+        assert_own_errors(
+            failing.await.expect("joins"),
+            panicking.await.expect("joins"),
+        );
+        assert!(matches!(last.await.expect("joins"), Ok(())));
+        assert_eq!(parents(&db), vec![1, 2, 3, 6, 101, 102, 103, 106]);
+        // The first ran before the failure and again; the last only in the second run.
+        assert_eq!(depths(&first_runs), vec![1, 2]);
+        assert_eq!(depths(&failing_runs), vec![1, 2]);
+        assert_eq!(depths(&last_runs), vec![2]);
+        let after = db.writer_stats().expect("sqlite");
+        assert_eq!(after.batches_run_again, 1);
+        assert_eq!(after.failed_batches, 0);
+
+        // The batches right after keep their savepoints.
+        let protected = after.batches_without_savepoints;
+        for id in 0..writer::PROTECTED_AFTER_A_FAILURE {
+            let (write, runs) = insert_parent_replayable(&db, 10 + i64::from(id), || Ok(()));
+            write.await.expect("joins").expect("commits");
+            assert_eq!(depths(&runs), vec![2], "batch {id} after the failure");
+        }
+        assert_eq!(
+            db.writer_stats()
+                .expect("sqlite")
+                .batches_without_savepoints,
+            protected
+        );
+        let (write, runs) = insert_parent_replayable(&db, 40, || Ok(()));
+        write.await.expect("joins").expect("commits");
+        assert_eq!(depths(&runs), vec![1], "unguarded again");
+    }
+
+    /// A write that runs once, in a batch of replayable ones, gives the whole batch savepoints:
+    /// it could not run again after a rollback.
+    #[tokio::test]
+    async fn a_write_that_runs_once_keeps_its_batch_in_savepoints() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = sqlite_db(dir.path(), 64);
+        let (release, held) = hold_writer(&db).await;
+        let (replayable, runs) = insert_parent_replayable(&db, 1, || Ok(()));
+        queued(&db, 1).await;
+        let once = insert_parent(&db, 2, || Ok(()));
+        queued(&db, 2).await;
+        let (failing, failing_runs) =
+            insert_parent_replayable(&db, 3, || Err(TestError::Own("refused")));
+        queued(&db, 3).await;
+        drop(release);
+        held.await.expect("joins");
+        replayable.await.expect("joins").expect("commits");
+        once.await.expect("joins").expect("commits");
+        assert!(matches!(
+            failing.await.expect("joins"),
+            Err(TestError::Own("refused"))
+        ));
+        assert_eq!((depths(&runs), depths(&failing_runs)), (vec![2], vec![2]));
+        assert_eq!(parents(&db), vec![1, 2, 101]);
+        let stats = db.writer_stats().expect("sqlite");
+        assert_eq!(stats.batches_run_again, 0);
     }
 
     /// `outcome` is the 503 a failed batch answers, saying `says`.

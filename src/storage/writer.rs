@@ -5,6 +5,14 @@
 //! ending the transaction by itself (a full disk, an I/O error), fails every request of the batch
 //! with [`StorageError::BatchFailed`] (503) and stores none of them.
 //!
+//! A batch whose every request can run again from the start (a replayable write: its closure is
+//! `Fn`, as intake's is) first runs with no savepoints at all: a savepoint costs a copy of every
+//! page a request changes (SQLite's sub-journal, an eighth of the writer's time in a profile of
+//! intake). Should one of them fail or panic, the batch is rolled back whole and run again with a
+//! savepoint each, so every request still gets its own outcome as above; the batches after such a
+//! failure keep their savepoints for a while, so requests that keep failing cost at most one run
+//! more in [`PROTECTED_AFTER_A_FAILURE`] batches.
+//!
 //! The queue is bounded (`database.write_queue_max`): a write that finds it full is refused at
 //! once with [`StorageError::QueueFull`] (503 with Retry-After), never queued without limit.
 //!
@@ -28,13 +36,75 @@ use super::{Availability, DbConn, SqlitePragmas, StorageError};
 
 /// One request of a batch: a closure and, once run, its outcome, kept until the batch ends.
 pub(super) trait Request: Send {
-    /// Runs the closure in its own savepoint (a panic is caught: it fails this request only).
-    /// Returns the work it left for the end of the batch (none if it failed).
-    fn run(&mut self, conn: &mut DbConn) -> Vec<BatchEndWork>;
+    /// Whether it can run again from the start after its batch was rolled back (see
+    /// [`Replayable`]): only then may it run without a savepoint of its own.
+    fn replayable(&self) -> bool;
+    /// Runs the closure, in its own savepoint when `savepoint` (a panic is caught: it fails this
+    /// request only). Returns the work it left for the end of the batch, or `None` if it failed.
+    fn run(&mut self, conn: &mut DbConn, savepoint: bool) -> Option<Vec<BatchEndWork>>;
     /// The batch committed: answer with the closure's own outcome.
     fn committed(self: Box<Self>);
     /// The batch did not commit: nothing of it is stored; answer with `why`.
     fn failed(self: Box<Self>, why: &str);
+}
+
+/// The closure of a write, as the writer calls it.
+pub(super) trait Work<T, E>: Send + 'static {
+    fn replayable(&self) -> bool;
+    fn call(&mut self, conn: &mut DbConn) -> Result<T, E>;
+}
+
+/// A closure that runs once ([`Db::write`](super::Db::write)): always in a savepoint.
+pub(super) struct Once<F>(Option<F>);
+
+impl<F> Once<F> {
+    pub(super) fn new(work: F) -> Self {
+        Self(Some(work))
+    }
+}
+
+impl<F, T, E> Work<T, E> for Once<F>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+    E: From<StorageError>,
+{
+    fn replayable(&self) -> bool {
+        false
+    }
+
+    fn call(&mut self, conn: &mut DbConn) -> Result<T, E> {
+        match self.0.take() {
+            Some(work) => work(conn),
+            // Never: a batch holding a write that runs once is never run twice.
+            None => Err(E::from(StorageError::BatchFailed(
+                "a write that runs once was asked to run again".into(),
+            ))),
+        }
+    }
+}
+
+/// A closure that may run more than once ([`Db::write_replayable`](super::Db::write_replayable)):
+/// each run must start from what the database holds, with no effect outside it that a second
+/// run would repeat.
+pub(super) struct Replayable<F>(F);
+
+impl<F> Replayable<F> {
+    pub(super) fn new(work: F) -> Self {
+        Self(work)
+    }
+}
+
+impl<F, T, E> Work<T, E> for Replayable<F>
+where
+    F: Fn(&mut DbConn) -> Result<T, E> + Send + 'static,
+{
+    fn replayable(&self) -> bool {
+        true
+    }
+
+    fn call(&mut self, conn: &mut DbConn) -> Result<T, E> {
+        (self.0)(conn)
+    }
 }
 
 /// Work a request leaves for the end of its batch (see [`at_batch_end`]).
@@ -74,23 +144,23 @@ pub(crate) fn at_batch_end(
 /// What the caller's reply channel receives.
 type Reply<T, E> = Box<dyn FnOnce(Result<T, E>) + Send>;
 
-pub(super) struct Write<F, T, E> {
-    work: Option<F>,
+pub(super) struct Write<W, T, E> {
+    work: W,
     outcome: Option<Result<T, E>>,
     reply: Reply<T, E>,
     /// The caller's span (a request's id) follows the work onto the writer thread.
     span: tracing::Span,
 }
 
-impl<F, T, E> Write<F, T, E>
+impl<W, T, E> Write<W, T, E>
 where
-    F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+    W: Work<T, E>,
     T: Send + 'static,
     E: From<StorageError> + From<diesel::result::Error> + Send + 'static,
 {
-    pub(super) fn new(work: F, reply: Reply<T, E>) -> Self {
+    pub(super) fn new(work: W, reply: Reply<T, E>) -> Self {
         Self {
-            work: Some(work),
+            work,
             outcome: None,
             reply,
             span: tracing::Span::current(),
@@ -98,22 +168,30 @@ where
     }
 }
 
-impl<F, T, E> Request for Write<F, T, E>
+impl<W, T, E> Request for Write<W, T, E>
 where
-    F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+    W: Work<T, E>,
     T: Send + 'static,
     E: From<StorageError> + From<diesel::result::Error> + Send + 'static,
 {
-    fn run(&mut self, conn: &mut DbConn) -> Vec<BatchEndWork> {
-        let Some(work) = self.work.take() else {
-            return Vec::new();
-        };
+    fn replayable(&self) -> bool {
+        self.work.replayable()
+    }
+
+    fn run(&mut self, conn: &mut DbConn, savepoint: bool) -> Option<Vec<BatchEndWork>> {
         let _entered = self.span.enter();
         REQUEST_END_WORK.with(|slot| *slot.borrow_mut() = Some(Vec::new()));
+        let work = &mut self.work;
         // Inside the batch's transaction diesel's `transaction` is a SAVEPOINT: released when
         // the closure returns Ok, rolled back to when it returns Err. A panic leaves it open;
         // the writer rolls it back (see `leave_savepoints`).
-        let outcome = catch_unwind(AssertUnwindSafe(|| conn.transaction(work)));
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            if savepoint {
+                conn.transaction(|conn| work.call(conn))
+            } else {
+                work.call(conn)
+            }
+        }));
         let end_work = REQUEST_END_WORK
             .with(|slot| slot.borrow_mut().take())
             .unwrap_or_default();
@@ -122,13 +200,9 @@ where
             tracing::error!(%message, "a write panicked; only its own request fails");
             Err(E::from(StorageError::Panicked(message)))
         });
-        let end_work = if outcome.is_ok() {
-            end_work
-        } else {
-            Vec::new()
-        };
+        let succeeded = outcome.is_ok();
         self.outcome = Some(outcome);
-        end_work
+        succeeded.then_some(end_work)
     }
 
     fn committed(self: Box<Self>) {
@@ -171,6 +245,8 @@ pub(super) struct Counters {
     batches: AtomicU64,
     requests: AtomicU64,
     failed_batches: AtomicU64,
+    batches_without_savepoints: AtomicU64,
+    batches_run_again: AtomicU64,
     refused_full: AtomicU64,
     largest_batch: AtomicU64,
     exclusive_turns: AtomicU64,
@@ -187,6 +263,10 @@ pub struct WriterStats {
     pub requests: u64,
     /// Batches that did not commit (every request of them answered 503).
     pub failed_batches: u64,
+    /// Batches of replayable writes only, run first with no savepoints.
+    pub batches_without_savepoints: u64,
+    /// Of those, the ones in which a request failed: rolled back and run again with savepoints.
+    pub batches_run_again: u64,
     /// Writes refused at once because the queue was full.
     pub refused_full: u64,
     pub largest_batch: u64,
@@ -224,6 +304,7 @@ impl Writer {
             counters: counters.clone(),
             conn: None,
             lost: Arc::new(Mutex::new(None)),
+            protected_batches: 0,
         };
         std::thread::Builder::new()
             .name("desk-db-writer".into())
@@ -275,6 +356,8 @@ impl Writer {
             batches: c.batches.load(Ordering::Relaxed),
             requests: c.requests.load(Ordering::Relaxed),
             failed_batches: c.failed_batches.load(Ordering::Relaxed),
+            batches_without_savepoints: c.batches_without_savepoints.load(Ordering::Relaxed),
+            batches_run_again: c.batches_run_again.load(Ordering::Relaxed),
             refused_full: c.refused_full.load(Ordering::Relaxed),
             largest_batch: c.largest_batch.load(Ordering::Relaxed),
             exclusive_turns: c.exclusive_turns.load(Ordering::Relaxed),
@@ -298,6 +381,22 @@ struct WriterThread {
     /// transaction unusable (a full disk, an I/O error, no memory), even if SQLite only rolled
     /// back the statement and the closure went on.
     lost: Arc<Mutex<Option<String>>>,
+    /// Batches still to run with savepoints, whatever they hold, after one had to run again.
+    protected_batches: u32,
+}
+
+/// After a batch had to run again, this many batches keep a savepoint per request: requests that
+/// keep failing (a client replaying one idempotency key with another body, say) then cost at most
+/// one run more in this many batches.
+pub(super) const PROTECTED_AFTER_A_FAILURE: u32 = 16;
+
+/// How one run of a batch's requests ended, its transaction still open.
+#[derive(Debug, PartialEq, Eq)]
+enum Pass {
+    /// Every request ran (those with savepoints may have failed: their savepoint is undone).
+    Complete,
+    /// A request with no savepoint failed: the transaction holds part of what it did.
+    Unguarded,
 }
 
 /// SQLite's own words for the failures after which a transaction cannot be trusted to commit
@@ -423,8 +522,39 @@ impl WriterThread {
         }
     }
 
-    /// BEGIN IMMEDIATE, each request in its savepoint, COMMIT. Err: nothing was stored.
+    /// BEGIN IMMEDIATE, each request (in its savepoint, unless all are replayable), COMMIT.
+    /// Err: nothing was stored.
     fn commit_batch(&mut self, batch: &mut [Box<dyn Request>]) -> Result<(), String> {
+        let unguarded = self.protected_batches == 0 && batch.iter().all(|r| r.replayable());
+        self.protected_batches = self.protected_batches.saturating_sub(1);
+        if unguarded {
+            self.counters
+                .batches_without_savepoints
+                .fetch_add(1, Ordering::Relaxed);
+            if self.run_requests(batch, false)? == Pass::Complete {
+                return self.commit();
+            }
+            // One failed with no savepoint to undo it alone: undo the lot, and run them again
+            // each in its own savepoint, so that it fails alone.
+            let conn = self.connection().map_err(|e| e.to_string())?;
+            <DbConn as Connection>::TransactionManager::rollback_transaction(conn)
+                .map_err(|e| format!("could not roll the batch back to run it again: {e}"))?;
+            self.counters
+                .batches_run_again
+                .fetch_add(1, Ordering::Relaxed);
+            self.protected_batches = PROTECTED_AFTER_A_FAILURE;
+        }
+        self.run_requests(batch, true)?;
+        self.commit()
+    }
+
+    /// BEGIN IMMEDIATE, then each request, then the work they left for the end; the transaction
+    /// stays open. Without savepoints it stops at the first request that fails.
+    fn run_requests(
+        &mut self,
+        batch: &mut [Box<dyn Request>],
+        savepoints: bool,
+    ) -> Result<Pass, String> {
         let lost = self.lost.clone();
         let _ = take(&lost);
         let conn = self.connection().map_err(|e| e.to_string())?;
@@ -437,19 +567,28 @@ impl WriterThread {
             .map_err(|e| format!("could not begin the transaction: {e}"))?;
         let mut end_work = Vec::new();
         for request in batch.iter_mut() {
-            let left_for_end = request.run(conn);
+            let ran = request.run(conn, savepoints);
             let left = leave_savepoints(conn);
             // The failed statement says why better than the missing transaction does.
             if let Some(why) = take(&lost) {
                 return Err(format!("the transaction is lost: {why}"));
             }
             left?;
-            end_work.extend(left_for_end);
+            match ran {
+                Some(left_for_end) => end_work.extend(left_for_end),
+                None if savepoints => {}
+                None => return Ok(Pass::Unguarded),
+            }
         }
         for work in end_work {
             work(conn).map_err(|e| format!("the batch's last writes failed: {e}"))?;
         }
-        // A failed COMMIT is rolled back by diesel (or was ended by SQLite): nothing stored.
+        Ok(Pass::Complete)
+    }
+
+    /// A failed COMMIT is rolled back by diesel (or was ended by SQLite): nothing stored.
+    fn commit(&mut self) -> Result<(), String> {
+        let conn = self.connection().map_err(|e| e.to_string())?;
         <DbConn as Connection>::TransactionManager::commit_transaction(conn)
             .map_err(|e| format!("COMMIT failed: {e}"))
     }

@@ -221,7 +221,7 @@ impl Metrics {
         let writer = Family::<WriterLabels, Gauge>::default();
         registry.register(
             "db_writer",
-            "SQLite's writer thread, by figure: queued (writes waiting now), and since start batches (one transaction each), requests, failed_batches (each answered 503), refused_full (the queue was full), largest_batch, exclusive_turns; absent on PostgreSQL",
+            "SQLite's writer thread, by figure: queued (writes waiting now), and since start batches (one transaction each), requests, failed_batches (each answered 503), batches_without_savepoints (replayable writes only, run with no savepoint each), batches_run_again (of those, rolled back and run again with savepoints after a request failed), refused_full (the queue was full), largest_batch, exclusive_turns; absent on PostgreSQL",
             writer.clone(),
         );
         let target_sweeps = Counter::default();
@@ -409,6 +409,11 @@ impl Metrics {
                 ("batches", writer.batches),
                 ("requests", writer.requests),
                 ("failed_batches", writer.failed_batches),
+                (
+                    "batches_without_savepoints",
+                    writer.batches_without_savepoints,
+                ),
+                ("batches_run_again", writer.batches_run_again),
                 ("refused_full", writer.refused_full),
                 ("largest_batch", writer.largest_batch),
                 ("exclusive_turns", writer.exclusive_turns),

@@ -246,6 +246,105 @@ async fn a_failing_request_in_a_batch_gets_its_own_error_and_the_others_commit()
     }
 }
 
+/// A batch of intakes only runs without a savepoint each (intake can run again from the start);
+/// one that fails in the middle (a reused Idempotency-Key, refused after the key's lookup) makes
+/// the writer roll the batch back and run it again with savepoints: the same answers as in a
+/// batch that had them from the start, each good report stored once.
+#[tokio::test]
+async fn a_failing_intake_in_a_batch_of_intakes_gets_its_own_error_and_the_others_commit_once() {
+    let app = spawn_app_with(quiet).await;
+    let first = post_report(&app, &report_on("/world/keyed"), Some("key-1"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(first.status(), 201);
+
+    let hold = Hold::writer(&app, |_| {}).await;
+    let before = app.db.writer_stats();
+    let a = queue(
+        &app,
+        &hold,
+        1,
+        post_report(&app, &report_on("/world/a"), None),
+    )
+    .await;
+    let reused = queue(
+        &app,
+        &hold,
+        2,
+        post_report(&app, &report_on("/world/other-body"), Some("key-1")),
+    )
+    .await;
+    let c = queue(
+        &app,
+        &hold,
+        3,
+        post_report(&app, &report_on("/world/c"), Some("key-2")),
+    )
+    .await;
+    hold.release().await;
+
+    let (status, _, a) = a.await.expect("joins");
+    assert_eq!(status, 201, "{a}");
+    let (status, _, body) = reused.await.expect("joins");
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"], "idempotency_key_reused");
+    let (status, _, c) = c.await.expect("joins");
+    assert_eq!(status, 201, "{c}");
+
+    let codes = stored_codes(&app).await;
+    assert_eq!(
+        codes.len(),
+        3,
+        "the one before and the two good ones, once each"
+    );
+    for stored in [&a, &c] {
+        let code = stored["tracking_code"].as_str().expect("code").to_string();
+        assert!(codes.contains(&code), "{code} in {codes:?}");
+    }
+    let articles: Vec<String> = app
+        .query(|conn| {
+            articles::table
+                .order(articles::canonical_url.asc())
+                .select(articles::canonical_url)
+                .load(conn)
+        })
+        .await;
+    assert_eq!(
+        articles,
+        [
+            "https://www.example.com/world/a",
+            "https://www.example.com/world/c",
+            "https://www.example.com/world/keyed",
+        ]
+    );
+    // The key of the good one was stored once with its answer: replayed, not stored again.
+    let again = post_report(&app, &report_on("/world/c"), Some("key-2"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(again.status(), 201);
+    assert_eq!(
+        again
+            .headers()
+            .get("idempotent-replayed")
+            .and_then(|v| v.to_str().ok()),
+        Some("true")
+    );
+    let again: Value = again.json().await.expect("json");
+    assert_eq!(again["tracking_code"], c["tracking_code"]);
+    assert_eq!(stored_codes(&app).await.len(), 3);
+    if let (Some(before), Some(after)) = (before, app.db.writer_stats()) {
+        assert_eq!(
+            after.batches_run_again - before.batches_run_again,
+            1,
+            "{after:?}"
+        );
+        assert!(after.batches_without_savepoints > before.batches_without_savepoints);
+        assert_eq!(after.failed_batches, before.failed_batches);
+    }
+}
+
 /// A COMMIT that fails (a deferred foreign key, checked only at COMMIT, broken by a write queued
 /// last in the batch) answers 503 to every request of the batch and stores none of them; the next
 /// batch commits. (A full disk, SQLite's `max_page_count`, is the unit test
