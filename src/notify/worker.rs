@@ -225,7 +225,7 @@ impl Worker {
             let instance = self.instance.clone();
             let released = self
                 .db
-                .write(move |conn| {
+                .write_replayable(move |conn| {
                     repo::release_claims_of(conn, &instance, now()).map_err(StorageError::from)
                 })
                 .await;
@@ -259,7 +259,7 @@ impl Worker {
         let instance = self.instance.clone();
         let claimed = self
             .db
-            .write(move |conn| {
+            .write_replayable(move |conn| {
                 // The lease starts when the claim runs, not when it queued for the writer.
                 let now = now();
                 repo::claim_due(conn, now, now + lease, limit, &instance)
@@ -304,7 +304,7 @@ impl Worker {
         let instance = self.instance.clone();
         let released = self
             .db
-            .write(move |conn| {
+            .write_replayable(move |conn| {
                 repo::release_unattempted(conn, &claimed, &instance, now())
                     .map_err(StorageError::from)
             })
@@ -488,7 +488,7 @@ impl Worker {
         let to_write = chunk.clone();
         let lost = self
             .db
-            .write(move |conn| {
+            .write_replayable(move |conn| {
                 let mut lost = Vec::new();
                 for f in to_write.iter() {
                     if !repo::finish_attempt(

@@ -1509,6 +1509,29 @@ mod tests {
         assert_eq!(parents(&db), vec![3]);
     }
 
+    /// The writer keeps its statement journals in memory (`temp_store = MEMORY`): on a file they
+    /// were most of the bytes intake wrote. Readers keep the default, so a big sort spills to disk.
+    #[tokio::test]
+    async fn the_writer_keeps_its_statement_journals_in_memory() {
+        fn temp_store(conn: &mut DbConn) -> Result<i32, TestError> {
+            let DbConn::Sqlite(c) = conn else {
+                panic!("a SQLite connection");
+            };
+            Ok(
+                diesel::select(diesel::dsl::sql::<diesel::sql_types::Integer>(
+                    "(SELECT temp_store FROM pragma_temp_store())",
+                ))
+                .get_result(c)
+                .map_err(StorageError::from)?,
+            )
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = sqlite_db(dir.path(), 8);
+        const MEMORY: i32 = 2;
+        assert_eq!(db.write(temp_store).await.expect("writer"), MEMORY);
+        assert_eq!(db.read(temp_store).await.expect("reader"), 0);
+    }
+
     /// A full queue refuses the next write at once; the queued ones are not lost.
     #[tokio::test]
     async fn a_full_queue_refuses_at_once() {
