@@ -158,7 +158,7 @@ fn default_write_queue_max() -> usize {
 }
 
 fn default_write_checkpoint_pages() -> u32 {
-    1000
+    10_000
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
