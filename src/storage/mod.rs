@@ -1521,8 +1521,7 @@ mod tests {
                 diesel::select(diesel::dsl::sql::<diesel::sql_types::Integer>(
                     "(SELECT temp_store FROM pragma_temp_store())",
                 ))
-                .get_result(c)
-                .map_err(StorageError::from)?,
+                .get_result(c)?,
             )
         }
         let dir = tempfile::tempdir().expect("temp dir");
