@@ -28,41 +28,17 @@ pub fn record_report(
     url: &CanonicalUrl,
     now: NaiveDateTime,
 ) -> QueryResult<Article> {
-    RecordReport {
-        canonical_url: url.as_str(),
-        host: url.host(),
-        path: url.path(),
-        open: 1,
-        open_at: Some(now),
-        now,
-    }
-    .run(conn)
-}
-
-/// [`record_report`] for a report that is not open (held as spam): counted on its article, but
-/// not in its open count or times.
-pub fn record_closed_report(
-    conn: &mut DbConn,
-    url: &CanonicalUrl,
-    now: NaiveDateTime,
-) -> QueryResult<Article> {
-    RecordReport {
-        canonical_url: url.as_str(),
-        host: url.host(),
-        path: url.path(),
-        open: 0,
-        open_at: None,
-        now,
-    }
-    .run(conn)
+    RecordReport::open(url, now).run(conn)
 }
 
 /// `INSERT … ON CONFLICT (canonical_url) DO UPDATE … RETURNING`: one statement finds or creates
-/// the article and counts the report. Written out rather than with diesel's `on_conflict()`,
-/// which diesel never caches: this text is the same for every report, so each connection
-/// prepares it once. `excluded` is the row we tried to insert, in both dialects. Two intakes
-/// may commit in the other order than their clocks read: the times never move the wrong way.
-struct RecordReport<'a> {
+/// the article of a new report and counts the report. Run on its own ([`RecordReport::run`]) or
+/// inside intake's statement (`reports::repo::record_intake`). Written out rather than with
+/// diesel's `on_conflict()`, which diesel never caches: this text is the same for every report,
+/// so each connection prepares it once. `excluded` is the row we tried to insert, in both
+/// dialects. Two intakes may commit in the other order than their clocks read: the times never
+/// move the wrong way.
+pub struct RecordReport<'a> {
     canonical_url: &'a str,
     host: &'a str,
     path: &'a str,
@@ -72,8 +48,43 @@ struct RecordReport<'a> {
     now: NaiveDateTime,
 }
 
-impl RecordReport<'_> {
-    fn run(self, conn: &mut DbConn) -> QueryResult<Article> {
+impl<'a> RecordReport<'a> {
+    /// One more open report on the article at `url`.
+    pub fn open(url: &'a CanonicalUrl, now: NaiveDateTime) -> Self {
+        Self {
+            canonical_url: url.as_str(),
+            host: url.host(),
+            path: url.path(),
+            open: 1,
+            open_at: Some(now),
+            now,
+        }
+    }
+
+    /// A report that is not open (held as spam): counted on its article, but not in its open
+    /// count or times.
+    pub fn closed(url: &'a CanonicalUrl, now: NaiveDateTime) -> Self {
+        Self {
+            open: 0,
+            open_at: None,
+            ..Self::open(url, now)
+        }
+    }
+
+    /// The [`AWAITING_ADDRESS_URL`] row, created on first use, counting one more report (never an
+    /// open one: `needs_url` is not open).
+    pub fn awaiting_address(now: NaiveDateTime) -> Self {
+        Self {
+            canonical_url: AWAITING_ADDRESS_URL,
+            host: "",
+            path: "",
+            open: 0,
+            open_at: None,
+            now,
+        }
+    }
+
+    pub fn run(self, conn: &mut DbConn) -> QueryResult<Article> {
         match conn {
             DbConn::Sqlite(c) => self.get_result(c),
             DbConn::Postgres(c) => self.get_result(c),
@@ -380,20 +391,6 @@ pub fn insert_many(conn: &mut DbConn, new: &[NewArticle<'_>]) -> QueryResult<Vec
 /// (URL policy accepts http and https only). Its open count stays 0 (`needs_url` is not open), so
 /// it never shows in the article queue; the dashboard lists its reports by their status instead.
 pub const AWAITING_ADDRESS_URL: &str = "urn:disinfo-desk:awaiting-article-address";
-
-/// The [`AWAITING_ADDRESS_URL`] row, created on first use, counting one more report (never an
-/// open one: `needs_url` is not open), in one statement.
-pub fn record_awaiting_address(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Article> {
-    RecordReport {
-        canonical_url: AWAITING_ADDRESS_URL,
-        host: "",
-        path: "",
-        open: 0,
-        open_at: None,
-        now,
-    }
-    .run(conn)
-}
 
 /// A report left the [`AWAITING_ADDRESS_URL`] row for its real article: one report fewer there.
 pub fn release_awaiting_address(conn: &mut DbConn, article_id: i64) -> QueryResult<()> {

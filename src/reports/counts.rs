@@ -56,14 +56,20 @@ impl CountChanges {
 
     /// Writes the changes, in the caller's transaction (its last statements).
     pub fn write(self, conn: &mut DbConn) -> QueryResult<()> {
-        let shard = match conn {
-            DbConn::Sqlite(_) => 0,
-            DbConn::Postgres(_) => random_shard(),
-        };
+        let shard = shard(conn);
         for (desk, status, n) in self.changes() {
             repo::add_to_count(conn, desk, status, shard, n)?;
         }
         Ok(())
+    }
+}
+
+/// The count row of a desk and status that a transaction adds to: one of
+/// [`repo::COUNT_SHARDS_POSTGRES`] on PostgreSQL, the one row on SQLite.
+pub fn shard(conn: &DbConn) -> i32 {
+    match conn {
+        DbConn::Sqlite(_) => 0,
+        DbConn::Postgres(_) => random_shard(),
     }
 }
 

@@ -7,7 +7,7 @@ use diesel::sql_types::{BigInt, Bool, Text};
 
 use super::search::{self, Search};
 use crate::articles::Article;
-use crate::articles::repo::{QueueCursor, QueueKey, QueueOrder, micros_to_time};
+use crate::articles::repo::{QueueCursor, QueueKey, QueueOrder, RecordReport, micros_to_time};
 use crate::storage::schema::{
     articles, idempotency_keys, report_counts, report_events, report_search_backlog, reports,
 };
@@ -61,7 +61,6 @@ pub struct ReportRow {
 #[diesel(table_name = reports, treat_none_as_default_value = false)]
 pub struct InsertReport<'a> {
     pub tracking_code: &'a str,
-    pub article_id: i64,
     pub submitted_url: &'a str,
     pub channel: &'a str,
     pub category: &'a str,
@@ -132,39 +131,79 @@ pub struct CreatedEvent<'a> {
     pub note: Option<&'a str>,
 }
 
-/// Stores a new report with its `created` event and its word index entry (`tokens`, from
-/// `search::document`). On PostgreSQL that is one statement (one round trip): the INSERT carries
-/// the words in its `words` column, and writes the event from a data-modifying CTE. On SQLite the
-/// event is a second INSERT, and the FTS5 entry waits for the end of the writer's batch (see
-/// `storage::at_batch_end`).
-pub fn insert_report(
-    conn: &mut DbConn,
-    report: &InsertReport<'_>,
-    created: CreatedEvent<'_>,
-    tokens: &[String],
-) -> QueryResult<ReportRow> {
+/// A new report as intake stores it: its article's row (found or created, and counted), the
+/// report (its article's id comes from that row), its `created` event, its word index entry
+/// (`tokens`, from `search::document`) and one more in its desk's and status's count, in count
+/// row `count_shard` (see `counts::shard`).
+pub struct NewIntake<'a> {
+    pub article: RecordReport<'a>,
+    pub report: InsertReport<'a>,
+    pub created: CreatedEvent<'a>,
+    pub tokens: &'a [String],
+    pub count_shard: i32,
+}
+
+/// What [`record_intake`] stored, and the routing rules' version committed when it ran.
+#[derive(Debug)]
+pub struct Recorded {
+    pub article: Article,
+    pub report: ReportRow,
+    pub routing_version: i64,
+}
+
+/// Stores a new report ([`NewIntake`]). On PostgreSQL that is one statement (one round trip):
+/// data-modifying CTEs write the article, the report with its words in its `words` column, the
+/// event and the count, and the same statement reads the routing version. The count row is
+/// locked after the article row, as every transaction that changes both locks them (see
+/// `counts`). On SQLite these are statements of their own, and the FTS5 entry waits for the end
+/// of the writer's batch (see `storage::at_batch_end`).
+pub fn record_intake(conn: &mut DbConn, intake: NewIntake<'_>) -> QueryResult<Recorded> {
+    let NewIntake {
+        article,
+        report,
+        created,
+        tokens,
+        count_shard,
+    } = intake;
     match conn {
-        DbConn::Postgres(c) => pg_insert::WithCreatedEvent {
-            insert: diesel::insert_into(reports::table)
-                .values((
-                    report,
-                    pg_insert::Words.eq(pg_insert::Literal(search::tsvector_literal(tokens))),
-                ))
-                .returning(reports::all_columns),
-            actor: created.actor,
-            status: report.status,
-            note: created.note,
-            created_at: report.created_at,
+        DbConn::Postgres(c) => {
+            let (report, article, version): (ReportRow, Article, Option<i64>) = pg_insert::Intake {
+                article,
+                insert: diesel::insert_into(reports::table)
+                    .values((
+                        &report,
+                        reports::article_id.eq(pg_insert::IdOfArticle),
+                        pg_insert::Words.eq(pg_insert::Literal(search::tsvector_literal(tokens))),
+                    ))
+                    .returning(reports::all_columns),
+                actor: created.actor,
+                status: report.status,
+                note: created.note,
+                created_at: report.created_at,
+                shard: count_shard,
+            }
+            .get_result(c)?;
+            Ok(Recorded {
+                article,
+                report,
+                routing_version: version.ok_or(diesel::result::Error::NotFound)?,
+            })
         }
-        .get_result(c),
-        DbConn::Sqlite(c) => {
-            let row: ReportRow = diesel::insert_into(reports::table)
-                .values(report)
+        DbConn::Sqlite(_) => {
+            let article = article.run(conn)?;
+            let routing_version = crate::routing::repo::version(conn)?;
+            let row: ReportRow = crate::on_its_backend!(conn, c => diesel::insert_into(reports::table)
+                .values((&report, reports::article_id.eq(article.id)))
                 .returning(reports::all_columns)
-                .get_result(c)?;
+                .get_result(c))?;
             insert_event(conn, &created_event(&row, created))?;
             index_new_report(conn, row.id, tokens)?;
-            Ok(row)
+            add_to_count(conn, row.desk_id.unwrap_or(0), &row.status, count_shard, 1)?;
+            Ok(Recorded {
+                article,
+                report: row,
+                routing_version,
+            })
         }
     }
 }
@@ -185,15 +224,18 @@ fn created_event<'a>(row: &'a ReportRow, created: CreatedEvent<'a>) -> InsertEve
 /// The kind of a report's first event.
 const CREATED: &str = "created";
 
-/// PostgreSQL's INSERT of a new report. `reports.words` is the report's word index entry, a
-/// `tsvector`. It is a column of the reports so that a search under a status and a desk reads two
-/// indexes of one table together (a BitmapAnd) rather than probing a word table once per report of
-/// the desk. SQLite keeps its entries in FTS5, so schema.rs (one for both) does not declare it: it
-/// is declared here, for the PostgreSQL INSERT of `insert_report` only (the searches name it in SQL
-/// text). That INSERT is wrapped in [`pg_insert::WithCreatedEvent`], which writes the report's
-/// first event with it.
+/// PostgreSQL's statement for a new report ([`record_intake`]). `reports.words` is the report's
+/// word index entry, a `tsvector`. It is a column of the reports so that a search under a status
+/// and a desk reads two indexes of one table together (a BitmapAnd) rather than probing a word
+/// table once per report of the desk. SQLite keeps its entries in FTS5, so schema.rs (one for
+/// both) does not declare it: it is declared here, for this INSERT only (the searches name it in
+/// SQL text). That INSERT is wrapped in [`pg_insert::Intake`], which writes the article before it
+/// and the report's first event and count after it.
 mod pg_insert {
-    use diesel::sql_types::{Nullable, Text};
+    use diesel::sql_types::{BigInt, Integer, Nullable, Text};
+
+    use crate::articles::repo::RecordReport;
+    use crate::routing::repo::VersionSubquery;
 
     #[derive(Debug, Clone, Copy, Default, diesel::query_builder::QueryId)]
     pub struct Words;
@@ -236,40 +278,74 @@ mod pg_insert {
         }
     }
 
-    /// `WITH report AS (<the INSERT … RETURNING>), created AS (INSERT INTO report_events … FROM
-    /// report) SELECT * FROM report`: the report and its `created` event in one round trip. The
-    /// event's columns are those of `created_event` (SQLite's second INSERT), the rest NULL.
-    pub struct WithCreatedEvent<'a, I> {
+    /// The id of the row the `article` CTE of [`Intake`] wrote: the report's `article_id`.
+    #[derive(Debug, Clone, Copy, diesel::query_builder::QueryId)]
+    pub struct IdOfArticle;
+
+    impl diesel::Expression for IdOfArticle {
+        type SqlType = BigInt;
+    }
+
+    impl<QS> diesel::expression::AppearsOnTable<QS> for IdOfArticle {}
+
+    impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for IdOfArticle {
+        fn walk_ast<'b>(
+            &'b self,
+            mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+        ) -> diesel::QueryResult<()> {
+            out.push_sql("(SELECT id FROM article)");
+            Ok(())
+        }
+    }
+
+    /// `WITH article AS (<the article's upsert>), report AS (<the INSERT … RETURNING>), created
+    /// AS (INSERT INTO report_events … FROM report), counted AS (INSERT INTO report_counts … FROM
+    /// report ON CONFLICT …) SELECT report.*, article.*, <routing version>`: everything a new
+    /// report writes, in one round trip. The event's columns are those of `created_event`
+    /// (SQLite's INSERT), the rest NULL; the count's statement is `AddToCount`'s.
+    ///
+    /// Order: the report's values read the article's id, so the article's row is written (and
+    /// locked) first; `created` and `counted` are not read by the final SELECT, so PostgreSQL runs
+    /// them to completion after it, from the report's row.
+    pub struct Intake<'a, I> {
+        pub article: RecordReport<'a>,
         pub insert: I,
         pub actor: &'a str,
         pub status: &'a str,
         pub note: Option<&'a str>,
         pub created_at: chrono::NaiveDateTime,
+        pub shard: i32,
     }
 
-    impl<I: diesel::query_builder::Query> diesel::query_builder::Query for WithCreatedEvent<'_, I> {
-        type SqlType = I::SqlType;
+    impl<I> diesel::query_builder::Query for Intake<'_, I> {
+        type SqlType = (
+            crate::storage::schema::reports::SqlType,
+            crate::storage::schema::articles::SqlType,
+            Nullable<BigInt>,
+        );
     }
 
-    impl<I, Conn> diesel::RunQueryDsl<Conn> for WithCreatedEvent<'_, I> {}
+    impl<I, Conn> diesel::RunQueryDsl<Conn> for Intake<'_, I> {}
 
     /// Static when the INSERT's is: each connection prepares the statement once.
-    pub struct WithCreatedEventId<I>(std::marker::PhantomData<I>);
+    pub struct IntakeId<I>(std::marker::PhantomData<I>);
 
-    impl<I: diesel::query_builder::QueryId> diesel::query_builder::QueryId for WithCreatedEvent<'_, I> {
-        type QueryId = WithCreatedEventId<I::QueryId>;
+    impl<I: diesel::query_builder::QueryId> diesel::query_builder::QueryId for Intake<'_, I> {
+        type QueryId = IntakeId<I::QueryId>;
         const HAS_STATIC_QUERY_ID: bool = I::HAS_STATIC_QUERY_ID;
     }
 
     impl<I: diesel::query_builder::QueryFragment<diesel::pg::Pg>>
-        diesel::query_builder::QueryFragment<diesel::pg::Pg> for WithCreatedEvent<'_, I>
+        diesel::query_builder::QueryFragment<diesel::pg::Pg> for Intake<'_, I>
     {
         fn walk_ast<'b>(
             &'b self,
             mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
         ) -> diesel::QueryResult<()> {
             use diesel::sql_types::Timestamp;
-            out.push_sql("WITH report AS (");
+            out.push_sql("WITH article AS (");
+            self.article.walk_ast(out.reborrow())?;
+            out.push_sql("), report AS (");
             self.insert.walk_ast(out.reborrow())?;
             out.push_sql(
                 "), created AS (INSERT INTO report_events \
@@ -284,7 +360,18 @@ mod pg_insert {
             out.push_bind_param::<Nullable<Text>, _>(&self.note)?;
             out.push_sql(", ");
             out.push_bind_param::<Timestamp, _>(&self.created_at)?;
-            out.push_sql(" FROM report) SELECT * FROM report");
+            out.push_sql(
+                " FROM report), counted AS (INSERT INTO report_counts (desk_id, status, shard, n) \
+                 SELECT COALESCE(report.desk_id, 0), report.status, ",
+            );
+            out.push_bind_param::<Integer, _>(&self.shard)?;
+            out.push_sql(
+                ", 1 FROM report ON CONFLICT (desk_id, status, shard) \
+                 DO UPDATE SET n = report_counts.n + excluded.n) \
+                 SELECT report.*, article.*, ",
+            );
+            VersionSubquery.walk_ast(out.reborrow())?;
+            out.push_sql(" FROM report, article");
             Ok(())
         }
     }
@@ -1181,6 +1268,15 @@ pub fn events_of_reports(conn: &mut DbConn, report_ids: &[i64]) -> QueryResult<V
         .order(report_events::id.asc())
         .select(EventRow::as_select())
         .load(conn)
+}
+
+/// Moves a report that was just stored to another desk (intake, when the rules changed
+/// between its routing and its statement).
+pub fn set_desk(conn: &mut DbConn, id: i64, desk_id: Option<i64>) -> QueryResult<()> {
+    diesel::update(reports::table.find(id))
+        .set(reports::desk_id.eq(desk_id))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// A `needs_url` report gets its article (and its desk, routed now): it becomes `new`. False

@@ -6,7 +6,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::counts::CountChanges;
+use super::counts::{self, CountChanges};
 use super::input::{FieldErrors, NewReport, ReportInput};
 use super::tracking::{RandomnessError, TrackingCode};
 use super::{Category, Channel, PublicStatus, ReportStatus, repo};
@@ -296,51 +296,66 @@ fn store(
         ReportStatus::New
     };
     let article = if awaiting_address {
-        articles::repo::record_awaiting_address(conn, now)?
+        articles::repo::RecordReport::awaiting_address(now)
     } else if status.is_open() {
-        articles::repo::record_report(conn, &report.article, now)?
+        articles::repo::RecordReport::open(&report.article, now)
     } else {
         // Held for review: counted on its article (it was received) but not open.
-        articles::repo::record_closed_report(conn, &report.article, now)?
+        articles::repo::RecordReport::closed(&report.article, now)
     };
-    // The rules committed before this transaction, whichever instance changed them: one
-    // primary-key read; the route taken before it stands unless they changed meanwhile.
-    let live = context.routing.refresh(conn)?;
-    let desk = match prepared.rules.table.desk(&prepared.desk_slug) {
-        Some(desk) if live.version == prepared.rules.version => desk,
-        _ => route(&live, report),
+    let routed = prepared.rules.table.desk(&prepared.desk_slug);
+    let routed = routed.unwrap_or_else(|| route(&prepared.rules, report));
+    let recorded = repo::record_intake(
+        conn,
+        repo::NewIntake {
+            article,
+            report: repo::InsertReport {
+                tracking_code: prepared.code.as_str(),
+                submitted_url: &report.submitted_url,
+                channel: submission.channel.as_str(),
+                category: report.category.as_str(),
+                passage: report.passage.as_deref(),
+                explanation: &report.explanation,
+                evidence_urls: &prepared.evidence,
+                language: &report.language,
+                reporter_name: report.reporter_name.as_deref(),
+                reporter_email: report.reporter_email.as_deref(),
+                wants_outcome: report.wants_outcome,
+                status: status.as_str(),
+                client_hash: submission.client_hash.as_deref(),
+                created_at: now,
+                updated_at: now,
+                desk_id: context.routing.desk_id(&routed.slug),
+                reporter_phone: entered.and_then(|e| e.reporter_phone.as_deref()),
+                contact_consent: entered.is_some_and(|e| e.contact_consent),
+                opened_at: now,
+            },
+            created: repo::CreatedEvent {
+                actor: entered.map_or(submission.channel.as_str(), |e| e.actor.as_str()),
+                note: submission.spam.map(SpamReason::note),
+            },
+            tokens: &prepared.search_entry,
+            count_shard: counts::shard(conn),
+        },
+    )?;
+    let (article, mut row) = (recorded.article, recorded.report);
+    // The rules committed before this transaction, whichever instance changed them: the intake
+    // statement read their version. The route taken before it stands unless they changed
+    // meanwhile; then the report moves to the desk they choose (rare: a rule changed on another
+    // instance since this one last looked).
+    let live = context.routing.refresh_to(conn, recorded.routing_version)?;
+    let desk = if live.version == prepared.rules.version {
+        routed
+    } else {
+        route(&live, report)
     };
     let desk_id = context.routing.desk_id(&desk.slug);
-    let row = repo::insert_report(
-        conn,
-        &repo::InsertReport {
-            tracking_code: prepared.code.as_str(),
-            article_id: article.id,
-            submitted_url: &report.submitted_url,
-            channel: submission.channel.as_str(),
-            category: report.category.as_str(),
-            passage: report.passage.as_deref(),
-            explanation: &report.explanation,
-            evidence_urls: &prepared.evidence,
-            language: &report.language,
-            reporter_name: report.reporter_name.as_deref(),
-            reporter_email: report.reporter_email.as_deref(),
-            wants_outcome: report.wants_outcome,
-            status: status.as_str(),
-            client_hash: submission.client_hash.as_deref(),
-            created_at: now,
-            updated_at: now,
-            desk_id,
-            reporter_phone: entered.and_then(|e| e.reporter_phone.as_deref()),
-            contact_consent: entered.is_some_and(|e| e.contact_consent),
-            opened_at: now,
-        },
-        repo::CreatedEvent {
-            actor: entered.map_or(submission.channel.as_str(), |e| e.actor.as_str()),
-            note: submission.spam.map(SpamReason::note),
-        },
-        &prepared.search_entry,
-    )?;
+    let mut counts = CountChanges::default();
+    if desk_id != row.desk_id {
+        repo::set_desk(conn, row.id, desk_id)?;
+        counts.moved(row.desk_id, status, desk_id, status);
+        row.desk_id = desk_id;
+    }
     // The entry names the article by the address intake was given, which is the one stored.
     debug_assert_eq!(article.canonical_url, report.article.as_str());
     tracing::debug!(
@@ -365,8 +380,6 @@ fn store(
             now,
         )?;
     }
-    let mut counts = CountChanges::default();
-    counts.added(desk_id, status);
     let submitted = Submitted {
         tracking_code: row.tracking_code,
         status: row.status,
@@ -377,7 +390,8 @@ fn store(
         let body = serde_json::to_string(&submitted).unwrap_or_default();
         repo::store_response(conn, &key.key, &key.request_hash, 201, &body, now)?;
     }
-    // Last: on PostgreSQL the count rows are locked only until the COMMIT that follows.
+    // Last (a rerouted report's move only): on PostgreSQL the count rows are locked only until
+    // the COMMIT that follows.
     counts.write(conn)?;
     Ok((submitted, SubmitOutcome::Created))
 }

@@ -449,8 +449,18 @@ impl Routing {
         &self,
         conn: &mut crate::storage::DbConn,
     ) -> diesel::QueryResult<Arc<LiveRules>> {
-        let current = self.current();
         let version = repo::version(conn)?;
+        self.refresh_to(conn, version)
+    }
+
+    /// [`Routing::refresh`] when the caller has read the stored version already (intake reads
+    /// it in its own statement).
+    pub fn refresh_to(
+        &self,
+        conn: &mut crate::storage::DbConn,
+        version: i64,
+    ) -> diesel::QueryResult<Arc<LiveRules>> {
+        let current = self.current();
         // Not newer (unchanged, or this instance already has a later table): nothing to load.
         if version <= current.version {
             return Ok(current);

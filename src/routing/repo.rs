@@ -47,6 +47,21 @@ pub fn version(conn: &mut DbConn) -> QueryResult<i64> {
         .first(c))
 }
 
+/// [`version`] as a subquery, for a PostgreSQL statement that reads it along with its own work
+/// (intake's, in `reports::repo::record_intake`): the same primary-key read, no round trip of
+/// its own.
+pub struct VersionSubquery;
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for VersionSubquery {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> QueryResult<()> {
+        out.push_sql("(SELECT version FROM routing_version WHERE id = 1)");
+        Ok(())
+    }
+}
+
 /// Takes the version row's lock (PostgreSQL) or the write lock (SQLite) without changing it, so
 /// that changes to the rules happen one at a time.
 pub fn lock_version(conn: &mut DbConn) -> QueryResult<()> {

@@ -516,7 +516,7 @@ impl Rng {
 }
 
 /// (desk id or 0, status) → reports, counted from the reports themselves.
-async fn recount(app: &TestApp) -> BTreeMap<(i64, String), i64> {
+pub(crate) async fn recount(app: &TestApp) -> BTreeMap<(i64, String), i64> {
     let rows: Vec<(Option<i64>, String, i64)> = app
         .query(|conn| {
             reports::table
@@ -530,7 +530,7 @@ async fn recount(app: &TestApp) -> BTreeMap<(i64, String), i64> {
         .collect()
 }
 
-async fn kept_counts(app: &TestApp) -> BTreeMap<(i64, String), i64> {
+pub(crate) async fn kept_counts(app: &TestApp) -> BTreeMap<(i64, String), i64> {
     let rows = app
         .query(disinfo_desk::reports::repo::counted_by_desk_and_status)
         .await;

@@ -543,9 +543,15 @@ async fn a_rule_added_on_one_instance_is_used_by_another_at_once() {
             .add_rule(&[("desk", "world"), ("path_prefix", "/culture/")])
             .await,
     );
-    // Intake checks the rules' version inside its transaction: no waiting for a reload.
+    // Intake checks the rules' version inside its transaction: no waiting for a reload. The
+    // second instance routed this one by the rules it had, then moved it: its count moved too.
     let code = submit(&second, "https://www.example.com/culture/after").await;
     assert_eq!(desk_of(&second, &code).await, "world");
+    assert_eq!(
+        crate::group_commit::kept_counts(&second).await,
+        crate::group_commit::recount(&second).await,
+        "the kept counts follow the report to the desk the new rule chose"
+    );
 }
 
 #[tokio::test]
