@@ -56,16 +56,49 @@ pub fn recipient_hash(key: &Secret, address: &str) -> String {
     keyed_hex(key, "recipient", address.trim().to_lowercase().as_bytes())
 }
 
-/// Queues the messages a new report calls for.
+/// Queues the messages a new report calls for. What was sent before (the article's window, the
+/// desk's alerts, the address's acknowledgements, the article's escalation) is read first, in one
+/// statement; the decisions follow from it.
 pub fn on_report_submitted(conn: &mut DbConn, event: &NewReportEvent<'_>) -> QueryResult<Queued> {
     let mut queued = Queued::default();
     let report = event.report;
-    if let Some(email) = report.reporter_email.as_ref().filter(|_| event.acknowledge) {
-        let hash = recipient_hash(event.recipient_key, email);
-        let since = event.now - Duration::days(1);
-        let sent =
-            repo::count_to_recipient_since(conn, MessageKind::ReportAck.as_str(), &hash, since)?;
-        if sent >= i64::from(event.settings.acks_per_address_per_day) {
+    let settings = event.settings;
+    let ack = report
+        .reporter_email
+        .as_ref()
+        .filter(|_| event.acknowledge)
+        .map(|email| (email, recipient_hash(event.recipient_key, email)));
+    let with_editors = |desk: &&DeskRef<'_>| event.alert_desk && !desk.desk.editors.is_empty();
+    let desk = event.desk.as_ref().filter(with_editors);
+    let threshold = i64::from(settings.escalation_threshold);
+    // Cheap check first: an article with fewer reports in all can't have enough in the window.
+    let escalation = event
+        .escalation_desk
+        .as_ref()
+        .filter(with_editors)
+        .filter(|_| threshold > 0 && event.article.report_count >= threshold);
+    if ack.is_none() && desk.is_none() && escalation.is_none() {
+        return Ok(queued);
+    }
+    let window = Duration::seconds(settings.alert_window_secs as i64);
+    let escalation_since = event.now - Duration::seconds(settings.escalation_window_secs as i64);
+    let article_key = desk.map(|desk| article_key(desk.id, event.article.id));
+    let roundup = desk.map(|desk| roundup_key(desk.id));
+    let facts = repo::intake_facts(
+        conn,
+        &repo::IntakeFactsQuery {
+            article_key: article_key.as_deref(),
+            desk_id: desk.map(|desk| desk.id),
+            alerts_since: Some(event.now - window),
+            roundup_key: roundup.as_deref(),
+            recipient_hash: ack.as_ref().map(|(_, hash)| hash.as_str()),
+            acks_since: Some(event.now - Duration::days(1)),
+            escalated_article_id: escalation.map(|_| event.article.id),
+            escalated_since: Some(escalation_since),
+        },
+    )?;
+    if let Some((email, hash)) = &ack {
+        if facts.acks_to_recipient >= i64::from(settings.acks_per_address_per_day) {
             queued.ack_skipped = true;
         } else {
             enqueue(
@@ -73,7 +106,7 @@ pub fn on_report_submitted(conn: &mut DbConn, event: &NewReportEvent<'_>) -> Que
                 Message {
                     kind: MessageKind::ReportAck,
                     recipients: std::slice::from_ref(email),
-                    recipient_hash: Some(&hash),
+                    recipient_hash: Some(hash),
                     language: &report.language,
                     report_id: Some(report.id),
                     ..Message::new(event.now)
@@ -82,31 +115,45 @@ pub fn on_report_submitted(conn: &mut DbConn, event: &NewReportEvent<'_>) -> Que
             queued.kinds.push(MessageKind::ReportAck);
         }
     }
-    if !event.alert_desk {
-        return Ok(queued);
-    }
-    if let Some(desk) = event.desk.as_ref().filter(|d| !d.desk.editors.is_empty())
-        && let Some(kind) = alert_or_digest(conn, event, desk)?
+    if let (Some(desk), Some(key), Some(roundup)) = (desk, &article_key, &roundup)
+        && let Some(kind) = alert_or_digest(conn, event, desk, &facts, key, roundup, window)?
     {
         queued.kinds.push(kind);
     }
-    if let Some(desk) = event
-        .escalation_desk
-        .as_ref()
-        .filter(|d| !d.desk.editors.is_empty())
-        && escalate(conn, event, desk)?
+    // Already escalated in this window is the common case for a hot article, and the cheaper
+    // check. Distinct clients, not raw reports: one client cannot escalate an article on its own.
+    if let Some(desk) = escalation
+        && !facts.escalated
+        && repo::reporters_on_article_since(conn, event.article.id, escalation_since)? >= threshold
     {
+        enqueue(
+            conn,
+            Message {
+                kind: MessageKind::Escalation,
+                recipients: &desk.desk.editors,
+                article_id: Some(event.article.id),
+                desk_id: Some(desk.id),
+                window_start: Some(escalation_since),
+                window_end: Some(event.now),
+                ..Message::new(event.now)
+            },
+        )?;
         queued.kinds.push(MessageKind::Escalation);
         super::webhooks::service::on_article_escalated(
             conn,
             event.article,
             report,
             &desk.desk.slug,
-            event.settings,
+            settings,
             event.now,
         )?;
     }
     Ok(queued)
+}
+
+/// The key of a desk's alert and digest about one article.
+fn article_key(desk_id: i64, article_id: i64) -> String {
+    format!("desk:{desk_id}:article:{article_id}")
 }
 
 /// The key of a desk's round-up of many articles.
@@ -120,12 +167,12 @@ fn join_roundup(
     conn: &mut DbConn,
     event: &NewReportEvent<'_>,
     desk: &DeskRef<'_>,
+    facts: &repo::IntakeFacts,
+    key: &str,
     window: Duration,
 ) -> QueryResult<Option<MessageKind>> {
-    let key = roundup_key(desk.id);
-    let waiting = repo::latest_with_key(conn, &key)?
-        .filter(|row| row.window_end.is_some_and(|end| event.now < end));
-    if waiting.is_some() {
+    let waiting = facts.roundup_window_end.is_some_and(|end| event.now < end);
+    if waiting {
         return Ok(None);
     }
     let end = event.now + window;
@@ -135,7 +182,7 @@ fn join_roundup(
             kind: MessageKind::DeskRoundup,
             recipients: &desk.desk.editors,
             desk_id: Some(desk.id),
-            coalesce_key: Some(&key),
+            coalesce_key: Some(key),
             window_start: Some(event.now),
             window_end: Some(end),
             due_at: end + DIGEST_GRACE,
@@ -149,27 +196,25 @@ fn alert_or_digest(
     conn: &mut DbConn,
     event: &NewReportEvent<'_>,
     desk: &DeskRef<'_>,
+    facts: &repo::IntakeFacts,
+    key: &str,
+    roundup: &str,
+    window: Duration,
 ) -> QueryResult<Option<MessageKind>> {
-    let key = format!("desk:{}:article:{}", desk.id, event.article.id);
-    let window = Duration::seconds(event.settings.alert_window_secs as i64);
-    let latest = repo::latest_with_key(conn, &key)?;
-    let open_window = latest.filter(|row| row.window_end.is_some_and(|end| event.now < end));
+    let open_window = facts
+        .article_latest
+        .as_ref()
+        .filter(|row| row.window_end.is_some_and(|end| event.now < end));
     let base = Message {
         recipients: &desk.desk.editors,
         article_id: Some(event.article.id),
         desk_id: Some(desk.id),
-        coalesce_key: Some(&key),
+        coalesce_key: Some(key),
         ..Message::new(event.now)
     };
     match open_window {
-        None if repo::count_kind_for_desk_since(
-            conn,
-            MessageKind::DeskAlert.as_str(),
-            desk.id,
-            event.now - window,
-        )? >= i64::from(event.settings.desk_alerts_per_window) =>
-        {
-            join_roundup(conn, event, desk, window)
+        None if facts.desk_alerts >= i64::from(event.settings.desk_alerts_per_window) => {
+            join_roundup(conn, event, desk, facts, roundup, window)
         }
         None => {
             enqueue(
@@ -204,43 +249,6 @@ fn alert_or_digest(
         // A digest is already waiting for the window to close; it will include this report.
         Some(_) => Ok(None),
     }
-}
-
-fn escalate(
-    conn: &mut DbConn,
-    event: &NewReportEvent<'_>,
-    desk: &DeskRef<'_>,
-) -> QueryResult<bool> {
-    let threshold = i64::from(event.settings.escalation_threshold);
-    // Cheap check first: an article with fewer reports in all can't have enough in the window.
-    if threshold == 0 || event.article.report_count < threshold {
-        return Ok(false);
-    }
-    let since = event.now - Duration::seconds(event.settings.escalation_window_secs as i64);
-    // Already escalated in this window is the common case for a hot article, and the cheaper check.
-    // Distinct clients, not raw reports: one client cannot escalate an article on its own.
-    if repo::has_message_since(
-        conn,
-        MessageKind::Escalation.as_str(),
-        event.article.id,
-        since,
-    )? || repo::reporters_on_article_since(conn, event.article.id, since)? < threshold
-    {
-        return Ok(false);
-    }
-    enqueue(
-        conn,
-        Message {
-            kind: MessageKind::Escalation,
-            recipients: &desk.desk.editors,
-            article_id: Some(event.article.id),
-            desk_id: Some(desk.id),
-            window_start: Some(since),
-            window_end: Some(event.now),
-            ..Message::new(event.now)
-        },
-    )?;
-    Ok(true)
 }
 
 /// Whether the reporter's acknowledgement is queued or sent (`Some(true)`), was given up

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
 
 use crate::articles::Article;
 use crate::reports::repo::ReportRow;
@@ -107,6 +108,156 @@ pub fn latest_with_key(conn: &mut DbConn, key: &str) -> QueryResult<Option<Outbo
     .optional()
 }
 
+/// What intake decides a new report's messages by, read from the outbox in one statement (one
+/// round trip on PostgreSQL): see [`intake_facts`]. A part whose key is `None` reads nothing.
+#[derive(Debug, Clone, Default)]
+pub struct IntakeFactsQuery<'a> {
+    /// The article's coalescing key on its desk: the newest message with it.
+    pub article_key: Option<&'a str>,
+    /// The desk's immediate alerts since `alerts_since`.
+    pub desk_id: Option<i64>,
+    pub alerts_since: Option<NaiveDateTime>,
+    /// The desk's round-up key: the newest round-up's window.
+    pub roundup_key: Option<&'a str>,
+    /// Acknowledgements to this (hashed) address since `acks_since`.
+    pub recipient_hash: Option<&'a str>,
+    pub acks_since: Option<NaiveDateTime>,
+    /// Whether the article was escalated since `escalated_since`.
+    pub escalated_article_id: Option<i64>,
+    pub escalated_since: Option<NaiveDateTime>,
+}
+
+/// The newest message with an article's coalescing key, as intake needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coalesced {
+    pub kind: String,
+    pub report_id: Option<i64>,
+    pub window_start: Option<NaiveDateTime>,
+    pub window_end: Option<NaiveDateTime>,
+}
+
+/// The answers to an [`IntakeFactsQuery`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IntakeFacts {
+    pub article_latest: Option<Coalesced>,
+    pub desk_alerts: i64,
+    /// The newest round-up's window end (`None` also when there is no round-up).
+    pub roundup_window_end: Option<NaiveDateTime>,
+    pub acks_to_recipient: i64,
+    pub escalated: bool,
+}
+
+/// Reads an [`IntakeFactsQuery`]: the newest message with the article's key, the desk's alerts,
+/// its newest round-up, the address's acknowledgements and the article's escalation, each from its
+/// own index, in one statement.
+pub fn intake_facts(conn: &mut DbConn, query: &IntakeFactsQuery<'_>) -> QueryResult<IntakeFacts> {
+    type Row = (
+        Option<String>,
+        Option<i64>,
+        Option<NaiveDateTime>,
+        Option<NaiveDateTime>,
+        i64,
+        Option<NaiveDateTime>,
+        i64,
+        bool,
+    );
+    let statement = IntakeFactsStatement(query);
+    let row: Row = match conn {
+        DbConn::Sqlite(c) => statement.get_result(c)?,
+        DbConn::Postgres(c) => statement.get_result(c)?,
+    };
+    let (kind, report_id, window_start, window_end, desk_alerts, roundup_end, acks, escalated) =
+        row;
+    Ok(IntakeFacts {
+        article_latest: kind.map(|kind| Coalesced {
+            kind,
+            report_id,
+            window_start,
+            window_end,
+        }),
+        desk_alerts,
+        roundup_window_end: roundup_end,
+        acks_to_recipient: acks,
+        escalated,
+    })
+}
+
+/// The statement of [`intake_facts`], a type of its own so that each connection prepares it once.
+struct IntakeFactsStatement<'q, 'a>(&'q IntakeFactsQuery<'a>);
+
+impl diesel::query_builder::QueryId for IntakeFactsStatement<'_, '_> {
+    type QueryId = IntakeFactsStatement<'static, 'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl diesel::query_builder::Query for IntakeFactsStatement<'_, '_> {
+    type SqlType = (
+        Nullable<Text>,
+        Nullable<BigInt>,
+        Nullable<Timestamp>,
+        Nullable<Timestamp>,
+        BigInt,
+        Nullable<Timestamp>,
+        BigInt,
+        diesel::sql_types::Bool,
+    );
+}
+
+impl<C: Connection> RunQueryDsl<C> for IntakeFactsStatement<'_, '_> {}
+
+impl<DB> diesel::query_builder::QueryFragment<DB> for IntakeFactsStatement<'_, '_>
+where
+    DB: diesel::backend::Backend
+        + diesel::sql_types::HasSqlType<BigInt>
+        + diesel::sql_types::HasSqlType<Text>
+        + diesel::sql_types::HasSqlType<Timestamp>,
+    i64: diesel::serialize::ToSql<BigInt, DB>,
+    Option<i64>: diesel::serialize::ToSql<Nullable<BigInt>, DB>,
+    for<'x> Option<&'x str>: diesel::serialize::ToSql<Nullable<Text>, DB>,
+    str: diesel::serialize::ToSql<Text, DB>,
+    Option<NaiveDateTime>: diesel::serialize::ToSql<Nullable<Timestamp>, DB>,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> QueryResult<()> {
+        let q = self.0;
+        out.push_sql(
+            "SELECT latest.kind, latest.report_id, latest.window_start, latest.window_end, \
+             (SELECT COUNT(*) FROM outbox WHERE desk_id = ",
+        );
+        out.push_bind_param::<Nullable<BigInt>, _>(&q.desk_id)?;
+        out.push_sql(" AND kind = ");
+        out.push_bind_param::<Text, _>(super::MessageKind::DeskAlert.as_str())?;
+        out.push_sql(" AND created_at > ");
+        out.push_bind_param::<Nullable<Timestamp>, _>(&q.alerts_since)?;
+        out.push_sql("), (SELECT window_end FROM outbox WHERE coalesce_key = ");
+        out.push_bind_param::<Nullable<Text>, _>(&q.roundup_key)?;
+        out.push_sql(
+            " ORDER BY id DESC LIMIT 1), \
+             (SELECT COUNT(*) FROM outbox WHERE recipient_hash = ",
+        );
+        out.push_bind_param::<Nullable<Text>, _>(&q.recipient_hash)?;
+        out.push_sql(" AND kind = ");
+        out.push_bind_param::<Text, _>(super::MessageKind::ReportAck.as_str())?;
+        out.push_sql(" AND created_at > ");
+        out.push_bind_param::<Nullable<Timestamp>, _>(&q.acks_since)?;
+        out.push_sql("), EXISTS (SELECT 1 FROM outbox WHERE article_id = ");
+        out.push_bind_param::<Nullable<BigInt>, _>(&q.escalated_article_id)?;
+        out.push_sql(" AND kind = ");
+        out.push_bind_param::<Text, _>(super::MessageKind::Escalation.as_str())?;
+        out.push_sql(" AND created_at > ");
+        out.push_bind_param::<Nullable<Timestamp>, _>(&q.escalated_since)?;
+        out.push_sql(
+            ") FROM (SELECT 1 AS here) AS here LEFT JOIN (SELECT kind, report_id, window_start, \
+             window_end FROM outbox WHERE coalesce_key = ",
+        );
+        out.push_bind_param::<Nullable<Text>, _>(&q.article_key)?;
+        out.push_sql(" ORDER BY id DESC LIMIT 1) AS latest ON 1 = 1");
+        Ok(())
+    }
+}
+
 pub fn reports_on_article_since(
     conn: &mut DbConn,
     article_id: i64,
@@ -204,21 +355,6 @@ pub fn statuses_for_report(
         .order(outbox::id.asc())
         .select(outbox::status)
         .load(conn)
-}
-
-/// Messages of one kind to one desk since `since`.
-pub fn count_kind_for_desk_since(
-    conn: &mut DbConn,
-    kind: &str,
-    desk_id: i64,
-    since: NaiveDateTime,
-) -> QueryResult<i64> {
-    crate::on_its_backend!(conn, c => outbox::table
-        .filter(outbox::desk_id.eq(desk_id))
-        .filter(outbox::kind.eq(kind))
-        .filter(outbox::created_at.gt(since))
-        .count()
-        .get_result(c))
 }
 
 /// The reports a desk round-up covers: routed to the desk within its window, not spam, and on
