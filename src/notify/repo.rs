@@ -618,3 +618,154 @@ pub fn is_our_message(conn: &mut DbConn, message_token: &str) -> QueryResult<boo
         .get_result::<i64>(conn)
         .map(|n| n > 0)
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+
+    use super::*;
+    use crate::notify::MessageKind;
+    use crate::storage::schema::desks;
+    use crate::storage::sqlite_planner::testing::migrated_sqlite;
+
+    fn message<'a>(kind: MessageKind, at: NaiveDateTime) -> InsertOutbox<'a> {
+        InsertOutbox {
+            message_id: "",
+            kind: kind.as_str(),
+            recipients: "[]",
+            language: "en",
+            report_id: None,
+            article_id: None,
+            desk_id: None,
+            coalesce_key: None,
+            window_start: None,
+            window_end: None,
+            status: super::super::status::PENDING,
+            due_at: at,
+            created_at: at,
+            recipient_hash: None,
+        }
+    }
+
+    /// Each part of the one statement reads what its own query would: the newest message with the
+    /// article's key, the desk's alerts and the address's acknowledgements since their times, the
+    /// newest round-up, the article's escalation; and a part without its key reads nothing.
+    #[tokio::test]
+    async fn intake_facts_read_each_part_from_the_outbox() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = migrated_sqlite(dir.path());
+        let mut conn = db.get().expect("a connection");
+        let conn: &mut DbConn = &mut conn;
+        let now = crate::storage::now();
+        let (hour_ago, in_an_hour) = (now - Duration::hours(1), now + Duration::hours(1));
+        let article = crate::articles::repo::RecordReport::awaiting_address(now)
+            .run(conn)
+            .expect("an article");
+        let desk: i64 = diesel::insert_into(desks::table)
+            .values((
+                desks::slug.eq("world"),
+                desks::name.eq("World"),
+                desks::created_at.eq(now),
+            ))
+            .returning(desks::id)
+            .get_result(conn)
+            .expect("a desk");
+        let (key, roundup) = ("desk:1:article:1", "desk:1:roundup");
+        let rows = [
+            // The article's alert, then its digest: the digest is the newest with the key.
+            InsertOutbox {
+                coalesce_key: Some(key),
+                window_end: Some(in_an_hour),
+                desk_id: Some(desk),
+                ..message(MessageKind::DeskAlert, now)
+            },
+            InsertOutbox {
+                coalesce_key: Some(key),
+                report_id: None,
+                window_start: Some(now),
+                window_end: Some(in_an_hour),
+                ..message(MessageKind::DeskDigest, now)
+            },
+            // An alert of the desk before the window: not counted.
+            InsertOutbox {
+                desk_id: Some(desk),
+                ..message(MessageKind::DeskAlert, hour_ago - Duration::minutes(1))
+            },
+            InsertOutbox {
+                coalesce_key: Some(roundup),
+                window_end: Some(hour_ago),
+                ..message(MessageKind::DeskRoundup, hour_ago)
+            },
+            InsertOutbox {
+                coalesce_key: Some(roundup),
+                window_end: Some(in_an_hour),
+                ..message(MessageKind::DeskRoundup, now)
+            },
+            InsertOutbox {
+                recipient_hash: Some("h1"),
+                ..message(MessageKind::ReportAck, now)
+            },
+            InsertOutbox {
+                recipient_hash: Some("h1"),
+                ..message(MessageKind::ReportAck, now)
+            },
+            InsertOutbox {
+                recipient_hash: Some("h2"),
+                ..message(MessageKind::ReportAck, now)
+            },
+            InsertOutbox {
+                article_id: Some(article.id),
+                ..message(MessageKind::Escalation, now)
+            },
+        ];
+        for (n, row) in rows.iter().enumerate() {
+            let id = format!("m{n}");
+            insert(
+                conn,
+                &InsertOutbox {
+                    message_id: &id,
+                    ..*row
+                },
+            )
+            .expect("inserts");
+        }
+        let everything = IntakeFactsQuery {
+            article_key: Some(key),
+            desk_id: Some(desk),
+            alerts_since: Some(hour_ago),
+            roundup_key: Some(roundup),
+            recipient_hash: Some("h1"),
+            acks_since: Some(hour_ago),
+            escalated_article_id: Some(article.id),
+            escalated_since: Some(hour_ago),
+        };
+        assert_eq!(
+            intake_facts(conn, &everything).expect("reads"),
+            IntakeFacts {
+                article_latest: Some(Coalesced {
+                    kind: "desk_digest".into(),
+                    report_id: None,
+                    window_start: Some(now),
+                    window_end: Some(in_an_hour),
+                }),
+                desk_alerts: 1,
+                roundup_window_end: Some(in_an_hour),
+                acks_to_recipient: 2,
+                escalated: true,
+            }
+        );
+        let later = IntakeFactsQuery {
+            escalated_since: Some(now),
+            alerts_since: Some(now),
+            ..everything.clone()
+        };
+        let facts = intake_facts(conn, &later).expect("reads");
+        assert!(!facts.escalated, "escalated at `now`, not after it");
+        assert_eq!(facts.desk_alerts, 0, "the alert at `now` is not after it");
+        assert_eq!(
+            intake_facts(conn, &IntakeFactsQuery::default()).expect("reads"),
+            IntakeFacts::default(),
+            "no keys: nothing read"
+        );
+    }
+}
