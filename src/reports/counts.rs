@@ -2,10 +2,14 @@
 //! store or move reports, so that the dashboard's navigation reads a few rows instead of counting.
 //!
 //! A transaction collects its changes here and writes them at its end, in one order (desk, then
-//! status). On PostgreSQL concurrent transactions then lock count rows in the same order, after
-//! any article row they lock, and never deadlock on them; each adds to one of
-//! [`repo::COUNT_SHARDS_POSTGRES`] rows of a desk and status (chosen at random), so that intake on
-//! one desk does not queue on a single row until each COMMIT. SQLite has one writer: one row.
+//! status). Intake adds its report's one in the statement that stores it, right after the article
+//! row (`repo::record_intake`). On PostgreSQL concurrent transactions then lock count rows in the
+//! same order, after any article row they lock, and do not deadlock on them. (The one exception
+//! is rare: an intake whose report moves because the rules changed meanwhile writes that move at
+//! its end too; should it deadlock, PostgreSQL fails one transaction, which was not acknowledged.)
+//! Each adds to one of [`repo::COUNT_SHARDS_POSTGRES`] rows of a desk and status (chosen at
+//! random), so that intake on one desk does not queue on a single row until each COMMIT. SQLite
+//! has one writer: one row.
 
 use std::collections::BTreeMap;
 
