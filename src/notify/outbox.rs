@@ -82,19 +82,25 @@ pub fn on_report_submitted(conn: &mut DbConn, event: &NewReportEvent<'_>) -> Que
     }
     let window = Duration::seconds(settings.alert_window_secs as i64);
     let escalation_since = event.now - Duration::seconds(settings.escalation_window_secs as i64);
-    let article_key = desk.map(|desk| article_key(desk.id, event.article.id));
-    let roundup = desk.map(|desk| roundup_key(desk.id));
+    // The desk with its two coalescing keys: the article's and the desk's round-up's.
+    let desk = desk.map(|desk| {
+        let keys = DeskKeys {
+            article: article_key(desk.id, event.article.id),
+            roundup: roundup_key(desk.id),
+        };
+        (desk, keys)
+    });
     let facts = repo::intake_facts(
         conn,
         &repo::IntakeFactsQuery {
-            article_key: article_key.as_deref(),
-            desk_id: desk.map(|desk| desk.id),
-            alerts_since: Some(event.now - window),
-            roundup_key: roundup.as_deref(),
+            article_key: desk.as_ref().map(|(_, keys)| keys.article.as_str()),
+            desk_id: desk.as_ref().map(|(desk, _)| desk.id),
+            alerts_since: event.now - window,
+            roundup_key: desk.as_ref().map(|(_, keys)| keys.roundup.as_str()),
             recipient_hash: ack.as_ref().map(|(_, hash)| hash.as_str()),
-            acks_since: Some(event.now - Duration::days(1)),
+            acks_since: event.now - Duration::days(1),
             escalated_article_id: escalation.map(|_| event.article.id),
-            escalated_since: Some(escalation_since),
+            escalated_since: escalation_since,
         },
     )?;
     if let Some((email, hash)) = &ack {
@@ -115,8 +121,8 @@ pub fn on_report_submitted(conn: &mut DbConn, event: &NewReportEvent<'_>) -> Que
             queued.kinds.push(MessageKind::ReportAck);
         }
     }
-    if let (Some(desk), Some(key), Some(roundup)) = (desk, &article_key, &roundup)
-        && let Some(kind) = alert_or_digest(conn, event, desk, &facts, key, roundup, window)?
+    if let Some((desk, keys)) = &desk
+        && let Some(kind) = alert_or_digest(conn, event, desk, &facts, keys, window)?
     {
         queued.kinds.push(kind);
     }
@@ -149,6 +155,14 @@ pub fn on_report_submitted(conn: &mut DbConn, event: &NewReportEvent<'_>) -> Que
         )?;
     }
     Ok(queued)
+}
+
+/// A desk's coalescing keys for a new report.
+struct DeskKeys {
+    /// Its alert and digest about the report's article.
+    article: String,
+    /// Its round-up of many articles.
+    roundup: String,
 }
 
 /// The key of a desk's alert and digest about one article.
@@ -197,8 +211,7 @@ fn alert_or_digest(
     event: &NewReportEvent<'_>,
     desk: &DeskRef<'_>,
     facts: &repo::IntakeFacts,
-    key: &str,
-    roundup: &str,
+    keys: &DeskKeys,
     window: Duration,
 ) -> QueryResult<Option<MessageKind>> {
     let open_window = facts
@@ -209,12 +222,12 @@ fn alert_or_digest(
         recipients: &desk.desk.editors,
         article_id: Some(event.article.id),
         desk_id: Some(desk.id),
-        coalesce_key: Some(key),
+        coalesce_key: Some(&keys.article),
         ..Message::new(event.now)
     };
     match open_window {
         None if facts.desk_alerts >= i64::from(event.settings.desk_alerts_per_window) => {
-            join_roundup(conn, event, desk, facts, roundup, window)
+            join_roundup(conn, event, desk, facts, &keys.roundup, window)
         }
         None => {
             enqueue(

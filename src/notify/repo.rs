@@ -116,15 +116,15 @@ pub struct IntakeFactsQuery<'a> {
     pub article_key: Option<&'a str>,
     /// The desk's immediate alerts since `alerts_since`.
     pub desk_id: Option<i64>,
-    pub alerts_since: Option<NaiveDateTime>,
+    pub alerts_since: NaiveDateTime,
     /// The desk's round-up key: the newest round-up's window.
     pub roundup_key: Option<&'a str>,
     /// Acknowledgements to this (hashed) address since `acks_since`.
     pub recipient_hash: Option<&'a str>,
-    pub acks_since: Option<NaiveDateTime>,
+    pub acks_since: NaiveDateTime,
     /// Whether the article was escalated since `escalated_since`.
     pub escalated_article_id: Option<i64>,
-    pub escalated_since: Option<NaiveDateTime>,
+    pub escalated_since: NaiveDateTime,
 }
 
 /// The newest message with an article's coalescing key, as intake needs it.
@@ -215,22 +215,37 @@ where
     Option<i64>: diesel::serialize::ToSql<Nullable<BigInt>, DB>,
     for<'x> Option<&'x str>: diesel::serialize::ToSql<Nullable<Text>, DB>,
     str: diesel::serialize::ToSql<Text, DB>,
-    Option<NaiveDateTime>: diesel::serialize::ToSql<Nullable<Timestamp>, DB>,
+    NaiveDateTime: diesel::serialize::ToSql<Timestamp, DB>,
 {
     fn walk_ast<'b>(
         &'b self,
         mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
     ) -> QueryResult<()> {
+        /// ` AND kind = <kind> AND created_at > <since>`: how three of the parts end.
+        fn of_kind_since<'b, DB>(
+            out: &mut diesel::query_builder::AstPass<'_, 'b, DB>,
+            kind: super::MessageKind,
+            since: &'b NaiveDateTime,
+        ) -> QueryResult<()>
+        where
+            DB: diesel::backend::Backend
+                + diesel::sql_types::HasSqlType<Text>
+                + diesel::sql_types::HasSqlType<Timestamp>,
+            str: diesel::serialize::ToSql<Text, DB>,
+            NaiveDateTime: diesel::serialize::ToSql<Timestamp, DB>,
+        {
+            out.push_sql(" AND kind = ");
+            out.push_bind_param::<Text, _>(kind.as_str())?;
+            out.push_sql(" AND created_at > ");
+            out.push_bind_param::<Timestamp, _>(since)
+        }
         let q = self.0;
         out.push_sql(
             "SELECT latest.kind, latest.report_id, latest.window_start, latest.window_end, \
              (SELECT COUNT(*) FROM outbox WHERE desk_id = ",
         );
         out.push_bind_param::<Nullable<BigInt>, _>(&q.desk_id)?;
-        out.push_sql(" AND kind = ");
-        out.push_bind_param::<Text, _>(super::MessageKind::DeskAlert.as_str())?;
-        out.push_sql(" AND created_at > ");
-        out.push_bind_param::<Nullable<Timestamp>, _>(&q.alerts_since)?;
+        of_kind_since(&mut out, super::MessageKind::DeskAlert, &q.alerts_since)?;
         out.push_sql("), (SELECT window_end FROM outbox WHERE coalesce_key = ");
         out.push_bind_param::<Nullable<Text>, _>(&q.roundup_key)?;
         out.push_sql(
@@ -238,16 +253,10 @@ where
              (SELECT COUNT(*) FROM outbox WHERE recipient_hash = ",
         );
         out.push_bind_param::<Nullable<Text>, _>(&q.recipient_hash)?;
-        out.push_sql(" AND kind = ");
-        out.push_bind_param::<Text, _>(super::MessageKind::ReportAck.as_str())?;
-        out.push_sql(" AND created_at > ");
-        out.push_bind_param::<Nullable<Timestamp>, _>(&q.acks_since)?;
+        of_kind_since(&mut out, super::MessageKind::ReportAck, &q.acks_since)?;
         out.push_sql("), EXISTS (SELECT 1 FROM outbox WHERE article_id = ");
         out.push_bind_param::<Nullable<BigInt>, _>(&q.escalated_article_id)?;
-        out.push_sql(" AND kind = ");
-        out.push_bind_param::<Text, _>(super::MessageKind::Escalation.as_str())?;
-        out.push_sql(" AND created_at > ");
-        out.push_bind_param::<Nullable<Timestamp>, _>(&q.escalated_since)?;
+        of_kind_since(&mut out, super::MessageKind::Escalation, &q.escalated_since)?;
         out.push_sql(
             ") FROM (SELECT 1 AS here) AS here LEFT JOIN (SELECT kind, report_id, window_start, \
              window_end FROM outbox WHERE coalesce_key = ",
@@ -732,12 +741,12 @@ mod tests {
         let everything = IntakeFactsQuery {
             article_key: Some(key),
             desk_id: Some(desk),
-            alerts_since: Some(hour_ago),
+            alerts_since: hour_ago,
             roundup_key: Some(roundup),
             recipient_hash: Some("h1"),
-            acks_since: Some(hour_ago),
+            acks_since: hour_ago,
             escalated_article_id: Some(article.id),
-            escalated_since: Some(hour_ago),
+            escalated_since: hour_ago,
         };
         assert_eq!(
             intake_facts(conn, &everything).expect("reads"),
@@ -755,8 +764,8 @@ mod tests {
             }
         );
         let later = IntakeFactsQuery {
-            escalated_since: Some(now),
-            alerts_since: Some(now),
+            escalated_since: now,
+            alerts_since: now,
             ..everything.clone()
         };
         let facts = intake_facts(conn, &later).expect("reads");
