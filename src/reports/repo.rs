@@ -172,6 +172,7 @@ pub fn record_intake(conn: &mut DbConn, intake: NewIntake<'_>) -> QueryResult<Re
                 insert: diesel::insert_into(reports::table)
                     .values((
                         &report,
+                        reports::id.eq(pg_insert::IdAfterArticle),
                         reports::article_id.eq(pg_insert::IdOfArticle),
                         pg_insert::Words.eq(pg_insert::Literal(search::tsvector_literal(tokens))),
                     ))
@@ -294,6 +295,31 @@ mod pg_insert {
             mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
         ) -> diesel::QueryResult<()> {
             out.push_sql("(SELECT id FROM article)");
+            Ok(())
+        }
+    }
+
+    /// The report's id, drawn from its sequence only once the `article` CTE of [`Intake`] has
+    /// written (and so locked) the article's row. Left to the column's default, the id would be
+    /// drawn first (PostgreSQL computes a row's values in column order), before a wait on that
+    /// lock: a report could then commit after another on its article with a smaller id, and
+    /// "the reports after the alert's" (a digest's, `digest_reports`) would miss it. Drawn
+    /// here, reports on one article are numbered in the order they commit, as on SQLite.
+    #[derive(Debug, Clone, Copy, diesel::query_builder::QueryId)]
+    pub struct IdAfterArticle;
+
+    impl diesel::Expression for IdAfterArticle {
+        type SqlType = BigInt;
+    }
+
+    impl<QS> diesel::expression::AppearsOnTable<QS> for IdAfterArticle {}
+
+    impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for IdAfterArticle {
+        fn walk_ast<'b>(
+            &'b self,
+            mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+        ) -> diesel::QueryResult<()> {
+            out.push_sql("(SELECT nextval(pg_get_serial_sequence('reports', 'id')) FROM article)");
             Ok(())
         }
     }

@@ -296,6 +296,106 @@ async fn a_flood_on_one_article_sends_at_most_two_desk_emails() {
     );
 }
 
+/// A digest lists the reports on its article numbered after the alert's, so reports on one
+/// article must be numbered in the order they commit. On PostgreSQL a report can wait on its
+/// article's row lock, held by another report's transaction: its number must be drawn after that
+/// wait, not before (the flood above then loses the waiting reports from its digest).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_waiting_on_its_articles_lock_is_numbered_after_the_one_holding_it() {
+    if backend() != crate::helpers::TestBackend::Postgres {
+        eprintln!("needs PostgreSQL (DESK_TEST_BACKEND=postgres), skipped");
+        return;
+    }
+    let app = spawn_app_with(|_| {}).await;
+    let article_url = "https://www.example.com/world/numbered-in-commit-order";
+    let first = submit(&app, &report_on(article_url, None)).await;
+    let article_id: i64 = app
+        .query(move |conn| {
+            reports::table
+                .filter(reports::tracking_code.eq(first))
+                .select(reports::article_id)
+                .first(conn)
+        })
+        .await;
+
+    // Another report's transaction on the article: it holds the article's row, as intake does.
+    let url = app.database_url.clone();
+    let mut holder = tokio::task::spawn_blocking(move || {
+        let mut conn = diesel::PgConnection::establish(&url).expect("holder connects");
+        diesel::sql_query("BEGIN")
+            .execute(&mut conn)
+            .expect("begin");
+        diesel::sql_query(format!(
+            "SELECT id FROM articles WHERE id = {article_id} FOR UPDATE"
+        ))
+        .execute(&mut conn)
+        .expect("locks the article");
+        conn
+    })
+    .await
+    .expect("joins");
+
+    let client = app.client.clone();
+    let endpoint = app.url("/api/v1/reports");
+    let waiting = report_on(article_url, None);
+    let request = tokio::spawn(async move { client.post(endpoint).json(&waiting).send().await });
+
+    let url = app.database_url.clone();
+    let holders_id = tokio::task::spawn_blocking(move || {
+        #[derive(QueryableByName)]
+        struct Drawn {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            id: i64,
+        }
+        let mut admin = diesel::PgConnection::establish(&url).expect("admin connects");
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            let waits: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                "(SELECT count(*) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND wait_event_type = 'Lock')",
+            ))
+            .get_result(&mut admin)
+            .expect("pg_stat_activity");
+            if waits > 0 {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the report never waited on its article"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // The holder's report takes its number now, while the other report waits, and commits.
+        let drawn: Drawn =
+            diesel::sql_query("SELECT nextval(pg_get_serial_sequence('reports', 'id')) AS id")
+                .get_result(&mut holder)
+                .expect("draws an id");
+        diesel::sql_query("COMMIT")
+            .execute(&mut holder)
+            .expect("commits");
+        drawn.id
+    })
+    .await
+    .expect("joins");
+
+    let response = request.await.expect("joins").expect("answered");
+    assert_eq!(response.status(), 201);
+    let body: Value = response.json().await.expect("json");
+    let code = body["tracking_code"].as_str().expect("code").to_string();
+    let waited_id: i64 = app
+        .query(move |conn| {
+            reports::table
+                .filter(reports::tracking_code.eq(code))
+                .select(reports::id)
+                .first(conn)
+        })
+        .await;
+    assert!(
+        waited_id > holders_id,
+        "the report that waited got {waited_id}, before the holder's {holders_id}"
+    );
+}
+
 #[tokio::test]
 async fn mail_queued_while_smtp_is_down_arrives_once_it_is_up() {
     let port = free_port();

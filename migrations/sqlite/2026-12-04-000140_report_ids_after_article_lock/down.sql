@@ -1,0 +1,2 @@
+-- Nothing to change on SQLite (see up.sql).
+SELECT 1;
