@@ -319,7 +319,9 @@ mod pg_insert {
             &'b self,
             mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
         ) -> diesel::QueryResult<()> {
-            out.push_sql("(SELECT nextval(pg_get_serial_sequence('reports', 'id')) FROM article)");
+            // The identity column's sequence, named as PostgreSQL names it (the migration that
+            // made the column made it); a literal is resolved once, when the statement is prepared.
+            out.push_sql("(SELECT nextval('reports_id_seq') FROM article)");
             Ok(())
         }
     }
