@@ -147,6 +147,14 @@ pub struct DatabaseSettings {
     /// pages (`wal_autocheckpoint`).
     #[serde(default = "default_write_checkpoint_pages")]
     pub write_checkpoint_pages: u32,
+    /// PostgreSQL: the writer threads (each with its own connection) that take batches of
+    /// intake's writes from the one queue. SQLite always has one.
+    #[serde(default = "default_write_threads_postgres")]
+    pub write_threads_postgres: usize,
+}
+
+fn default_write_threads_postgres() -> usize {
+    2
 }
 
 fn default_write_batch_max() -> usize {

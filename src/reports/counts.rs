@@ -2,21 +2,21 @@
 //! store or move reports, so that the dashboard's navigation reads a few rows instead of counting.
 //!
 //! A transaction collects its changes here and writes them at its end, in one order (desk, then
-//! status). Intake adds its report's one in the statement that stores it, right after the article
-//! row (`repo::record_intake`). On PostgreSQL concurrent transactions then lock count rows in the
-//! same order, after any article row they lock, and do not deadlock on them. (The one exception
-//! is rare: an intake whose report moves because the rules changed meanwhile writes that move at
-//! its end too; should it deadlock, PostgreSQL fails one transaction, which was not acknowledged.)
-//! Each adds to one of [`repo::COUNT_SHARDS_POSTGRES`] rows of a desk and status (chosen at
-//! random), so that intake on one desk does not queue on a single row until each COMMIT. SQLite
-//! has one writer: one row.
+//! status); in a batch of the writer (intake's, on both backends) at the batch's end, summed over
+//! its requests: one statement per desk and status a batch touched (see
+//! `storage::add_at_batch_end`). On PostgreSQL every transaction then takes its count rows last,
+//! after any article row it locks, and in one order, so transactions do not deadlock on them,
+//! however many articles a batch holds. Each batch or transaction adds to one of
+//! [`repo::COUNT_SHARDS_POSTGRES`] rows of a desk and status (chosen at random), so that
+//! transactions on one desk do not queue on a single row until each COMMIT. SQLite has one
+//! writer: one row.
 
 use std::collections::BTreeMap;
 
 use diesel::QueryResult;
 
 use super::{ReportStatus, repo};
-use crate::storage::DbConn;
+use crate::storage::{BatchSum, DbConn, SumRow, add_at_batch_end};
 
 /// Changes to the counts, not written yet.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -58,14 +58,28 @@ impl CountChanges {
             .map(|(&(desk, status), &n)| (desk, status, n))
     }
 
-    /// Writes the changes, in the caller's transaction (its last statements).
+    /// Writes the changes in the caller's transaction: at once, or, in a batch of the writer, at
+    /// its end, summed with its other requests' (see `storage::add_at_batch_end`).
     pub fn write(self, conn: &mut DbConn) -> QueryResult<()> {
-        let shard = shard(conn);
         for (desk, status, n) in self.changes() {
-            repo::add_to_count(conn, desk, status, shard, n)?;
+            add_at_batch_end(conn, COUNTS, (desk, status), n)?;
         }
         Ok(())
     }
+}
+
+/// The counts as a batch's sum: written in (desk, status) order, to one shard per batch.
+const COUNTS: BatchSum = BatchSum {
+    name: "report_counts",
+    write: write_counts,
+};
+
+fn write_counts(conn: &mut DbConn, totals: &[SumRow]) -> QueryResult<()> {
+    let shard = shard(conn);
+    for &(desk, status, n) in totals {
+        repo::add_to_count(conn, desk, status, shard, n)?;
+    }
+    Ok(())
 }
 
 /// The count row of a desk and status that a transaction adds to: one of

@@ -133,14 +133,13 @@ pub struct CreatedEvent<'a> {
 
 /// A new report as intake stores it: its article's row (found or created, and counted), the
 /// report (its article's id comes from that row), its `created` event, its word index entry
-/// (`tokens`, from `search::document`) and one more in its desk's and status's count, in count
-/// row `count_shard` (see `counts::shard`).
+/// (`tokens`, from `search::document`). Its count is the caller's (`counts`: written at the end of
+/// the transaction, or of the writer's batch).
 pub struct NewIntake<'a> {
     pub article: RecordReport<'a>,
     pub report: InsertReport<'a>,
     pub created: CreatedEvent<'a>,
     pub tokens: &'a [String],
-    pub count_shard: i32,
 }
 
 /// What [`record_intake`] stored, and the routing rules' version committed when it ran.
@@ -152,18 +151,16 @@ pub struct Recorded {
 }
 
 /// Stores a new report ([`NewIntake`]). On PostgreSQL that is one statement (one round trip):
-/// data-modifying CTEs write the article, the report with its words in its `words` column, the
-/// event and the count, and the same statement reads the routing version. The count row is
-/// locked after the article row, as every transaction that changes both locks them (see
-/// `counts`). On SQLite these are statements of their own, and the FTS5 entry waits for the end
-/// of the writer's batch (see `storage::at_batch_end`).
+/// data-modifying CTEs write the article, the report with its words in its `words` column and the
+/// event, and the same statement reads the routing version. On SQLite these are statements of
+/// their own, and the FTS5 entry waits for the end of the writer's batch (see
+/// `storage::at_batch_end`).
 pub fn record_intake(conn: &mut DbConn, intake: NewIntake<'_>) -> QueryResult<Recorded> {
     let NewIntake {
         article,
         report,
         created,
         tokens,
-        count_shard,
     } = intake;
     match conn {
         DbConn::Postgres(c) => {
@@ -181,7 +178,6 @@ pub fn record_intake(conn: &mut DbConn, intake: NewIntake<'_>) -> QueryResult<Re
                 status: report.status,
                 note: created.note,
                 created_at: report.created_at,
-                shard: count_shard,
             }
             .get_result(c)?;
             Ok(Recorded {
@@ -199,7 +195,6 @@ pub fn record_intake(conn: &mut DbConn, intake: NewIntake<'_>) -> QueryResult<Re
                 .get_result(c))?;
             insert_event(conn, &created_event(&row, created))?;
             index_new_report(conn, row.id, tokens)?;
-            add_to_count(conn, row.desk_id.unwrap_or(0), &row.status, count_shard, 1)?;
             Ok(Recorded {
                 article,
                 report: row,
@@ -233,7 +228,7 @@ const CREATED: &str = "created";
 /// SQL text). That INSERT is wrapped in [`pg_insert::Intake`], which writes the article before it
 /// and the report's first event and count after it.
 mod pg_insert {
-    use diesel::sql_types::{BigInt, Integer, Nullable, Text};
+    use diesel::sql_types::{BigInt, Nullable, Text};
 
     use crate::articles::repo::RecordReport;
     use crate::routing::repo::VersionSubquery;
@@ -327,14 +322,14 @@ mod pg_insert {
     }
 
     /// `WITH article AS (<the article's upsert>), report AS (<the INSERT … RETURNING>), created
-    /// AS (INSERT INTO report_events … FROM report), counted AS (INSERT INTO report_counts … FROM
-    /// report ON CONFLICT …) SELECT report.*, article.*, <routing version>`: everything a new
-    /// report writes, in one round trip. The event's columns are those of `created_event`
-    /// (SQLite's INSERT), the rest NULL; the count's statement is `AddToCount`'s.
+    /// AS (INSERT INTO report_events … FROM report) SELECT report.*, article.*, <routing
+    /// version>`: the rows a new report writes, in one round trip (its count is written at the
+    /// end of the transaction: see `counts`). The event's columns are those of `created_event`
+    /// (SQLite's INSERT), the rest NULL.
     ///
     /// Order: the report's values read the article's id, so the article's row is written (and
-    /// locked) first; `created` and `counted` are not read by the final SELECT, so PostgreSQL runs
-    /// them to completion after it, from the report's row.
+    /// locked) first; `created` is not read by the final SELECT, so PostgreSQL runs it to
+    /// completion after it, from the report's row.
     pub struct Intake<'a, I> {
         pub article: RecordReport<'a>,
         pub insert: I,
@@ -342,7 +337,6 @@ mod pg_insert {
         pub status: &'a str,
         pub note: Option<&'a str>,
         pub created_at: chrono::NaiveDateTime,
-        pub shard: i32,
     }
 
     impl<I> diesel::query_builder::Query for Intake<'_, I> {
@@ -388,16 +382,7 @@ mod pg_insert {
             out.push_bind_param::<Nullable<Text>, _>(&self.note)?;
             out.push_sql(", ");
             out.push_bind_param::<Timestamp, _>(&self.created_at)?;
-            out.push_sql(
-                " FROM report), counted AS (INSERT INTO report_counts (desk_id, status, shard, n) \
-                 SELECT COALESCE(report.desk_id, 0), report.status, ",
-            );
-            out.push_bind_param::<Integer, _>(&self.shard)?;
-            out.push_sql(
-                ", 1 FROM report ON CONFLICT (desk_id, status, shard) \
-                 DO UPDATE SET n = report_counts.n + excluded.n) \
-                 SELECT report.*, article.*, ",
-            );
+            out.push_sql(" FROM report) SELECT report.*, article.*, ");
             VersionSubquery.walk_ast(out.reborrow())?;
             out.push_sql(" FROM report, article");
             Ok(())

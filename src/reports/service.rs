@@ -6,7 +6,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::counts::{self, CountChanges};
+use super::counts::CountChanges;
 use super::input::{FieldErrors, NewReport, ReportInput};
 use super::tracking::{RandomnessError, TrackingCode};
 use super::{Category, Channel, PublicStatus, ReportStatus, repo};
@@ -15,10 +15,10 @@ use crate::config::NotifySettings;
 use crate::notify::outbox::{self, DeskRef, NewReportEvent};
 use crate::notify::webhooks::service as webhooks;
 use crate::routing::{LiveRules, RouteInput, Routing};
-use crate::storage::{Db, DbConn, StorageError, now};
+use crate::storage::{Db, DbConn, StorageError, lost_to_another_transaction, now};
 
-/// A unique-constraint race (tracking code collision, or two requests with one idempotency key)
-/// is retried this many times; each retry sees the other's committed row.
+/// A lost race (see [`lost_race`]) is retried this many times; each retry sees the other's
+/// committed rows.
 const MAX_ATTEMPTS: usize = 3;
 pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
 
@@ -167,30 +167,41 @@ pub async fn submit(
         let (context, submission) = (context.clone(), submission.clone());
         // Replayable: on SQLite a batch of intakes runs without a savepoint each (see
         // `Db::write_replayable`); `store` only reads and writes the database.
+        // In a batch of the writer, intakes run in the order of their articles' addresses: the
+        // article's row is the first each locks (see `Db::write_replayable_in_order`).
+        let article = &submission.report.article;
+        let lock_order = (!article.is_awaiting_address()).then(|| article.as_str().to_string());
         let result = db
-            .write_replayable(move |conn| store(conn, &context, &submission, &prepared))
+            .write_replayable_in_order(lock_order, move |conn| {
+                store(conn, &context, &submission, &prepared)
+            })
             .await;
-        match unique_race(result, attempt) {
+        match lost_race(result, attempt) {
             Ok(done) => return done,
             Err(()) => attempt += 1,
         }
     }
 }
 
-/// `Err(())` when `result` lost a unique-constraint race that another try may win.
-fn unique_race<T>(
+/// `Err(())` when `result` lost a race that another try may win: a unique constraint (a tracking
+/// code collision, two requests with one idempotency key), or, on PostgreSQL, a deadlock or a
+/// serialization failure (the other transaction went on; PostgreSQL ended this one).
+fn lost_race<T>(
     result: Result<T, ReportError>,
     attempt: usize,
 ) -> Result<Result<T, ReportError>, ()> {
     match result {
-        Err(ReportError::Storage(StorageError::Query(DieselError::DatabaseError(
-            DatabaseErrorKind::UniqueViolation,
-            info,
-        )))) if attempt < MAX_ATTEMPTS => {
+        Err(ReportError::Storage(StorageError::Query(error)))
+            if attempt < MAX_ATTEMPTS
+                && (matches!(
+                    error,
+                    DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
+                ) || lost_to_another_transaction(&error)) =>
+        {
             tracing::info!(
                 attempt,
-                detail = info.message(),
-                "unique race during intake; retrying"
+                %error,
+                "intake lost a race with another transaction; retrying"
             );
             Err(())
         }
@@ -198,7 +209,7 @@ fn unique_race<T>(
     }
 }
 
-/// [`Db::write_replayable`], retried when a unique constraint lost a race (see [`MAX_ATTEMPTS`]).
+/// [`Db::write_replayable`], retried when it lost a race (see [`lost_race`], [`MAX_ATTEMPTS`]).
 pub(crate) async fn write_with_retry<T, F>(db: &Db, work: F) -> Result<T, ReportError>
 where
     F: Fn(&mut DbConn) -> Result<T, ReportError> + Send + Sync + 'static,
@@ -208,7 +219,7 @@ where
     let mut attempt = 1;
     loop {
         let this_try = work.clone();
-        match unique_race(
+        match lost_race(
             db.write_replayable(move |conn| this_try(conn)).await,
             attempt,
         ) {
@@ -335,7 +346,6 @@ fn store(
                 note: submission.spam.map(SpamReason::note),
             },
             tokens: &prepared.search_entry,
-            count_shard: counts::shard(conn),
         },
     )?;
     let (article, mut row) = (recorded.article, recorded.report);
@@ -351,6 +361,7 @@ fn store(
     };
     let desk_id = context.routing.desk_id(&desk.slug);
     let mut counts = CountChanges::default();
+    counts.added(row.desk_id, status);
     if desk_id != row.desk_id {
         repo::set_desk(conn, row.id, desk_id)?;
         counts.moved(row.desk_id, status, desk_id, status);
@@ -390,8 +401,8 @@ fn store(
         let body = serde_json::to_string(&submitted).unwrap_or_default();
         repo::store_response(conn, &key.key, &key.request_hash, 201, &body, now)?;
     }
-    // Last (a rerouted report's move only): on PostgreSQL the count rows are locked only until
-    // the COMMIT that follows.
+    // Last: the report's count (and a rerouted report's move), at the end of the transaction or
+    // of the writer's batch, where the count rows are locked in one order (see `counts`).
     counts.write(conn)?;
     Ok((submitted, SubmitOutcome::Created))
 }

@@ -10,7 +10,7 @@ pub(crate) mod sqlite_planner;
 mod writer;
 
 pub use writer::WriterStats;
-pub(crate) use writer::at_batch_end;
+pub(crate) use writer::{BatchSum, SumRow, add_at_batch_end, at_batch_end};
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -121,9 +121,22 @@ impl StorageError {
             | Self::QueueFull
             | Self::BatchFailed(_)
             | Self::WriterStopped => true,
-            Self::Query(error) => lost_connection(error),
+            // The server ended the transaction to let another go on: a try later succeeds.
+            Self::Query(error) => lost_connection(error) || lost_to_another_transaction(error),
             _ => false,
         }
+    }
+}
+
+/// True when PostgreSQL ended the statement's transaction so that a concurrent one could go on:
+/// a serialization failure, or a deadlock (SQLSTATE 40P01, which diesel does not name: told by
+/// its message). Run again, the same work may well succeed.
+pub fn lost_to_another_transaction(error: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match error {
+        Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
+        Error::DatabaseError(_, info) => info.message().starts_with("deadlock detected"),
+        _ => false,
     }
 }
 
@@ -320,8 +333,9 @@ impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SqlitePragmas {
     }
 }
 
-/// The database handle shared by the whole app: a pool for reads (and PostgreSQL's writes) plus,
-/// for SQLite, the one writer thread that commits every write in batches.
+/// The database handle shared by the whole app: a pool for reads plus the writer, whose threads
+/// commit writes in batches: every write on SQLite (one thread), the replayable ones (intake, the
+/// mail gateway, the outbox worker) on PostgreSQL, whose other writes use the pool.
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<DbConnectionManager>,
@@ -329,10 +343,14 @@ pub struct Db {
     availability: Arc<Availability>,
     /// The longest a request waits for a free connection while the database is reachable.
     checkout_timeout: Duration,
-    /// SQLite allows one writer: one thread with its own connection takes every write queued
-    /// at that moment and commits them together (group commit). None on PostgreSQL, which has
-    /// row locks and many writers at once.
-    writer: Option<Arc<writer::Writer>>,
+    /// Group commit: a thread with its own connection takes every write queued at that moment and
+    /// commits them together. SQLite allows one writer: one thread, every write. PostgreSQL has
+    /// row locks and many writers at once: `database.write_threads_postgres` threads take the
+    /// replayable writes (most of the writes under load are intakes), each batch in one
+    /// transaction, its writes in the order of their lock keys (see
+    /// [`Db::write_replayable_in_order`]); a write that runs once keeps its own transaction on a
+    /// pooled connection.
+    writer: Arc<writer::Writer>,
     waits: Arc<PoolWaits>,
 }
 
@@ -376,18 +394,25 @@ impl Db {
         let checkout_timeout = Duration::from_secs(settings.connect_timeout_secs.max(1));
         let backend = location.backend();
         let writer = match &location {
-            DatabaseLocation::Sqlite(path) => Some(Arc::new(writer::Writer::start(
-                writer::WriterConfig {
-                    path: path.clone(),
-                    pragmas,
-                    batch_max: settings.write_batch_max.max(1),
-                    queue_max: settings.write_queue_max.max(1),
-                    checkpoint_pages: settings.write_checkpoint_pages,
-                },
-                availability.clone(),
-            )?)),
-            DatabaseLocation::Postgres(_) => None,
+            DatabaseLocation::Sqlite(path) => writer::WriterTarget::Sqlite {
+                path: path.clone(),
+                pragmas,
+                checkpoint_pages: settings.write_checkpoint_pages,
+            },
+            DatabaseLocation::Postgres(url) => writer::WriterTarget::Postgres { url: url.clone() },
         };
+        let writer = Arc::new(writer::Writer::start(
+            writer::WriterConfig {
+                target: writer,
+                batch_max: settings.write_batch_max.max(1),
+                queue_max: settings.write_queue_max.max(1),
+                threads: match backend {
+                    Backend::Sqlite => 1,
+                    Backend::Postgres => settings.write_threads_postgres.max(1),
+                },
+            },
+            availability.clone(),
+        )?);
         let manager = DbConnectionManager {
             location,
             availability: availability.clone(),
@@ -426,9 +451,9 @@ impl Db {
         }
     }
 
-    /// The SQLite writer's queue and batches (None on PostgreSQL).
-    pub fn writer_stats(&self) -> Option<WriterStats> {
-        self.writer.as_ref().map(|w| w.stats())
+    /// The writer's queue and batches.
+    pub fn writer_stats(&self) -> WriterStats {
+        self.writer.stats()
     }
 
     /// Applies pending migrations; returns the names of those applied.
@@ -490,6 +515,7 @@ impl Db {
     /// every write queued at the same moment: its Err rolls back only its own savepoint; a failed
     /// COMMIT fails the whole batch ([`StorageError::BatchFailed`], 503); a full queue is refused
     /// at once ([`StorageError::QueueFull`], 503). Keep long reads out of it: use [`Db::read`].
+    /// On PostgreSQL it is a transaction of its own on a pooled connection.
     pub async fn write<T, E, F>(&self, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
@@ -499,17 +525,35 @@ impl Db {
         self.write_work(writer::Once::new(work)).await
     }
 
-    /// [`Db::write`] for a closure that may run more than once: on SQLite a batch of such writes
-    /// runs with no savepoints (cheaper), and if one of them fails the batch is rolled back and
-    /// run again with a savepoint each, so `work` must start from what the database holds and do
-    /// nothing outside it that a second run would repeat. Its outcome is that of its last run.
+    /// [`Db::write`] for a closure that may run more than once, batched on both backends: a batch
+    /// of such writes runs with no savepoints (cheaper), and if one of them fails the batch is
+    /// rolled back and run again with a savepoint each, so `work` must start from what the
+    /// database holds and do nothing outside it that a second run would repeat. Its outcome is
+    /// that of its last run.
     pub async fn write_replayable<T, E, F>(&self, work: F) -> Result<T, E>
     where
         F: Fn(&mut DbConn) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<StorageError> + From<diesel::result::Error> + Send + 'static,
     {
-        self.write_work(writer::Replayable::new(work)).await
+        self.write_work(writer::Replayable::new(work, None)).await
+    }
+
+    /// [`Db::write_replayable`] for a write that first locks a row other writes lock too, named
+    /// by `lock_order` (intake: its article's address): a batch runs its writes in that order, so
+    /// that batches running at once on PostgreSQL lock those rows in one order.
+    pub async fn write_replayable_in_order<T, E, F>(
+        &self,
+        lock_order: Option<String>,
+        work: F,
+    ) -> Result<T, E>
+    where
+        F: Fn(&mut DbConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StorageError> + From<diesel::result::Error> + Send + 'static,
+    {
+        self.write_work(writer::Replayable::new(work, lock_order))
+            .await
     }
 
     async fn write_work<T, E, W>(&self, mut work: W) -> Result<T, E>
@@ -518,9 +562,9 @@ impl Db {
         T: Send + 'static,
         E: From<StorageError> + From<diesel::result::Error> + Send + 'static,
     {
-        if let Some(writer) = &self.writer {
+        if self.backend == Backend::Sqlite || work.replayable() {
             let (reply, answer) = tokio::sync::oneshot::channel();
-            writer.submit(Box::new(writer::Write::new(
+            self.writer.submit(Box::new(writer::Write::new(
                 work,
                 Box::new(move |outcome| {
                     // The caller may have gone (a client that hung up): its write stands.
@@ -552,9 +596,9 @@ impl Db {
     {
         // The turn first, then the connection: a writer waiting its turn while holding a pooled
         // connection would take it from the reads.
-        let _turn = match &self.writer {
-            Some(writer) => Some(writer.exclusive()?),
-            None => None,
+        let _turn = match self.backend {
+            Backend::Sqlite => Some(self.writer.exclusive()?),
+            Backend::Postgres => None,
         };
         let mut conn = self.checkout()?;
         let conn: &mut DbConn = &mut conn;
@@ -651,6 +695,7 @@ pub(crate) fn sqlite_test_settings(path: &Path) -> DatabaseSettings {
         write_batch_max: 256,
         write_queue_max: 64,
         write_checkpoint_pages: 1000,
+        write_threads_postgres: 2,
     }
 }
 
@@ -816,6 +861,36 @@ pub fn introspect_columns(conn: &mut DbConn) -> Result<Vec<ColumnInfo>, StorageE
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A deadlock or a serialization failure is a lost race: retried by intake, and answered 503
+    /// (try again) should the tries run out; a constraint's violation is neither.
+    #[test]
+    fn a_transaction_postgresql_ended_for_another_is_worth_another_try() {
+        use diesel::result::{DatabaseErrorKind, Error};
+        let error = |kind, message: &str| Error::DatabaseError(kind, Box::new(message.to_string()));
+        let deadlock = error(
+            DatabaseErrorKind::Unknown,
+            "deadlock detected\nDETAIL: Process 1 waits for ShareLock on transaction 2",
+        );
+        let serialization = error(
+            DatabaseErrorKind::SerializationFailure,
+            "could not serialize access due to concurrent update",
+        );
+        let unique = error(
+            DatabaseErrorKind::UniqueViolation,
+            "duplicate key value violates unique constraint",
+        );
+        let other = error(
+            DatabaseErrorKind::Unknown,
+            "syntax error at or near \"deadlock\"",
+        );
+        assert!(lost_to_another_transaction(&deadlock));
+        assert!(lost_to_another_transaction(&serialization));
+        assert!(!lost_to_another_transaction(&unique));
+        assert!(!lost_to_another_transaction(&other));
+        assert!(StorageError::Query(deadlock).is_unavailable());
+        assert!(!StorageError::Query(unique).is_unavailable());
+    }
 
     #[test]
     fn database_urls_choose_the_backend() {
@@ -1055,7 +1130,7 @@ mod tests {
     /// Waits until `n` writes wait in the queue (they then go into one batch, in this order).
     async fn queued(db: &Db, n: u64) {
         let deadline = Instant::now() + Duration::from_secs(60);
-        while db.writer_stats().expect("sqlite").queued < n {
+        while db.writer_stats().queued < n {
             assert!(Instant::now() < deadline, "{n} writes never queued");
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
@@ -1112,7 +1187,7 @@ mod tests {
     async fn a_failing_write_in_a_batch_rolls_back_only_its_own_savepoint() {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = sqlite_db(dir.path(), 64);
-        let before = db.writer_stats().expect("sqlite");
+        let before = db.writer_stats();
         let (release, held) = hold_writer(&db).await;
         let first = insert_parent(&db, 1, || Ok(()));
         queued(&db, 1).await;
@@ -1133,7 +1208,7 @@ mod tests {
         assert!(matches!(last.await.expect("joins"), Ok(())));
         assert_eq!(parents(&db), vec![1, 4]);
 
-        let after = db.writer_stats().expect("sqlite");
+        let after = db.writer_stats();
         assert_eq!(
             after.batches - before.batches,
             2,
@@ -1197,7 +1272,7 @@ mod tests {
 
         // All succeed: one run each, at the batch's own level.
         let (release, held) = hold_writer(&db).await;
-        let before = db.writer_stats().expect("sqlite");
+        let before = db.writer_stats();
         let (a, a_runs) = insert_parent_replayable(&db, 1, || Ok(()));
         queued(&db, 1).await;
         let (b, b_runs) = insert_parent_replayable(&db, 2, || Ok(()));
@@ -1207,7 +1282,7 @@ mod tests {
         a.await.expect("joins").expect("a commits");
         b.await.expect("joins").expect("b commits");
         assert_eq!((depths(&a_runs), depths(&b_runs)), (vec![1], vec![1]));
-        let after = db.writer_stats().expect("sqlite");
+        let after = db.writer_stats();
         assert_eq!(
             after.batches_without_savepoints - before.batches_without_savepoints,
             1
@@ -1238,7 +1313,7 @@ mod tests {
         assert_eq!(depths(&first_runs), vec![1, 2]);
         assert_eq!(depths(&failing_runs), vec![1, 2]);
         assert_eq!(depths(&last_runs), vec![2]);
-        let after = db.writer_stats().expect("sqlite");
+        let after = db.writer_stats();
         assert_eq!(after.batches_run_again, 1);
         assert_eq!(after.failed_batches, 0);
 
@@ -1249,12 +1324,7 @@ mod tests {
             write.await.expect("joins").expect("commits");
             assert_eq!(depths(&runs), vec![2], "batch {id} after the failure");
         }
-        assert_eq!(
-            db.writer_stats()
-                .expect("sqlite")
-                .batches_without_savepoints,
-            protected
-        );
+        assert_eq!(db.writer_stats().batches_without_savepoints, protected);
         let (write, runs) = insert_parent_replayable(&db, 40, || Ok(()));
         write.await.expect("joins").expect("commits");
         assert_eq!(depths(&runs), vec![1], "unguarded again");
@@ -1284,7 +1354,7 @@ mod tests {
         ));
         assert_eq!((depths(&runs), depths(&failing_runs)), (vec![2], vec![2]));
         assert_eq!(parents(&db), vec![1, 2, 101]);
-        let stats = db.writer_stats().expect("sqlite");
+        let stats = db.writer_stats();
         assert_eq!(stats.batches_run_again, 0);
     }
 
@@ -1412,6 +1482,134 @@ mod tests {
         );
     }
 
+    /// A test sum: logs each total it writes, as `sum <id> <name> <n>`.
+    const LOGGED_SUM: BatchSum = BatchSum {
+        name: "logged",
+        write: |conn, rows| {
+            for (id, name, n) in rows {
+                log_line(conn, &format!("sum {id} {name} {n}"))?;
+            }
+            Ok(())
+        },
+    };
+
+    /// `name` logs a line, adds `sums` to [`LOGGED_SUM`] and leaves a line for the end of its
+    /// batch, then ends with `outcome`.
+    fn sum_write(
+        db: &Db,
+        name: &'static str,
+        sums: &'static [(i64, &'static str, i64)],
+        outcome: fn() -> Result<(), TestError>,
+    ) -> tokio::task::JoinHandle<Result<(), TestError>> {
+        let db = db.clone();
+        tokio::spawn(async move {
+            db.write(move |conn| {
+                log_line(conn, &format!("run {name}"))?;
+                for &(id, key, n) in sums {
+                    add_at_batch_end(conn, LOGGED_SUM, (id, key), n)?;
+                }
+                at_batch_end(conn, move |conn| log_line(conn, &format!("end {name}")))?;
+                outcome()
+            })
+            .await
+        })
+    }
+
+    /// What a batch's requests add to a sum is written once per key at the batch's end, after
+    /// the work left for it, in key order, zeros left out and a failed request's additions
+    /// dropped with it; outside a batch each addition is written at once.
+    #[tokio::test]
+    async fn sums_left_for_the_end_of_a_batch_are_written_once_per_key_in_key_order() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = sqlite_db(dir.path(), 64);
+        db.write_blocking(|conn| {
+            conn.batch_execute("CREATE TABLE log (id INTEGER PRIMARY KEY, line TEXT NOT NULL)")?;
+            add_at_batch_end(conn, LOGGED_SUM, (9, "alone"), 3).map_err(StorageError::from)
+        })
+        .expect("write_blocking");
+
+        let (release, held) = hold_writer(&db).await;
+        let first = sum_write(&db, "a", &[(2, "new", 1), (1, "triaged", 1)], || Ok(()));
+        queued(&db, 1).await;
+        let failing = sum_write(&db, "b", &[(1, "new", 100)], || {
+            Err(TestError::Own("refused"))
+        });
+        queued(&db, 2).await;
+        let last = sum_write(
+            &db,
+            "c",
+            &[(1, "triaged", 1), (2, "new", -1), (1, "new", 1)],
+            || Ok(()),
+        );
+        queued(&db, 3).await;
+        drop(release);
+        held.await.expect("joins");
+        assert!(matches!(first.await.expect("joins"), Ok(())));
+        assert!(matches!(
+            failing.await.expect("joins"),
+            Err(TestError::Own("refused"))
+        ));
+        assert!(matches!(last.await.expect("joins"), Ok(())));
+        assert_eq!(
+            log_lines(&db),
+            [
+                "sum 9 alone 3",
+                "run a",
+                "run c",
+                "end a",
+                "end c",
+                "sum 1 new 1",
+                "sum 1 triaged 2"
+            ]
+        );
+    }
+
+    /// A batch runs the writes that name a lock key in the order of their keys, then the others
+    /// in the order they came: so that batches running at once on PostgreSQL lock rows in one
+    /// order.
+    #[tokio::test]
+    async fn a_batch_runs_its_writes_in_the_order_of_their_lock_keys() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = sqlite_db(dir.path(), 64);
+        db.write_blocking(|conn| {
+            conn.batch_execute("CREATE TABLE log (id INTEGER PRIMARY KEY, line TEXT NOT NULL)")
+                .map_err(StorageError::from)
+        })
+        .expect("write_blocking");
+        let (release, held) = hold_writer(&db).await;
+        let mut writes = Vec::new();
+        for (n, (name, key)) in [
+            ("first without", None),
+            ("c", Some("https://c.example/")),
+            ("a", Some("https://a.example/")),
+            ("second without", None),
+            ("b", Some("https://b.example/")),
+            ("a again", Some("https://a.example/")),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let writer = db.clone();
+            writes.push(tokio::spawn(async move {
+                writer
+                    .write_replayable_in_order(key.map(str::to_string), move |conn| {
+                        log_line(conn, name).map_err(StorageError::from)
+                    })
+                    .await
+            }));
+            queued(&db, n as u64 + 1).await;
+        }
+        drop(release);
+        held.await.expect("joins");
+        for write in writes {
+            write.await.expect("joins").expect("commits");
+        }
+        assert_eq!(
+            log_lines(&db),
+            ["a", "a again", "b", "c", "first without", "second without"]
+        );
+    }
+
     /// A COMMIT that fails (a deferred foreign key checked only then) fails every write of the
     /// batch with BatchFailed (503) and stores none; the next batch commits.
     #[tokio::test]
@@ -1446,7 +1644,7 @@ mod tests {
             assert_batch_failed(name, outcome, "COMMIT failed");
         }
         assert_eq!(parents(&db), Vec::<i64>::new());
-        assert_eq!(db.writer_stats().expect("sqlite").failed_batches, 1);
+        assert_eq!(db.writer_stats().failed_batches, 1);
         insert_parent(&db, 4, || Ok(()))
             .await
             .expect("joins")
@@ -1552,7 +1750,7 @@ mod tests {
             }
             other => panic!("expected QueueFull, got {other:?}"),
         }
-        assert_eq!(db.writer_stats().expect("sqlite").refused_full, 1);
+        assert_eq!(db.writer_stats().refused_full, 1);
         drop(release);
         held.await.expect("joins");
         first.await.expect("joins").expect("first");

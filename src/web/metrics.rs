@@ -221,7 +221,7 @@ impl Metrics {
         let writer = Family::<WriterLabels, Gauge>::default();
         registry.register(
             "db_writer",
-            "SQLite's writer thread, by figure: queued (writes waiting now), and since start batches (one transaction each), requests, failed_batches (each answered 503), batches_without_savepoints (replayable writes only, run with no savepoint each), batches_run_again (of those, rolled back and run again with savepoints after a request failed), refused_full (the queue was full), largest_batch, exclusive_turns; absent on PostgreSQL",
+            "The writer (group commit: every write on SQLite, the replayable ones, intake's, on PostgreSQL), by figure: queued (writes waiting now), and since start batches (one transaction each), requests, failed_batches (each answered 503), batches_without_savepoints (replayable writes only, run with no savepoint each), batches_run_again (of those, rolled back and run again with savepoints after a request failed), refused_full (the queue was full), largest_batch, exclusive_turns (SQLite)",
             writer.clone(),
         );
         let target_sweeps = Counter::default();
@@ -403,25 +403,24 @@ impl Metrics {
         self.pool_waits.set(pool.waited as i64);
         self.pool_wait_seconds.set(pool.waited_micros as f64 / 1e6);
         self.pool_timeouts.set(pool.timed_out as i64);
-        if let Some(writer) = db.writer_stats() {
-            for (figure, value) in [
-                ("queued", writer.queued),
-                ("batches", writer.batches),
-                ("requests", writer.requests),
-                ("failed_batches", writer.failed_batches),
-                (
-                    "batches_without_savepoints",
-                    writer.batches_without_savepoints,
-                ),
-                ("batches_run_again", writer.batches_run_again),
-                ("refused_full", writer.refused_full),
-                ("largest_batch", writer.largest_batch),
-                ("exclusive_turns", writer.exclusive_turns),
-            ] {
-                self.writer
-                    .get_or_create(&WriterLabels { figure })
-                    .set(i64::try_from(value).unwrap_or(i64::MAX));
-            }
+        let writer = db.writer_stats();
+        for (figure, value) in [
+            ("queued", writer.queued),
+            ("batches", writer.batches),
+            ("requests", writer.requests),
+            ("failed_batches", writer.failed_batches),
+            (
+                "batches_without_savepoints",
+                writer.batches_without_savepoints,
+            ),
+            ("batches_run_again", writer.batches_run_again),
+            ("refused_full", writer.refused_full),
+            ("largest_batch", writer.largest_batch),
+            ("exclusive_turns", writer.exclusive_turns),
+        ] {
+            self.writer
+                .get_or_create(&WriterLabels { figure })
+                .set(i64::try_from(value).unwrap_or(i64::MAX));
         }
         let mut text = String::new();
         prometheus_client::encoding::text::encode(&mut text, &self.registry)

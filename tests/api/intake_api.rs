@@ -2,7 +2,7 @@ use diesel::prelude::*;
 use disinfo_desk::storage::schema::{articles, report_events, reports};
 use serde_json::{Value, json};
 
-use crate::helpers::{spawn_app, spawn_app_with, valid_report};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with, valid_report};
 
 #[tokio::test]
 async fn a_valid_report_is_stored_and_acknowledged() {
@@ -460,11 +460,36 @@ async fn concurrent_reports_on_a_hot_article_are_all_kept() {
     assert_eq!((reports, count), (40, 40));
 }
 
-/// The database cannot take the write: on PostgreSQL no connection is free (the pool's only one
-/// is held); on SQLite, whose writer has a connection of its own, another connection holds the
-/// file's write lock for longer than `sqlite_busy_timeout_ms`.
+/// PostgreSQL: from the server's maintenance database, lets the app's database take connections
+/// or not; when not, ends every connection to it.
+fn allow_connections(app: &TestApp, allow: bool) {
+    use diesel::connection::SimpleConnection;
+    let admin = std::env::var("DESK_TEST_POSTGRES_URL").expect("the test server");
+    let mut conn = diesel::PgConnection::establish(&admin).expect("the maintenance database");
+    let name = app
+        .database_url
+        .rsplit('/')
+        .next()
+        .expect("a database name")
+        .to_string();
+    let mut sql = format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS {allow};");
+    if !allow {
+        sql.push_str(&format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}';"
+        ));
+    }
+    conn.batch_execute(&sql)
+        .expect("the database's connections changed");
+}
+
+/// The database cannot take the write. On SQLite, whose writer has a connection of its own,
+/// another connection holds the file's write lock for longer than `sqlite_busy_timeout_ms`. On
+/// PostgreSQL, whose writer threads have connections of their own too, the database stops taking
+/// connections and every connection to it is ended, the writers' with them, as when the server
+/// goes away.
 #[tokio::test]
 async fn database_unavailable_is_503_and_nothing_is_acknowledged() {
+    use diesel::connection::SimpleConnection;
     let app = spawn_app_with(|s| {
         s.database.pool_size = 1;
         s.database.connect_timeout_secs = 1;
@@ -472,21 +497,32 @@ async fn database_unavailable_is_503_and_nothing_is_acknowledged() {
     })
     .await;
     let mut held = app.db.get().expect("the one connection");
-    if app.db.backend() == disinfo_desk::storage::Backend::Sqlite {
-        use diesel::connection::SimpleConnection;
+    let sqlite = app.db.backend() == disinfo_desk::storage::Backend::Sqlite;
+    if sqlite {
         held.batch_execute("BEGIN IMMEDIATE")
             .expect("the write lock");
+    } else {
+        allow_connections(&app, false);
     }
     let response = app.post_report(&valid_report()).await;
     assert_eq!(response.status(), 503);
     assert!(response.headers().contains_key("retry-after"));
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["error"], "unavailable");
-    if app.db.backend() == disinfo_desk::storage::Backend::Sqlite {
-        use diesel::connection::SimpleConnection;
+    if sqlite {
         held.batch_execute("ROLLBACK").expect("the lock released");
+        drop(held);
+    } else {
+        // The pool's one connection, ended with the others: the pool replaces it.
+        drop(held);
+        allow_connections(&app, true);
+        // Until a connection succeeds again, the app answers 503 at once without trying.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while app.db.ping().await.is_err() {
+            assert!(std::time::Instant::now() < deadline, "never reconnected");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
     }
-    drop(held);
     let stored: i64 = app
         .query(|conn| reports::table.count().get_result(conn))
         .await;
