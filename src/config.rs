@@ -137,10 +137,11 @@ pub struct DatabaseSettings {
     pub connect_timeout_secs: u64,
     pub sqlite_synchronous: SqliteSynchronous,
     pub sqlite_busy_timeout_ms: u32,
-    /// SQLite: the most writes the writer commits in one transaction (group commit).
+    /// The most writes the writer commits in one transaction (group commit; on PostgreSQL the
+    /// replayable ones only).
     #[serde(default = "default_write_batch_max")]
     pub write_batch_max: usize,
-    /// SQLite: the most writes waiting for the writer; one more is refused at once (503).
+    /// The most writes waiting for the writer; one more is refused at once (503).
     #[serde(default = "default_write_queue_max")]
     pub write_queue_max: usize,
     /// SQLite: the writer checkpoints the WAL into the database file once it holds this many

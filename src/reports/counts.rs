@@ -6,8 +6,8 @@
 //! its requests: one statement per desk and status a batch touched (see
 //! `storage::add_at_batch_end`). On PostgreSQL every transaction then takes its count rows last,
 //! after any article row it locks, and in one order, so transactions do not deadlock on them,
-//! however many articles a batch holds. Each batch or transaction adds to one of
-//! [`repo::COUNT_SHARDS_POSTGRES`] rows of a desk and status (chosen at random), so that
+//! however many articles a batch holds. Each count a batch or transaction writes goes to one of
+//! [`repo::COUNT_SHARDS_POSTGRES`] rows of its desk and status (chosen at random), so that
 //! transactions on one desk do not queue on a single row until each COMMIT. SQLite has one
 //! writer: one row.
 

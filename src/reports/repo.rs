@@ -226,7 +226,7 @@ const CREATED: &str = "created";
 /// table once per report of the desk. SQLite keeps its entries in FTS5, so schema.rs (one for
 /// both) does not declare it: it is declared here, for this INSERT only (the searches name it in
 /// SQL text). That INSERT is wrapped in [`pg_insert::Intake`], which writes the article before it
-/// and the report's first event and count after it.
+/// and the report's first event after it.
 mod pg_insert {
     use diesel::sql_types::{BigInt, Nullable, Text};
 

@@ -169,8 +169,8 @@ pub async fn submit(
         // `Db::write_replayable`); `store` only reads and writes the database.
         // In a batch of the writer, intakes run in the order of their articles' addresses: the
         // article's row is the first each locks (see `Db::write_replayable_in_order`).
-        let article = &submission.report.article;
-        let lock_order = (!article.is_awaiting_address()).then(|| article.as_str().to_string());
+        // Reports awaiting an address share one article row, named by its own address.
+        let lock_order = Some(submission.report.article.as_str().to_string());
         let result = db
             .write_replayable_in_order(lock_order, move |conn| {
                 store(conn, &context, &submission, &prepared)

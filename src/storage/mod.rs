@@ -2,8 +2,9 @@
 //!
 //! diesel is synchronous: every database call goes through [`Db::read`] or [`Db::write`], which run it
 //! off the async workers so they never wait on the database: reads on tokio's blocking pool with a
-//! pooled connection; writes on SQLite through the one writer thread (group commit, see
-//! [`writer`]), on PostgreSQL on the blocking pool, each in its own transaction.
+//! pooled connection; writes through the writer (group commit, see [`writer`]): every write on
+//! SQLite (one thread), the replayable ones on PostgreSQL (several threads), whose other writes
+//! run on the blocking pool, each in its own transaction.
 
 pub mod schema;
 pub(crate) mod sqlite_planner;
@@ -197,6 +198,17 @@ impl DatabaseLocation {
     }
 }
 
+/// `url` with libpq's `connect_timeout` (seconds) unless it names one: a server that drops packets
+/// then fails a connection attempt (the pool's, a writer's) within the request's own wait, not
+/// after the system's TCP timeout of minutes.
+fn with_connect_timeout(url: &str, secs: u64) -> String {
+    if url.contains("connect_timeout=") {
+        return url.to_string();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}connect_timeout={secs}")
+}
+
 /// Opens pooled connections with the concrete connection type of the configured backend. The
 /// derived `MultiConnection::establish` tries every backend in turn and reports none of their
 /// errors, so a refused PostgreSQL connection would be logged as an invalid URL.
@@ -378,7 +390,13 @@ pub struct PoolStats {
 impl Db {
     /// Opens (creating the SQLite file if needed) and checks the database. Does not migrate.
     pub fn connect(settings: &DatabaseSettings) -> Result<Self, StorageError> {
-        let location = DatabaseLocation::parse(settings.url.expose())?;
+        let location = match DatabaseLocation::parse(settings.url.expose())? {
+            DatabaseLocation::Postgres(url) => DatabaseLocation::Postgres(with_connect_timeout(
+                &url,
+                settings.connect_timeout_secs.max(1),
+            )),
+            sqlite => sqlite,
+        };
         match &location {
             DatabaseLocation::Postgres(url) => {
                 // Connect once first, so a bad URL or password fails start-up with the real error.
@@ -890,6 +908,22 @@ mod tests {
         assert!(!lost_to_another_transaction(&other));
         assert!(StorageError::Query(deadlock).is_unavailable());
         assert!(!StorageError::Query(unique).is_unavailable());
+    }
+
+    #[test]
+    fn postgres_urls_get_a_connect_timeout_unless_they_name_one() {
+        assert_eq!(
+            with_connect_timeout("postgres://desk@db/desk", 5),
+            "postgres://desk@db/desk?connect_timeout=5"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://desk@db/desk?sslmode=disable", 2),
+            "postgres://desk@db/desk?sslmode=disable&connect_timeout=2"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://desk@db/desk?connect_timeout=30", 5),
+            "postgres://desk@db/desk?connect_timeout=30"
+        );
     }
 
     #[test]

@@ -27,8 +27,12 @@
 //! the machine's CPU per intake fell by half. Batches running at once (two threads, two
 //! instances) hold their row locks until their COMMIT, so they lock rows in one order: a batch
 //! runs its writes in the order of their lock keys ([`sort_for_locking`]), and the sums they
-//! leave ([`add_at_batch_end`], the status counts) are written last, in key order. No exclusive
-//! turns there: PostgreSQL's own locks order `write_blocking` against the batches.
+//! leave ([`add_at_batch_end`], the status counts) are written last, in key order. A write with
+//! no key that locks an article (the mail gateway's intake) can still cross another batch:
+//! PostgreSQL ends one of them (a deadlock, after `deadlock_timeout`), the batch runs again with
+//! savepoints and only that request fails, as a lost race its caller retries. No exclusive turns
+//! there: PostgreSQL's own locks order `write_blocking` against the batches. A writer whose
+//! idle connection the server ended opens a new one before its next batch begins.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -722,16 +726,19 @@ impl WriterThread {
         let lost = self.lost.clone();
         let _ = take(&lost);
         let conn = self.connection().map_err(|e| e.to_string())?;
-        match &mut *conn {
-            // IMMEDIATE: the write lock from the start (another process waits busy_timeout for
-            // it, and so do we for theirs), so no statement of the batch can fail to upgrade a
-            // snapshot.
-            DbConn::Sqlite(sqlite) => {
-                AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")
+        if let Err(error) = begin(conn) {
+            // PostgreSQL: a connection the server ended while it sat idle (a restart, a
+            // failover) fails its first statement. One new connection before failing the batch.
+            if !matches!(conn, DbConn::Postgres(_)) {
+                return Err(format!("could not begin the transaction: {error}"));
             }
-            DbConn::Postgres(pg) => AnsiTransactionManager::begin_transaction_sql(pg, "BEGIN"),
+            tracing::info!(%error, "the writer's connection was lost; opening a new one");
+            self.conn = None;
         }
-        .map_err(|e| format!("could not begin the transaction: {e}"))?;
+        let conn = self.connection().map_err(|e| e.to_string())?;
+        if !in_transaction(conn) {
+            begin(conn).map_err(|e| format!("could not begin the transaction: {e}"))?;
+        }
         let mut end_work = EndOfBatch::default();
         for request in batch.iter_mut() {
             let ran = request.run(conn, savepoints);
@@ -792,6 +799,25 @@ fn sort_for_locking(batch: &mut [Box<dyn Request>]) {
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => std::cmp::Ordering::Equal,
     });
+}
+
+/// BEGIN; on SQLite IMMEDIATE: the write lock from the start (another process waits busy_timeout
+/// for it, and so do we for theirs), so no statement of the batch can fail to upgrade a snapshot.
+fn begin(conn: &mut DbConn) -> QueryResult<()> {
+    match conn {
+        DbConn::Sqlite(sqlite) => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")
+        }
+        DbConn::Postgres(pg) => AnsiTransactionManager::begin_transaction_sql(pg, "BEGIN"),
+    }
+}
+
+fn in_transaction(conn: &mut DbConn) -> bool {
+    matches!(
+        <DbConn as Connection>::TransactionManager::transaction_manager_status_mut(conn)
+            .transaction_depth(),
+        Ok(Some(_))
+    )
 }
 
 fn exclusive_turn(granted: SyncSender<()>, done: Receiver<()>) {

@@ -182,7 +182,7 @@ async fn a_failing_request_in_a_batch_gets_its_own_error_and_the_others_commit()
         &app,
         &hold,
         2,
-        post_report(&app, &report_on("/world/other-body"), Some("key-1")),
+        post_report(&app, &report_on("/world/b-other-body"), Some("key-1")),
     )
     .await;
     // new → reopened is not a move the lifecycle allows.
@@ -275,7 +275,7 @@ async fn a_failing_intake_in_a_batch_of_intakes_gets_its_own_error_and_the_other
         &app,
         &hold,
         2,
-        post_report(&app, &report_on("/world/other-body"), Some("key-1")),
+        post_report(&app, &report_on("/world/b-other-body"), Some("key-1")),
     )
     .await;
     let c = queue(
@@ -337,6 +337,8 @@ async fn a_failing_intake_in_a_batch_of_intakes_gets_its_own_error_and_the_other
     let again: Value = again.json().await.expect("json");
     assert_eq!(again["tracking_code"], c["tracking_code"]);
     assert_eq!(stored_codes(&app).await.len(), 3);
+    // The first pass's count additions went with its rollback: the rerun's alone were written.
+    assert_eq!(kept_counts(&app).await, recount(&app).await);
     // The batch the test arranged (SQLite: on PostgreSQL the requests went at once).
     if app.db.backend() == Backend::Sqlite {
         let after = app.db.writer_stats();

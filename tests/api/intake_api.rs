@@ -460,6 +460,42 @@ async fn concurrent_reports_on_a_hot_article_are_all_kept() {
     assert_eq!((reports, count), (40, 40));
 }
 
+/// PostgreSQL: the server ends every connection of the writer threads while they sit idle (a
+/// restart, a failover, an idle-session timeout). Each thread finds out at its next batch's
+/// BEGIN and opens a new connection then: every report after that is stored, none answered 503.
+#[tokio::test]
+async fn writer_connections_the_server_ended_are_replaced_before_the_next_batch() {
+    use futures_util::StreamExt;
+    let app = spawn_app().await;
+    if app.db.backend() != disinfo_desk::storage::Backend::Postgres {
+        return;
+    }
+    // Reports at once, so that both writer threads have opened their connections.
+    let statuses: Vec<u16> = futures_util::stream::iter(0..20)
+        .map(|_| {
+            let request = app
+                .client
+                .post(app.url("/api/v1/reports"))
+                .json(&valid_report());
+            async move { request.send().await.expect("sent").status().as_u16() }
+        })
+        .buffer_unordered(20)
+        .collect()
+        .await;
+    assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
+    allow_connections(&app, false);
+    allow_connections(&app, true);
+    // One after another: the threads take turns at the queue, so each meets its dead connection.
+    for n in 0..6 {
+        let response = app.post_report(&valid_report()).await;
+        assert_eq!(
+            response.status(),
+            201,
+            "report {n} after the connections ended"
+        );
+    }
+}
+
 /// PostgreSQL: from the server's maintenance database, lets the app's database take connections
 /// or not; when not, ends every connection to it.
 fn allow_connections(app: &TestApp, allow: bool) {
@@ -527,4 +563,15 @@ async fn database_unavailable_is_503_and_nothing_is_acknowledged() {
         .query(|conn| reports::table.count().get_result(conn))
         .await;
     assert_eq!(stored, 0);
+    // The writer connects again too: the next report is stored.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let response = app.post_report(&valid_report()).await;
+        if response.status() == 201 {
+            break;
+        }
+        assert_eq!(response.status(), 503);
+        assert!(std::time::Instant::now() < deadline, "never stored again");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }
