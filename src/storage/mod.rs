@@ -1403,6 +1403,17 @@ mod tests {
         }
     }
 
+    /// A writer's test database with a `log` table of lines.
+    fn log_db(dir: &Path) -> Db {
+        let db = sqlite_db(dir, 64);
+        db.write_blocking(|conn| {
+            conn.batch_execute("CREATE TABLE log (id INTEGER PRIMARY KEY, line TEXT NOT NULL)")
+                .map_err(StorageError::from)
+        })
+        .expect("the log table");
+        db
+    }
+
     fn log_line(conn: &mut DbConn, line: &str) -> QueryResult<()> {
         diesel::sql_query("INSERT INTO log (line) VALUES (?)")
             .bind::<Text, _>(line)
@@ -1451,9 +1462,8 @@ mod tests {
     #[tokio::test]
     async fn work_left_for_the_end_of_a_batch_runs_after_its_last_request() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = sqlite_db(dir.path(), 64);
+        let db = log_db(dir.path());
         db.write_blocking(|conn| {
-            conn.batch_execute("CREATE TABLE log (id INTEGER PRIMARY KEY, line TEXT NOT NULL)")?;
             log_line(conn, "blocking")?;
             at_batch_end(conn, |conn| log_line(conn, "blocking, at once"))?;
             log_line(conn, "blocking, after").map_err(StorageError::from)
@@ -1555,9 +1565,8 @@ mod tests {
     #[tokio::test]
     async fn sums_left_for_the_end_of_a_batch_are_written_once_per_key_in_key_order() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = sqlite_db(dir.path(), 64);
+        let db = log_db(dir.path());
         db.write_blocking(|conn| {
-            conn.batch_execute("CREATE TABLE log (id INTEGER PRIMARY KEY, line TEXT NOT NULL)")?;
             add_at_batch_end(conn, LOGGED_SUM, (9, "alone"), 3).map_err(StorageError::from)
         })
         .expect("write_blocking");
@@ -1604,12 +1613,7 @@ mod tests {
     #[tokio::test]
     async fn a_batch_runs_its_writes_in_the_order_of_their_lock_keys() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = sqlite_db(dir.path(), 64);
-        db.write_blocking(|conn| {
-            conn.batch_execute("CREATE TABLE log (id INTEGER PRIMARY KEY, line TEXT NOT NULL)")
-                .map_err(StorageError::from)
-        })
-        .expect("write_blocking");
+        let db = log_db(dir.path());
         let (release, held) = hold_writer(&db).await;
         let mut writes = Vec::new();
         for (n, (name, key)) in [

@@ -162,16 +162,20 @@ pub(super) struct EndOfBatch {
 }
 
 impl EndOfBatch {
+    fn add_to_sum(&mut self, sum: BatchSum, key: SumKey, n: i64) {
+        let totals = &mut self
+            .sums
+            .entry(sum.name)
+            .or_insert_with(|| (sum, BTreeMap::new()))
+            .1;
+        *totals.entry(key).or_default() += n;
+    }
+
     fn extend(&mut self, other: EndOfBatch) {
         self.work.extend(other.work);
-        for (name, (sum, totals)) in other.sums {
-            let into = &mut self
-                .sums
-                .entry(name)
-                .or_insert_with(|| (sum, BTreeMap::new()))
-                .1;
+        for (sum, totals) in other.sums.into_values() {
             for (key, n) in totals {
-                *into.entry(key).or_default() += n;
+                self.add_to_sum(sum, key, n);
             }
         }
     }
@@ -215,12 +219,7 @@ pub(crate) fn add_at_batch_end(
 ) -> QueryResult<()> {
     let kept = REQUEST_END_WORK.with(|slot| match slot.borrow_mut().as_mut() {
         Some(end) => {
-            let totals = &mut end
-                .sums
-                .entry(sum.name)
-                .or_insert_with(|| (sum, BTreeMap::new()))
-                .1;
-            *totals.entry(key).or_default() += n;
+            end.add_to_sum(sum, key, n);
             true
         }
         None => false,
@@ -734,11 +733,10 @@ impl WriterThread {
             }
             tracing::info!(%error, "the writer's connection was lost; opening a new one");
             self.conn = None;
-        }
-        let conn = self.connection().map_err(|e| e.to_string())?;
-        if !in_transaction(conn) {
+            let conn = self.connection().map_err(|e| e.to_string())?;
             begin(conn).map_err(|e| format!("could not begin the transaction: {e}"))?;
         }
+        let conn = self.connection().map_err(|e| e.to_string())?;
         let mut end_work = EndOfBatch::default();
         for request in batch.iter_mut() {
             let ran = request.run(conn, savepoints);
@@ -810,14 +808,6 @@ fn begin(conn: &mut DbConn) -> QueryResult<()> {
         }
         DbConn::Postgres(pg) => AnsiTransactionManager::begin_transaction_sql(pg, "BEGIN"),
     }
-}
-
-fn in_transaction(conn: &mut DbConn) -> bool {
-    matches!(
-        <DbConn as Connection>::TransactionManager::transaction_manager_status_mut(conn)
-            .transaction_depth(),
-        Ok(Some(_))
-    )
 }
 
 fn exclusive_turn(granted: SyncSender<()>, done: Receiver<()>) {
